@@ -47,3 +47,33 @@ export const TcpFlag = {
   CWR: 0x80,
   NS: 0x100,
 } as const;
+
+/**
+ * What `decodePacket` fills in: the TcpSegment plus where the layers start and what a skipped
+ * packet carried (so counters can say "12 UDP, 3 ARP"). Create one with `newTcpSegment()` (a
+ * DecodedTcpSegment, whose src/dst/payload views are made on first read) and reuse it for every
+ * packet; every field is overwritten by each decode.
+ */
+export interface DecodedSegment extends TcpSegment {
+  /** LINKTYPE_* the frame was decoded as. */
+  linkType: number;
+  /** Network-layer protocol as an EtherType (0x0800, 0x86dd, 0x0806 ...; values <= 1500 are an
+   * 802.3 length field, i.e. LLC). Mapped from the address family for NULL/LOOP and from the
+   * version nibble for raw IP; -1 when the link layer names no protocol we can map. */
+  etherType: number;
+  /** IPv4 protocol / last IPv6 next header reached (6 for TCP, 17 UDP ...); -1 before IP. */
+  ipProtocol: number;
+  /** Byte offsets in the frame of the IP header, TCP header and TCP payload; -1 if not reached. */
+  ipOffset: number;
+  tcpOffset: number;
+  payloadOffset: number;
+  /** TCP options (validated; a damaged option area sets `error` but keeps status 'tcp'):
+   * MSS value or -1, window scale shift or -1, SACK permitted, timestamps (valid when
+   * `hasTimestamps`). */
+  mss: number;
+  windowScale: number;
+  sackPermitted: boolean;
+  hasTimestamps: boolean;
+  tsVal: number;
+  tsEcr: number;
+}

@@ -53,7 +53,8 @@ export interface TcpConnection {
   warningsDropped: number;
 }
 
-/** In-order bytes of one direction. `bytes` is a view valid during the call only: copy to keep. */
+/** In-order bytes of one direction. `bytes` is a view valid during the call only: copy to keep.
+ * The chunk object itself is reused for the next `data` call: copy the fields you keep. */
 export interface StreamChunk {
   bytes: Uint8Array;
   /** Offset of bytes[0] in this direction's stream (0 = first payload byte after the SYN, or the
@@ -76,7 +77,8 @@ export interface StreamGap {
 export interface StreamConsumer {
   data(side: Side, chunk: StreamChunk): void;
   gap(side: Side, gap: StreamGap): void;
-  /** A FIN or RST arrived from `side` (in sequence order for FIN). */
+  /** A FIN or RST arrived from `side` (in sequence order for FIN, i.e. after all data before it).
+   * Called at most once per side and kind: a side that sent a FIN and later a RST gets both. */
   end(side: Side, how: 'fin' | 'rst', frame: number, tsSec: number, tsNsec: number): void;
   /** The connection is over (ReassemblyComplete): no more calls follow. */
   complete(conn: TcpConnection): void;
@@ -94,6 +96,14 @@ export interface ReassemblyLimits {
   idleTimeoutSec: number;
   /** Max connections tracked at once (oldest idle evicted first). */
   maxConnections: number;
+  /** Max closed 4-tuples remembered (so late packets of a closed connection keep its id, as in
+   * Wireshark); least recently used forgotten first. Added by the tcp stage. */
+  maxTombstones: number;
+  /** Warnings kept per connection; the rest are counted in `warningsDropped`. */
+  maxWarningsPerConnection: number;
+  /** After a RST from one side, the other direction stays open this many seconds of capture time
+   * for data already in flight (0 = complete at the RST). Added by the tcp stage. */
+  rstLingerSec: number;
 }
 
 export const DEFAULT_LIMITS: ReassemblyLimits = {
@@ -101,4 +111,43 @@ export const DEFAULT_LIMITS: ReassemblyLimits = {
   maxBufferedTotal: 256 * 1024 * 1024,
   idleTimeoutSec: 0,
   maxConnections: 1_000_000,
+  maxTombstones: 100_000,
+  maxWarningsPerConnection: 16,
+  rstLingerSec: 2,
 };
+
+/** Counters of a TcpReassembler (a live object, updated in place). */
+export interface ReassemblerStats {
+  /** Segments passed to push(). */
+  packets: number;
+  /** Segments rejected before flow lookup (e.g. address lengths that are not 4 or 16 bytes). */
+  rejected: number;
+  /** tcp.stream ids assigned so far (= connections created). */
+  connections: number;
+  /** Connections currently tracked (not yet completed). */
+  open: number;
+  /** Closed 4-tuples remembered as tombstones. */
+  closed: number;
+  /** Out-of-order payload bytes buffered now, over all connections. */
+  bufferedBytes: number;
+  /** Out-of-order segments buffered now. */
+  bufferedSegments: number;
+  /** Highest value bufferedBytes reached. */
+  maxBufferedBytes: number;
+  /** Out-of-order buffer evictions (each one reported as an 'evicted' gap + a warning). */
+  evictions: number;
+  /** Connections completed because maxConnections was reached ('evicted'). */
+  connectionEvictions: number;
+  /** Connections completed by the idle timeout. */
+  idleClosed: number;
+  /** Tombstones forgotten because maxTombstones was reached or they went idle. */
+  tombstoneEvictions: number;
+  /** Segments that arrived for a connection already completed (counted, not delivered). */
+  packetsAfterClose: number;
+  /** Keep-alives (0/1 byte at next-1) and zero-window probes (ignored). */
+  keepAlives: number;
+  zeroWindowProbes: number;
+  /** Warnings recorded on connections / dropped because of the per-connection cap. */
+  warnings: number;
+  warningsDropped: number;
+}

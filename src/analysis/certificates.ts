@@ -1,0 +1,90 @@
+/**
+ * Certificates in the model: X.509 parsing is done once per distinct certificate by the x509
+ * cache (src/tls/x509); here CertInfo becomes the report's CertificateModel, and DN strings get
+ * comparison keys.
+ */
+import { CertificateCache, parseDistinguishedName, type CertInfo } from '../tls/x509/index.js';
+import type { CertificateModel } from './model.js';
+
+export interface CertContext {
+  certs: CertificateCache;
+  /** Trust anchors from --ca bundles (offline chain verification), if any. */
+  trusted?: CertInfo[];
+}
+
+const infoOf = new WeakMap<CertificateModel, CertInfo>();
+const dnCache = new Map<string, string>();
+const MAX_DN_CACHE = 10_000;
+
+export function newCertContext(trusted?: CertInfo[]): CertContext {
+  return { certs: new CertificateCache(), trusted };
+}
+
+export function certificateModel(der: Uint8Array, ctx: CertContext): CertificateModel {
+  const info = ctx.certs.get(der);
+  const m: CertificateModel = {
+    subject: info.subject,
+    issuer: info.issuer,
+    notBefore: info.notBefore ?? '1970-01-01T00:00:00Z',
+    notAfter: info.notAfter ?? '1970-01-01T00:00:00Z',
+    sha256: info.sha256,
+  };
+  if (info.serialNumber) m.serialNumber = info.serialNumber;
+  if (info.subjectAltNames.length > 0) m.subjectAltNames = info.subjectAltNames;
+  if (info.extendedKeyUsagePresent) m.extendedKeyUsage = info.extendedKeyUsage;
+  if (info.keyUsagePresent) m.keyUsage = info.keyUsage;
+  if (info.publicKey) m.publicKey = info.publicKey;
+  if (info.signatureAlgorithm) m.signatureAlgorithm = info.signatureAlgorithm;
+  m.selfSigned = info.selfSigned;
+  if (info.basicConstraints) m.isCa = info.basicConstraints.ca;
+  if (info.error) m.error = info.error;
+  infoOf.set(m, info);
+  return m;
+}
+
+/** The parsed certificate behind a model (for chain checks). */
+export function certInfoOf(m: CertificateModel): CertInfo | undefined {
+  return infoOf.get(m);
+}
+
+/** RFC 4514 string of a DER Name (CertificateRequest CA lists). */
+export function dnString(der: Uint8Array): string {
+  const r = parseDistinguishedName(der);
+  if ('error' in r) return `(unparseable name: ${r.error})`;
+  if (dnCache.size < MAX_DN_CACHE) dnCache.set(r.rfc4514, r.normalized);
+  return r.rfc4514;
+}
+
+/**
+ * Comparison key for an RFC 4514 string produced by the x509 layer: the normalized key recorded
+ * when the DER was parsed, else a string-level normalisation (case and spaces folded, members of
+ * multi-valued RDNs sorted).
+ */
+export function dnKeyOfString(s: string): string {
+  const known = dnCache.get(s);
+  if (known !== undefined) return known;
+  const rdns: string[] = [];
+  let cur = '';
+  const members: string[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\' && i + 1 < s.length) {
+      cur += c + s[++i];
+    } else if (c === '+') {
+      members.push(cur);
+      cur = '';
+    } else if (c === ',') {
+      members.push(cur);
+      rdns.push(members.map(norm).sort().join('+'));
+      members.length = 0;
+      cur = '';
+    } else cur += c;
+  }
+  members.push(cur);
+  rdns.push(members.map(norm).sort().join('+'));
+  return rdns.join(',');
+}
+
+function norm(s: string): string {
+  return s.trim().toLowerCase().replace(/\s+/g, ' ');
+}

@@ -1,0 +1,90 @@
+/**
+ * `tls-inspect file CAPTURE`: read a capture through the pipeline and write a report (or open the
+ * TUI on a terminal).
+ */
+import { openCaptureFile } from '../capture/index.js';
+import type { ConnectionModel, SourceModel } from '../analysis/model.js';
+import { Pipeline, type PipelineResult } from './pipeline.js';
+import { connectionFilter, Output, renderReport, renderStreamed, reportModel, useColor, type FilterArgs, type Format } from './output.js';
+import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
+import { runTuiForFile } from './tui-launch.js';
+
+export interface FileArgs extends FilterArgs {
+  capture: string;
+  format?: Format;
+  output?: string;
+  keylog?: string[];
+  ca?: string[];
+  all: boolean;
+  tui: boolean;
+  color?: boolean;
+  failOn?: 'error' | 'warning';
+  maxBufferMb: number;
+  maxConnections: number;
+  maxMessageKb: number;
+}
+
+export function sourceModel(res: PipelineResult, path: string | undefined, keylogSecrets: number | undefined): SourceModel {
+  const skipped: Record<string, number> = {};
+  for (const e of res.net.skipped()) skipped[e.label] = e.count;
+  const warnings = [...res.captureWarnings, ...res.net.malformedMessages];
+  const m: SourceModel = {
+    kind: res.capture.kind,
+    packets: res.capture.packets,
+    bytes: res.capture.bytes,
+    linkTypes: res.capture.linkTypes,
+    warnings,
+    skipped,
+  };
+  if (path !== undefined) m.path = path;
+  if (keylogSecrets !== undefined) m.keylogSecretsLoaded = keylogSecrets;
+  return m;
+}
+
+export function failOnCode(connections: ConnectionModel[], failOn?: 'error' | 'warning'): number {
+  if (!failOn) return 0;
+  const hit = connections.some((c) => c.diagnoses.some((d) => d.severity === 'error' || (failOn === 'warning' && d.severity === 'warning')));
+  return hit ? 1 : 0;
+}
+
+export async function runFileCommand(a: FileArgs): Promise<number> {
+  const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog);
+  const trusted = a.ca ? loadTrustedCas(a.ca) : undefined;
+  const source = await openCaptureFile(a.capture);
+  const out = new Output(a.output);
+  const wantTui = a.tui && a.format === undefined && !a.output && out.isTty && process.stdin.isTTY === true;
+  const pipelineBase = {
+    limits: { maxBufferedTotal: a.maxBufferMb * 1024 * 1024, maxConnections: a.maxConnections },
+    keys,
+  };
+  if (wantTui) {
+    return runTuiForFile(source, a.capture, { ...pipelineBase, all: a.all, trusted, maxMessage: a.maxMessageKb * 1024 }, connectionFilter(a));
+  }
+  const format: Format = a.format ?? 'text';
+  const color = useColor(a.color, out);
+  const filter = connectionFilter(a);
+  const kept: ConnectionModel[] = [];
+  let failing = 0;
+  const pipeline = new Pipeline({
+    ...pipelineBase,
+    tls: { maxHandshakeMessage: a.maxMessageKb * 1024 },
+    analysis: { includeNonTls: a.all, trusted },
+    onConnection: (c) => {
+      if (!filter(c)) return;
+      if (format === 'jsonl') {
+        out.write(renderStreamed('jsonl', c, color));
+        if (failOnCode([c], a.failOn)) failing = 1;
+      } else kept.push(c);
+    },
+  });
+  const res = await pipeline.run(source);
+  if (format !== 'jsonl') {
+    const src = sourceModel(res, a.capture, keysGiven || keys.secretCount() > 0 ? keys.secretCount() : undefined);
+    src.warnings.unshift(...keyWarnings);
+    const report = reportModel(src, kept, res.analyzer.summary());
+    out.write(renderReport(format, report, color));
+    failing = failOnCode(kept, a.failOn);
+  }
+  await out.close();
+  return failing;
+}

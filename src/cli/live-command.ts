@@ -1,0 +1,122 @@
+/**
+ * `tls-inspect live -i IFACE`: the same Pipeline as `file`, fed by libpcap. Finished connections
+ * (FIN/RST or idle) are streamed as jsonl or text; SIGINT/SIGTERM, --duration and --count stop the
+ * capture, flush what is still open and print the summary.
+ */
+import { readFileSync } from 'node:fs';
+import { openLiveCapture, type LiveCaptureSource } from '../capture/index.js';
+import { PcapngWriter } from '../capture/pcapng-writer.js';
+import type { Packet, PacketSink, PacketSource } from '../capture/types.js';
+import type { ConnectionModel } from '../analysis/model.js';
+import { Pipeline } from './pipeline.js';
+import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
+import { Output, renderReport, renderStreamed, renderStreamSummary, reportModel, useColor } from './output.js';
+import { failOnCode, sourceModel } from './file-command.js';
+import { UsageError } from './errors.js';
+
+export interface LiveArgs {
+  interface: string;
+  filter: string;
+  format?: 'text' | 'jsonl' | 'json';
+  output?: string;
+  keylog?: string[];
+  ca?: string[];
+  write?: string;
+  duration?: number;
+  count?: number;
+  snaplen: number;
+  idleTimeout: number;
+  all: boolean;
+  tui: boolean;
+  color?: boolean;
+  failOn?: 'error' | 'warning';
+}
+
+/** Wraps the live source: tees packets to a pcapng file and stops after --count packets. */
+class TeeSource implements PacketSource {
+  readonly kind = 'live' as const;
+  constructor(
+    private readonly inner: LiveCaptureSource,
+    private readonly writer: PcapngWriter | null,
+    private readonly maxPackets: number,
+  ) {}
+
+  run(sink: PacketSink) {
+    let n = 0;
+    return this.inner.run({
+      packet: (p: Packet) => {
+        if (this.maxPackets > 0 && n >= this.maxPackets) return;
+        n++;
+        this.writer?.write(p);
+        sink.packet(p);
+        if (this.maxPackets > 0 && n >= this.maxPackets) this.inner.stop();
+      },
+      secrets: (s) => sink.secrets(s),
+      warning: (w) => sink.warning(w),
+    });
+  }
+
+  stop(): void {
+    this.inner.stop();
+  }
+}
+
+export async function runLiveCommand(a: LiveArgs): Promise<number> {
+  if (a.duration !== undefined && !(a.duration > 0)) throw new UsageError('--duration must be a positive number of seconds');
+  if (a.count !== undefined && !(a.count > 0)) throw new UsageError('--count must be a positive number of packets');
+  const { keys, warnings: keyWarnings } = loadKeyMaterial(a.keylog, true);
+  const trusted = a.ca ? loadTrustedCas(a.ca) : undefined;
+  const live = openLiveCapture({ iface: a.interface, filter: a.filter, snaplen: a.snaplen });
+  const writer = a.write ? new PcapngWriter(a.write, live.linkType, a.snaplen) : null;
+  const source = new TeeSource(live, writer, a.count ?? 0);
+  const out = new Output(a.output);
+  const format = a.format ?? 'text';
+  const color = useColor(a.color, out);
+  for (const w of keyWarnings) process.stderr.write(`tls-inspect: warning: ${w}\n`);
+  const kept: ConnectionModel[] = [];
+  let failing = 0;
+  const pipeline = new Pipeline({
+    limits: { idleTimeoutSec: a.idleTimeout },
+    keys,
+    analysis: { includeNonTls: a.all, trusted },
+    onConnection: (c) => {
+      if (failOnCode([c], a.failOn)) failing = 1;
+      if (format === 'json') kept.push(c);
+      else out.write(renderStreamed(format, c, color));
+    },
+  });
+  // the key log may grow while we capture (a client writing SSLKEYLOGFILE)
+  const keyTimer = setInterval(() => keys.refresh(), 250);
+  // idle connections are reported even when no packet arrives
+  const idleTimer = setInterval(() => pipeline.expireIdle(Date.now() / 1000), 1000);
+  const stop = () => source.stop();
+  const durationTimer = a.duration ? setTimeout(stop, a.duration * 1000) : null;
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  if (!process.stdout.isTTY || a.output) {
+    process.stderr.write(`tls-inspect: capturing on ${a.interface} (filter "${a.filter}"); Ctrl-C to stop\n`);
+  }
+  try {
+    const res = await pipeline.run(source);
+    keys.refresh();
+    const src = sourceModel(res, undefined, keys.secretCount());
+    src.warnings.unshift(...keyWarnings);
+    const stats = live.stats();
+    if (stats.droppedBeforeRun > 0) src.warnings.push(`${stats.droppedBeforeRun} packets dropped before analysis started`);
+    if (format === 'json') out.write(renderReport('json', reportModel(src, kept, res.analyzer.summary()), color));
+    else out.write(renderStreamSummary(format, { source: src, summary: res.analyzer.summary() }, color));
+  } finally {
+    clearInterval(keyTimer);
+    clearInterval(idleTimer);
+    if (durationTimer) clearTimeout(durationTimer);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    if (writer) {
+      const text = keys.keyLogText(readFileSync);
+      if (text) writer.writeSecrets(text);
+      writer.close();
+    }
+  }
+  await out.close();
+  return failing;
+}

@@ -1,0 +1,116 @@
+/**
+ * Report assembly shared by `file` and `live`: filters, the ReportModel, and format dispatch.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { ConnectionModel, ReportModel, SourceModel, SummaryModel } from '../analysis/model.js';
+import { renderConnectionText, renderReportText, renderSummaryText } from '../report/text.js';
+import { renderReportMarkdown } from '../report/markdown.js';
+import { renderReportHtml } from '../report/html.js';
+import { UsageError } from './errors.js';
+import { VERSION } from './version.js';
+
+export const FORMATS = ['text', 'json', 'jsonl', 'markdown', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+export const ONLY_FILTERS = ['failed', 'mtls', 'tls13', 'alerts'] as const;
+export type OnlyFilter = (typeof ONLY_FILTERS)[number];
+
+export interface FilterArgs {
+  host?: string;
+  port?: number;
+  only?: OnlyFilter;
+}
+
+export function connectionFilter(a: FilterArgs): (c: ConnectionModel) => boolean {
+  const host = a.host?.toLowerCase();
+  return (c) => {
+    if (host && c.client.ip.toLowerCase() !== host && c.server.ip.toLowerCase() !== host && c.serverName?.toLowerCase() !== host) {
+      return false;
+    }
+    if (a.port !== undefined && c.client.port !== a.port && c.server.port !== a.port) return false;
+    switch (a.only) {
+      case 'failed':
+        return c.verdict === 'failed';
+      case 'mtls':
+        return c.clientCertificate.requested === true || c.clientCertificate.status === 'sent';
+      case 'tls13':
+        return c.version === 'TLS 1.3';
+      case 'alerts':
+        return c.alerts.length > 0;
+      default:
+        return true;
+    }
+  };
+}
+
+export function reportModel(source: SourceModel, connections: ConnectionModel[], summary: SummaryModel): ReportModel {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'tls-inspect', version: VERSION },
+    source,
+    connections: connections.sort((a, b) => a.id - b.id),
+    summary,
+  };
+}
+
+export function renderReport(format: Format, r: ReportModel, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(r, null, 2)}\n`;
+    case 'jsonl':
+      return r.connections.map((c) => JSON.stringify(c)).join('\n') + (r.connections.length > 0 ? '\n' : '');
+    case 'markdown':
+      return renderReportMarkdown(r);
+    case 'html':
+      return renderReportHtml(r);
+    case 'text':
+      return renderReportText(r, { color });
+  }
+}
+
+/** One finished connection in a streaming format (jsonl / text). */
+export function renderStreamed(format: 'jsonl' | 'text', c: ConnectionModel, color: boolean): string {
+  return format === 'jsonl' ? `${JSON.stringify(c)}\n` : `${renderConnectionText(c, { color })}\n\n`;
+}
+
+export function renderStreamSummary(format: 'jsonl' | 'text', r: Pick<ReportModel, 'source' | 'summary'>, color: boolean): string {
+  return format === 'text' ? `${renderSummaryText(r.summary, r, { color })}\n` : '';
+}
+
+/** Where the report goes: stdout or -o FILE. Ignores EPIPE (`| head`). */
+export class Output {
+  private readonly file: WriteStream | null;
+  constructor(path?: string) {
+    this.file = path ? createWriteStream(path) : null;
+    if (this.file) {
+      this.file.on('error', () => undefined);
+    } else {
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(0);
+      });
+    }
+  }
+
+  get isTty(): boolean {
+    return !this.file && process.stdout.isTTY === true;
+  }
+
+  write(s: string): void {
+    if (this.file) this.file.write(s);
+    else process.stdout.write(s);
+  }
+
+  async close(): Promise<void> {
+    const f = this.file;
+    if (!f) return;
+    await new Promise<void>((resolve, reject) => {
+      f.once('error', (e) => reject(new UsageError(`cannot write ${f.path}: ${e.message}`)));
+      f.end(() => resolve());
+    });
+  }
+}
+
+export function useColor(flag: boolean | undefined, out: Output): boolean {
+  if (flag !== undefined) return flag;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  return out.isTty;
+}

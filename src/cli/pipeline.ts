@@ -1,0 +1,115 @@
+/**
+ * Wires the stages together, one way: PacketSource (capture) -> decodePacket (net) ->
+ * TcpReassembler (tcp) -> TLS state machine (tls) -> ConnectionAnalyzer (analysis), which hands
+ * finished connections to whoever renders them (report, tui).
+ */
+import type { CaptureSummary, DecryptionSecrets, PacketSource } from '../capture/types.js';
+import { decodePacket, newTcpSegment, NetStats } from '../net/index.js';
+import { TcpReassembler } from '../tcp/index.js';
+import type { ReassemblyLimits } from '../tcp/types.js';
+import { createTlsStage, type TlsStageOptions } from '../tls/tls-connection.js';
+import { ConnectionAnalyzer, type AnalyzerOptions } from '../analysis/analyzer.js';
+import type { ConnectionModel } from '../analysis/model.js';
+import type { KeyMaterial } from '../tls/keys.js';
+
+export interface PipelineOptions {
+  limits?: Partial<ReassemblyLimits>;
+  tls?: Partial<TlsStageOptions>;
+  analysis?: Partial<AnalyzerOptions>;
+  /** Key material (key log files, DSB secrets); DSBs found in the capture are added to it. */
+  keys?: KeyMaterial;
+  /** Called for each finished connection (TLS ones, or all with analysis.includeNonTls). */
+  onConnection?: (c: ConnectionModel) => void;
+  /** Called when a connection gains an event (live views). */
+  onActivity?: () => void;
+  /** Called every `progressEvery` packets with the frame count. */
+  onProgress?: (packets: number, bytes: number) => void;
+  progressEvery?: number;
+}
+
+export interface PipelineResult {
+  capture: CaptureSummary;
+  analyzer: ConnectionAnalyzer;
+  net: NetStats;
+  reassembler: TcpReassembler;
+  captureWarnings: string[];
+}
+
+const MAX_CAPTURE_WARNINGS = 100;
+
+export class Pipeline {
+  readonly net = new NetStats();
+  readonly analyzer: ConnectionAnalyzer;
+  readonly reassembler: TcpReassembler;
+  readonly captureWarnings: string[] = [];
+  captureWarningsDropped = 0;
+  private readonly seg = newTcpSegment();
+  private packets = 0;
+  private bytes = 0;
+  private lastIdleCheck = 0;
+
+  constructor(private readonly opts: PipelineOptions = {}) {
+    this.analyzer = new ConnectionAnalyzer(
+      { ...opts.analysis },
+      (c) => opts.onConnection?.(c),
+      opts.onActivity,
+    );
+    const tlsOpts: Partial<TlsStageOptions> = { ...opts.tls };
+    if (opts.keys) tlsOpts.keys = opts.keys.provider();
+    this.reassembler = new TcpReassembler(createTlsStage(this.analyzer, tlsOpts), opts.limits);
+  }
+
+  /** Runs a source to its end (or until it is stopped), then flushes every open connection. */
+  async run(source: PacketSource): Promise<PipelineResult> {
+    const every = this.opts.progressEvery ?? 0;
+    const idle = this.opts.limits?.idleTimeoutSec ?? 0;
+    const capture = await source.run({
+      packet: (p) => {
+        this.packets++;
+        this.bytes += p.data.length;
+        const status = decodePacket(p.linkType, p.data, this.seg);
+        if (status === 'malformed') this.seg.error = `frame ${p.frame}: ${this.seg.error}`;
+        this.net.add(status, this.seg);
+        if (status === 'tcp') this.reassembler.push(p.frame, p.tsSec, p.tsNsec, this.seg);
+        if (idle > 0 && p.tsSec - this.lastIdleCheck >= 1) {
+          this.lastIdleCheck = p.tsSec;
+          this.reassembler.expireIdle(p.tsSec);
+        }
+        if (every > 0 && this.packets % every === 0) this.opts.onProgress?.(this.packets, this.bytes);
+      },
+      secrets: (s: DecryptionSecrets) => {
+        if (this.opts.keys) {
+          const n = this.opts.keys.addSecretsBlock(s);
+          if (n.warning) this.captureWarning(n.warning);
+        }
+      },
+      warning: (w) => {
+        const where = w.offset !== undefined ? ` at byte offset ${w.offset}` : '';
+        const frame = w.frame !== undefined ? ` (frame ${w.frame})` : '';
+        this.captureWarning(`${w.message}${where}${frame}`);
+      },
+    });
+    this.reassembler.flush();
+    this.opts.onProgress?.(this.packets, this.bytes);
+    return {
+      capture,
+      analyzer: this.analyzer,
+      net: this.net,
+      reassembler: this.reassembler,
+      captureWarnings: this.captureWarnings,
+    };
+  }
+
+  /** Live runs: complete connections idle for longer than the limit (called on a timer). */
+  expireIdle(nowSec: number): void {
+    this.reassembler.expireIdle(nowSec);
+  }
+
+  private captureWarning(msg: string): void {
+    if (this.captureWarnings.length >= MAX_CAPTURE_WARNINGS) {
+      this.captureWarningsDropped++;
+      return;
+    }
+    this.captureWarnings.push(msg);
+  }
+}

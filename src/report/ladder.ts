@@ -1,0 +1,82 @@
+/**
+ * The handshake ladder as plain lines (client | server columns, one arrow per event in wire order),
+ * shared by the text report, Markdown and the TUI. Visibility has its own arrow shaft:
+ *   ----  plaintext (read off the wire)
+ *   ====  decrypted with key-log secrets
+ *   ~~~~  inferred from encrypted record sizes/order (never a fact)
+ *   ....  encrypted, not readable
+ */
+import type { ConnectionModel, EventModel } from '../analysis/model.js';
+import { sanitizeTerminal } from './sanitize.js';
+
+export interface LadderLine {
+  frame: number;
+  relTime: number;
+  toServer: boolean;
+  /** The label without arrow (already sanitised). */
+  label: string;
+  /** The full rendered line (without colour). */
+  text: string;
+  event: EventModel;
+  isAlert: boolean;
+  isClientCertificate: boolean;
+}
+
+export function eventLabel(e: EventModel): string {
+  switch (e.kind) {
+    case 'handshake': {
+      let s = e.type ?? 'Handshake';
+      if (e.type === 'Certificate') {
+        const n = e.certificates?.length ?? 0;
+        s += n === 0 ? ' (EMPTY)' : ` (${n} cert${n > 1 ? 's' : ''})`;
+      } else if (e.type === 'CertificateRequest') {
+        const n = e.certificateAuthorities?.length ?? 0;
+        s += ` (${n} CA name${n === 1 ? '' : 's'})`;
+      }
+      return s;
+    }
+    case 'alert':
+      return `Alert ${e.level ?? ''} ${e.description ?? ''}${e.code !== undefined ? ` (${e.code})` : ''}`.replace(/\s+/g, ' ').trim();
+    case 'change_cipher_spec':
+      return 'ChangeCipherSpec';
+    case 'heartbeat':
+      return `Heartbeat ${e.type ?? ''}`.trim();
+    case 'encrypted': {
+      const what = e.type ? (e.visibility === 'inferred' ? `${e.type}?` : `encrypted ${e.type}`) : 'encrypted record';
+      return `${what} [${e.length ?? 0} bytes]`;
+    }
+  }
+}
+
+function shaft(e: EventModel): string {
+  if (e.visibility === 'decrypted') return '=';
+  if (e.visibility === 'inferred') return '~';
+  if (e.kind === 'encrypted') return '.';
+  return '-';
+}
+
+const TAG: Record<string, string> = { plaintext: '', decrypted: ' [decrypted]', inferred: ' [inferred]' };
+
+/** Lines of `width` columns for the arrow lane (the frame/time prefix is added by callers). */
+export function ladderLines(c: ConnectionModel, width = 64): LadderLine[] {
+  const certEv = c.events.find((e) => e.type === 'Certificate' && e.direction === 'client->server' && e.kind === 'handshake');
+  return c.events.map((e) => {
+    const toServer = e.direction === 'client->server';
+    let label = sanitizeTerminal(eventLabel(e)) + (TAG[e.visibility] ?? '');
+    const maxLabel = width - 6;
+    if (label.length > maxLabel) label = `${label.slice(0, maxLabel - 1)}…`;
+    const fill = Math.max(3, width - label.length - 3);
+    const sh = shaft(e).repeat(fill);
+    const text = toServer ? `${label} ${sh}>` : `<${sh} ${label}`.padStart(width);
+    return {
+      frame: e.frame,
+      relTime: e.relTime ?? 0,
+      toServer,
+      label,
+      text,
+      event: e,
+      isAlert: e.kind === 'alert' || (e.kind === 'encrypted' && e.type === 'Alert'),
+      isClientCertificate: e === certEv,
+    };
+  });
+}

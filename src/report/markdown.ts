@@ -1,0 +1,93 @@
+/**
+ * `--format markdown`: a summary table, then per connection the ladder (code block), the
+ * client-certificate sentence and the diagnoses with explanation and fix. Wire strings escaped.
+ */
+import type { ConnectionModel, ReportModel } from '../analysis/model.js';
+import { connectionHeader } from './text.js';
+import { ladderLines } from './ladder.js';
+import { escapeMarkdown as md, sanitizeTerminal } from './sanitize.js';
+
+function table(head: string[], rows: string[][]): string {
+  const out = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
+  for (const r of rows) out.push(`| ${r.join(' | ')} |`);
+  return out.join('\n');
+}
+
+function counts(rec: Record<string, number>): string {
+  const e = Object.entries(rec).sort((a, b) => b[1] - a[1]);
+  return e.length === 0 ? 'none' : e.map(([k, v]) => `${md(k)}: ${v}`).join(', ');
+}
+
+function connectionSection(c: ConnectionModel): string {
+  const out: string[] = [];
+  out.push(`### ${md(connectionHeader(c))} — ${c.verdict}`);
+  if (c.events.length > 0) {
+    out.push('```');
+    out.push(`${'frame'.padStart(6)}  client${' '.repeat(52)}server`);
+    // code block: no Markdown escaping, but no control characters either
+    for (const l of ladderLines(c)) out.push(`${String(l.frame).padStart(6)}  ${sanitizeTerminal(l.text).replace(/```/g, "'''")}`);
+    out.push('```');
+  }
+  out.push(`**Client certificate:** ${md(c.clientCertificate.sentence ?? c.clientCertificate.status)}`);
+  const chain = c.clientCertificate.chain ?? [];
+  if (chain.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['#', 'subject', 'issuer', 'valid', 'EKU', 'SHA-256'],
+        chain.map((x, i) => [String(i), md(x.subject), md(x.issuer), `${x.notBefore} – ${x.notAfter}`, md((x.extendedKeyUsage ?? []).join(', ')), `\`${x.sha256.slice(0, 16)}…\``]),
+      ),
+    );
+  }
+  for (const d of c.diagnoses) {
+    out.push('');
+    out.push(`- **${d.severity} \`${d.code}\`** — ${md(d.summary)}`);
+    if (d.explanation) out.push(`  - *Why:* ${md(d.explanation)}`);
+    if (d.fix) out.push(`  - *Fix:* ${md(d.fix)}`);
+    if (d.evidenceFrames.length > 0) out.push(`  - *Evidence:* frames ${d.evidenceFrames.join(', ')}`);
+  }
+  for (const w of c.warnings.slice(0, 10)) out.push(`- warning: ${md(w)}`);
+  return out.join('\n');
+}
+
+export function renderReportMarkdown(r: ReportModel): string {
+  const s = r.summary;
+  const out: string[] = [];
+  out.push(`# tls-inspect report: ${md(r.source.path ?? r.source.kind)}`);
+  out.push('');
+  out.push(
+    table(
+      ['id', 'client', 'server', 'SNI', 'version', 'client cert', 'last alert', 'verdict'],
+      r.connections.map((c) => [
+        String(c.id),
+        md(`${c.client.ip}:${c.client.port}`),
+        md(`${c.server.ip}:${c.server.port}`),
+        md(c.serverName ?? ''),
+        c.version ?? '',
+        c.clientCertificate.status,
+        md(c.alerts.length > 0 ? (c.alerts[c.alerts.length - 1].description ?? '') : ''),
+        c.verdict,
+      ]),
+    ),
+  );
+  out.push('');
+  out.push('## Connections');
+  for (const c of r.connections) {
+    out.push('');
+    out.push(connectionSection(c));
+  }
+  out.push('');
+  out.push('## Summary');
+  out.push('');
+  out.push(`- Frames: ${r.source.packets}; TCP connections: ${s.connections}; TLS connections: ${s.tlsConnections}`);
+  out.push(`- Verdicts: ${counts(s.verdicts)}`);
+  out.push(`- Client certificates: ${counts(s.clientCertificates)}`);
+  out.push(`- Alerts: ${counts(s.alerts)}`);
+  out.push(`- Diagnoses: ${counts(s.diagnoses)}`);
+  out.push(`- Client certificate subjects: ${counts(s.clientCertSubjects)}`);
+  if (s.failingPairs.length > 0) {
+    out.push(`- Top failing pairs: ${s.failingPairs.slice(0, 5).map((p) => `${md(p.client)} → ${md(p.server)} (${p.failures})`).join(', ')}`);
+  }
+  for (const w of r.source.warnings.slice(0, 20)) out.push(`- Capture warning: ${md(w)}`);
+  return `${out.join('\n')}\n`;
+}

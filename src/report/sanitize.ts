@@ -1,0 +1,44 @@
+/**
+ * Strings from the wire (SNI, ALPN, certificate subjects, CA names ...) are untrusted: before they
+ * reach a terminal, a blessed tag parser, Markdown or HTML they are neutralised here.
+ *
+ * Terminal rule: C0 controls (incl. ESC, so no CSI/OSC sequence survives), DEL, C1 controls
+ * (U+0080..U+009F, incl. the 8-bit CSI U+009B) and the bidirectional formatting characters
+ * (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) are replaced by a visible escape
+ * `\xHH` / `\u{HHHH}`; a backslash itself stays as it is.
+ */
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
+
+function escapeChar(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  if (cp <= 0xff) return `\\x${cp.toString(16).padStart(2, '0')}`;
+  return `\\u{${cp.toString(16)}}`;
+}
+
+/** Safe to print on a terminal: control, escape and bidi characters shown as escapes. */
+export function sanitizeTerminal(s: string): string {
+  UNSAFE.lastIndex = 0;
+  return UNSAFE.test(s) ? s.replace(UNSAFE, escapeChar) : s;
+}
+
+/** For blessed widgets with tags enabled: terminal-safe, then `{` and `}` escaped so no wire string
+ * can open a tag ({red-fg}x{/} shows literally). */
+export function sanitizeBlessed(s: string): string {
+  return sanitizeTerminal(s).replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'));
+}
+
+const HTML_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** For HTML text and attribute values. */
+export function escapeHtml(s: string): string {
+  return sanitizeTerminal(s).replace(/[&<>"']/g, (c) => HTML_ESC[c]);
+}
+
+/** For Markdown table cells and text: terminal-safe, Markdown and HTML metacharacters escaped. */
+export function escapeMarkdown(s: string): string {
+  return sanitizeTerminal(s)
+    .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`)
+    .replace(/\n/g, ' ');
+}

@@ -1,0 +1,112 @@
+/**
+ * Between the message decoders (src/tls/messages) and the TLS state machine: decode one handshake
+ * message, and fold what it tells about the connection into TlsFacts (version, suite, randoms, SNI,
+ * ALPN, HRR, resumption, extensions that change decryption).
+ */
+import type { Side } from '../tcp/types.js';
+import type { TlsFacts } from './events.js';
+import { decodeHandshake, decodeSslv2Handshake } from './messages/index.js';
+import type { ClientHello, EncryptedExtensions, ServerHello, TlsExtension } from './messages/types.js';
+
+export interface MessageContext {
+  tls13: boolean;
+  cipherSuite: number;
+  fromServer: boolean;
+  version?: number;
+}
+
+export interface DecodedMessage {
+  name: string;
+  details: Record<string, unknown>;
+  certificates?: Uint8Array[];
+  certificateAuthorities?: Uint8Array[];
+  typed: unknown;
+  warnings: string[];
+}
+
+export function decodeMessage(type: number, body: Uint8Array, ctx: MessageContext): DecodedMessage {
+  return decodeHandshake(type, body, {
+    tls13: ctx.tls13,
+    cipherSuite: ctx.cipherSuite >= 0 ? ctx.cipherSuite : undefined,
+    fromServer: ctx.fromServer,
+    version: ctx.version,
+  }) as DecodedMessage;
+}
+
+export function decodeSslv2Hello(body: Uint8Array): { details: Record<string, unknown>; warnings: string[]; random?: Uint8Array } {
+  const r = decodeSslv2Handshake(body);
+  const details: Record<string, unknown> = { ...r.details };
+  const typed = r.typed as { challenge?: Uint8Array } | undefined;
+  let random: Uint8Array | undefined;
+  if (typed?.challenge && typed.challenge.length > 0 && typed.challenge.length <= 32) {
+    // RFC 5246 appendix E.2: the challenge is right-aligned in the 32-byte client random
+    random = new Uint8Array(32);
+    random.set(typed.challenge, 32 - typed.challenge.length);
+  }
+  return { details, warnings: r.warnings, random };
+}
+
+export type FactChange = 'server-hello' | 'hello-retry' | 'finished' | 'key-update' | null;
+
+const EXT_ENCRYPT_THEN_MAC = 22;
+const EXT_EXTENDED_MASTER_SECRET = 23;
+
+function hasExt(exts: TlsExtension[] | undefined, type: number): boolean {
+  return !!exts && exts.some((e) => e.type === type);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Session id the client offered (kept to recognise TLS 1.2 resumption). */
+const clientSessionIds = new WeakMap<TlsFacts, Uint8Array>();
+
+export function applyMessageFacts(f: TlsFacts, side: Side, type: number, d: DecodedMessage, clientHelloSeen: boolean): FactChange {
+  switch (type) {
+    case 1: {
+      if (clientHelloSeen) return null; // second ClientHello after HRR keeps the first random
+      const ch = d.typed as ClientHello | undefined;
+      f.clientSide = side;
+      if (!ch || !ch.random || ch.random.length !== 32) return null;
+      f.clientRandom = ch.random.slice();
+      if (ch.sessionId && ch.sessionId.length > 0) clientSessionIds.set(f, ch.sessionId.slice());
+      if (ch.serverName !== undefined) f.serverName = ch.serverName;
+      return null;
+    }
+    case 2: {
+      const sh = d.typed as ServerHello | undefined;
+      if (!sh || !sh.random) return null;
+      f.cipherSuite = sh.cipherSuite;
+      f.version = sh.version;
+      if (sh.helloRetryRequest) {
+        f.helloRetryRequest = true;
+        return 'hello-retry';
+      }
+      f.serverRandom = sh.random.slice();
+      f.encryptThenMac = hasExt(sh.extensions, EXT_ENCRYPT_THEN_MAC);
+      f.extendedMasterSecret = hasExt(sh.extensions, EXT_EXTENDED_MASTER_SECRET);
+      if (sh.alpnProtocol !== undefined) f.alpn = sh.alpnProtocol;
+      if (sh.version === 0x0304) {
+        f.resumed = sh.selectedIdentity !== undefined;
+      } else {
+        const offered = clientSessionIds.get(f);
+        f.resumed = !!offered && !!sh.sessionId && sameBytes(offered, sh.sessionId);
+      }
+      return 'server-hello';
+    }
+    case 8: {
+      const ee = d.typed as EncryptedExtensions | undefined;
+      if (ee?.alpnProtocol !== undefined) f.alpn = ee.alpnProtocol;
+      return null;
+    }
+    case 20:
+      return 'finished';
+    case 24:
+      return 'key-update';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The handshake ladder pane: the report's ladderLines (client | server columns, arrow shafts per
+ * visibility) with a frame / relative-time prefix, a textual marker per row (`!` alert, `*` client
+ * Certificate) so it reads without colour, and a style per row.
+ */
+import type { ConnectionModel } from '../../analysis/model.js';
+import { ladderLines, type LadderLine } from '../../report/ladder.js';
+import { fit } from './text.js';
+import { seg, type Style, type StyledLine } from './styled.js';
+
+export interface LadderRow {
+  line: LadderLine;
+  style: Style | undefined;
+  /** Marker column: '!' alert, '*' client certificate, ' ' otherwise. */
+  marker: string;
+}
+
+export interface LadderLayout {
+  /** Width of the frame column. */
+  frameWidth: number;
+  /** Width of the time column (0 = hidden). */
+  timeWidth: number;
+  /** Decimals of the relative time in seconds. */
+  decimals: number;
+  /** Width of the arrow lane (client | server). */
+  laneWidth: number;
+}
+
+/** Prefix and lane widths for a pane `width` cells wide. */
+export function ladderLayout(width: number, maxFrame: number): LadderLayout {
+  const frameWidth = Math.max(5, String(maxFrame).length);
+  const wide = width >= 76;
+  const decimals = wide ? 6 : 3;
+  const timeWidth = decimals + 3;
+  // marker + space + frame + space + time + space
+  const prefix = 1 + 1 + frameWidth + 1 + timeWidth + 1;
+  return { frameWidth, timeWidth, decimals, laneWidth: Math.max(20, width - prefix) };
+}
+
+function rowStyle(l: LadderLine): Style | undefined {
+  if (l.isAlert) return 'alert';
+  if (l.isClientCertificate) return 'client-cert';
+  const v = l.event.visibility;
+  if (v === 'decrypted') return 'decrypted';
+  if (v === 'inferred') return 'inferred';
+  if (l.event.kind === 'encrypted') return 'encrypted';
+  return undefined;
+}
+
+export function ladderRows(c: ConnectionModel, layout: LadderLayout): LadderRow[] {
+  return ladderLines(c, layout.laneWidth).map((line) => ({
+    line,
+    style: rowStyle(line),
+    marker: line.isAlert ? '!' : line.isClientCertificate ? '*' : ' ',
+  }));
+}
+
+/** The column titles above the ladder. */
+export function ladderHeader(layout: LadderLayout): StyledLine {
+  const prefix = `  ${fit('frame', layout.frameWidth, true)} ${fit('time', layout.timeWidth, true)} `;
+  const lane = layout.laneWidth;
+  const title = `client${' '.repeat(Math.max(1, lane - 12))}server`;
+  return [seg(prefix + fit(title, lane), 'header')];
+}
+
+export function renderLadderRow(r: LadderRow, layout: LadderLayout): StyledLine {
+  const frame = fit(String(r.line.frame), layout.frameWidth, true);
+  const time = fit(r.line.relTime.toFixed(layout.decimals), layout.timeWidth, true);
+  return [seg(r.marker, r.style), seg(` ${frame} ${time} `, 'dim'), seg(fit(r.line.text, layout.laneWidth), r.style)];
+}
+
+/** Index of the client's Certificate row, or -1. */
+export function clientCertRowIndex(rows: LadderRow[]): number {
+  return rows.findIndex((r) => r.line.isClientCertificate);
+}
+
+export const LADDER_LEGEND = '---- plaintext  ==== decrypted  ~~~~ inferred  .... encrypted  ! alert  * client certificate';

@@ -1,0 +1,99 @@
+/**
+ * tcp.stream ids and per-stream bytes compared with tshark 4.0 (golden files made by
+ * test/fixtures/tcp/regenerate.sh; tshark itself is not needed to run this test).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TcpReassembler } from '../../src/tcp/index.js';
+import { decodePacket, newTcpSegment } from '../../src/net/index.js';
+import type { TcpSegment } from '../../src/net/types.js';
+import { readPcapFrames, readPcapTcp } from './helpers/pcap-tcp.js';
+import { Recorder, sideView } from './helpers/recorder.js';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'tcp');
+const corpus = process.env.CORPUS_DIR ?? '/work/shared/corpus/zeek';
+
+interface Golden {
+  capture: string;
+  frames: [number, number][];
+  streams: {
+    stream: number;
+    node0: string;
+    node1: string;
+    data0: { bytes: number; sha256: string };
+    data1: { bytes: number; sha256: string };
+  }[];
+}
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+const endpoint = (e: { ip: string; port: number }): string =>
+  e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+
+type Decoder = 'test helper' | 'net stage';
+
+/** Feeds every TCP segment of the capture; returns [frame, tcp.stream] pairs. */
+function feed(capturePath: string, decoder: Decoder, push: (f: number, s: number, ns: number, seg: TcpSegment) => number) {
+  const ids: [number, number][] = [];
+  if (decoder === 'test helper') {
+    for (const p of readPcapTcp(capturePath).packets) ids.push([p.frame, push(p.frame, p.tsSec, p.tsNsec, p.seg)]);
+    return ids;
+  }
+  // The net stage's reusable segment (addresses read from the frame, no views).
+  const { linkType, frames } = readPcapFrames(capturePath);
+  const seg = newTcpSegment();
+  for (const f of frames) {
+    if (decodePacket(linkType, f.data, seg, f.originalLength) !== 'tcp') continue;
+    ids.push([f.frame, push(f.frame, f.tsSec, f.tsNsec, seg)]);
+  }
+  return ids;
+}
+
+function check(capturePath: string, golden: Golden, decoder: Decoder): void {
+  const rec = new Recorder();
+  const tcp = new TcpReassembler(rec.factory);
+  const ids = feed(capturePath, decoder, (f, s, ns, seg) => tcp.push(f, s, ns, seg));
+  tcp.flush();
+  expect(ids).toEqual(golden.frames);
+  expect(rec.order.map((r) => r.conn.id)).toEqual(golden.streams.map((s) => s.stream));
+  for (const s of golden.streams) {
+    const r = rec.get(s.stream);
+    expect(r.completed).toBe(true);
+    expect(r.afterComplete).toBe(0);
+    const names = r.conn.endpoints.map(endpoint);
+    // tshark's node 0 is the first packet's source; map it to our side.
+    const side0 = names.indexOf(s.node0);
+    expect(side0, `stream ${s.stream}: ${s.node0} not in ${names.join(' ')}`).toBeGreaterThanOrEqual(0);
+    expect(names[1 - side0]).toBe(s.node1);
+    const v0 = sideView(r, side0 as 0 | 1);
+    const v1 = sideView(r, (1 - side0) as 0 | 1);
+    expect({ stream: s.stream, gaps: v0.gaps.length + v1.gaps.length }).toEqual({ stream: s.stream, gaps: 0 });
+    expect({ stream: s.stream, bytes: v0.bytes.length, sha256: sha256(v0.bytes) })
+      .toEqual({ stream: s.stream, bytes: s.data0.bytes, sha256: s.data0.sha256 });
+    expect({ stream: s.stream, bytes: v1.bytes.length, sha256: sha256(v1.bytes) })
+      .toEqual({ stream: s.stream, bytes: s.data1.bytes, sha256: s.data1.sha256 });
+  }
+}
+
+const goldens = readdirSync(join(fixtures, 'golden')).filter((f) => f.endsWith('.json'));
+const load = (f: string): Golden => JSON.parse(readFileSync(join(fixtures, 'golden', f), 'utf8')) as Golden;
+
+for (const decoder of ['test helper', 'net stage'] as const) {
+  describe(`tcp.stream ids and stream bytes equal tshark (synthetic captures, ${decoder} decoder)`, () => {
+    for (const f of goldens) {
+      const g = load(f);
+      const path = join(fixtures, g.capture);
+      if (!existsSync(path)) continue;
+      it(g.capture, () => check(path, g, decoder));
+    }
+  });
+
+  describe.skipIf(!existsSync(corpus))(`tcp.stream ids and stream bytes equal tshark (zeek corpus, ${decoder} decoder)`, () => {
+    for (const f of goldens) {
+      const g = load(f);
+      if (existsSync(join(fixtures, g.capture))) continue;
+      it(g.capture, () => check(join(corpus, g.capture), g, decoder));
+    }
+  });
+}

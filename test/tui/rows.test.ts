@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { certStatusLabel, columnAt, connectionRow, layoutColumns, renderHeader, renderRow } from '../../src/tui/view-model/rows.js';
+import { lineText } from '../../src/tui/view-model/styled.js';
+import { displayWidth } from '../../src/tui/view-model/text.js';
+import { oneWayTls13, variant, wrongCaTls12 } from './fixtures.js';
+
+describe('connection rows', () => {
+  it('one row per connection with the columns of the issue', () => {
+    const r = connectionRow(wrongCaTls12());
+    expect(r).toMatchObject({
+      id: 4,
+      client: '127.0.0.1:46028',
+      server: '127.0.0.1:44302',
+      sni: 'localhost',
+      version: 'TLS 1.2',
+      cert: 'sent',
+      alert: 'unknown_ca',
+      verdict: 'failed',
+    });
+    const text = lineText(renderRow(r, layoutColumns(120)));
+    expect(text).toMatch(/^ +4 127\.0\.0\.1:46028 +127\.0\.0\.1:44302 +localhost +TLS 1\.2 +sent +unknown_ca +FAILED/);
+  });
+
+  it('client-certificate status labels: sent / EMPTY / not requested / not sent / unknown / inferred', () => {
+    const c = wrongCaTls12();
+    const withCc = (cc: Partial<typeof c.clientCertificate>) => certStatusLabel({ ...c, clientCertificate: { ...c.clientCertificate, ...cc } });
+    expect(withCc({ status: 'sent' })).toBe('sent');
+    expect(withCc({ status: 'empty' })).toBe('EMPTY');
+    expect(withCc({ status: 'not-requested' })).toBe('not requested');
+    expect(withCc({ status: 'not-sent' })).toBe('not sent');
+    expect(withCc({ status: 'unknown' })).toBe('unknown');
+    expect(withCc({ status: 'sent', visibility: 'inferred' })).toBe('inferred');
+    expect(connectionRow(oneWayTls13(9)).cert).toBe('not requested');
+  });
+
+  it('IPv6 endpoints in brackets; an encrypted alert shows as such', () => {
+    const c = variant(1, { client: { ip: '2001:db8::1', port: 50000 }, alerts: [] });
+    c.events = [...c.events.filter((e) => e.kind !== 'alert'), { frame: 80, time: 't', direction: 'server->client', kind: 'encrypted', visibility: 'plaintext', type: 'Alert', length: 26 }];
+    const r = connectionRow(c);
+    expect(r.client).toBe('[2001:db8::1]:50000');
+    expect(r.alert).toBe('encrypted alert?');
+  });
+
+  it('columns fit the terminal width exactly, at 80 and at 200 columns', () => {
+    for (const w of [80, 100, 120, 200]) {
+      const layout = layoutColumns(w);
+      const total = layout.reduce((a, c) => a + c.width, 0) + layout.length - 1;
+      expect(total).toBe(w);
+      const r = connectionRow(variant(123456, { serverName: 'a-very-long-server-name.subdomain.example.com' }));
+      expect(displayWidth(lineText(renderRow(r, layout)))).toBe(w);
+      expect(displayWidth(lineText(renderHeader(layout, 'id', false)))).toBe(w);
+    }
+  });
+
+  it('narrow columns shorten the version and cert status and keep the port of addresses', () => {
+    const layout = layoutColumns(80);
+    const text = lineText(renderRow(connectionRow(variant(7, { client: { ip: '2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff', port: 61000 } })), layout));
+    expect(text).toContain('61000');
+    expect(text).toContain('…');
+  });
+
+  it('the sort column is marked in the header, and header clicks map to columns', () => {
+    const layout = layoutColumns(120);
+    expect(lineText(renderHeader(layout, 'sni', true))).toMatch(/SNIv/);
+    expect(lineText(renderHeader(layout, 'id', false))).toMatch(/#\^/);
+    expect(columnAt(layout, 0)).toBe('id');
+    const sniStart = layout.slice(0, 3).reduce((a, c) => a + c.width + 1, 0);
+    expect(columnAt(layout, sniStart + 1)).toBe('sni');
+    expect(columnAt(layout, 500)).toBeUndefined();
+  });
+
+  it('wire strings are made terminal-safe in rows', () => {
+    const r = connectionRow(variant(1, { serverName: 'evil\x1b[31m{red-fg}x{/}' }));
+    expect(r.sni).toBe('evil\\x1b[31m{red-fg}x{/}');
+  });
+});
