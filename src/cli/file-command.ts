@@ -48,6 +48,8 @@ export function failOnCode(connections: ConnectionModel[], failOn?: 'error' | 'w
 }
 
 export async function runFileCommand(a: FileArgs): Promise<number> {
+  // yargs turns a lone "-" positional into ""; "-" means stdin
+  if (a.capture === '') a.capture = '-';
   const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog);
   const trusted = a.ca ? loadTrustedCas(a.ca) : undefined;
   const source = await openCaptureFile(a.capture);

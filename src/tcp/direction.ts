@@ -312,7 +312,10 @@ export class Direction implements BudgetMember {
     while (buf.length > 0 && buf.firstOffset(0) <= this.next) {
       const b = buf.shift();
       const end = b.offset + b.bytes.length;
-      if (end > this.next) this.deliver(b.bytes.subarray(this.next - b.offset), b.frame, b.tsSec, b.tsNsec);
+      if (end > this.next) {
+        const bytes = b.offset === this.next ? b.bytes : b.bytes.subarray(this.next - b.offset);
+        this.deliver(bytes, b.frame, b.tsSec, b.tsNsec);
+      }
       if (b.wireEnd > end && this.next === end) this.skipTruncated(b.wireEnd, b.frame);
     }
     this.checkFin();

@@ -21,8 +21,12 @@ export interface DirectionStats {
   packets: number;
   /** Payload bytes delivered in order (each byte once). */
   bytes: number;
+  /** Segments that brought no new byte (data already delivered or buffered, repeated SYNs);
+   * keep-alives and zero-window probes are not counted. */
   retransmissions: number;
-  /** Bytes of segments that overlapped earlier data with different content (first data wins). */
+  /** Bytes of segments that overlapped earlier data with different content (first data wins).
+   * Detected against out-of-order bytes still buffered; delivered bytes are not kept, so a later
+   * different copy of them only counts as a retransmission. */
   conflictingBytes: number;
   gaps: number;
   gapBytes: number;
@@ -47,6 +51,9 @@ export interface TcpConnection {
   /** Frame of the first FIN / RST from each side, 0 when none. */
   finFrame: [number, number];
   rstFrame: [number, number];
+  /** Set just before complete(). 'rst' whenever a RST was seen, whatever ended the connection
+   * last; 'fin' when both directions ended with a FIN; 'reused' when a new SYN took the 4-tuple
+   * (Wireshark's rule, see stream-rules.ts). */
   closeReason?: CloseReason;
   /** Non-fatal oddities (capped; `warningsDropped` counts the rest). */
   warnings: string[];
@@ -87,9 +94,12 @@ export interface StreamConsumer {
 export type StreamConsumerFactory = (conn: TcpConnection) => StreamConsumer;
 
 export interface ReassemblyLimits {
-  /** Max out-of-order bytes buffered per direction (oldest evicted first → gap + warning). */
+  /** Max out-of-order bytes buffered per direction (oldest evicted first → gap + warning). Each
+   * buffered segment counts its payload plus SEGMENT_OVERHEAD (64) bytes, so that a flood of tiny
+   * segments cannot exhaust memory under the byte cap. */
   maxBufferedPerDirection: number;
-  /** Max out-of-order bytes buffered over all connections. */
+  /** Max out-of-order bytes buffered over all connections (same counting; the direction that
+   * has been buffering longest gives up its oldest hole first). */
   maxBufferedTotal: number;
   /** Connections with no packet for this many seconds of capture time are completed ('idle');
    * 0 disables. */

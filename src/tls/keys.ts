@@ -145,7 +145,7 @@ export class KeyMaterial {
     return {
       lookup: (facts, warn) => {
         const random = facts.clientRandom;
-        if (!random) return null;
+        if (!random || this.log.size === 0) return null;
         const secrets = this.log.lookup(random);
         if (!secrets) {
           facts.missingSecrets = facts.version === 0x0304 ? this.log.missingTls13(random).missing : ['CLIENT_RANDOM'];

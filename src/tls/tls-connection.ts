@@ -53,6 +53,8 @@ class SideState {
   encryptedEvents = 0;
   /** TLS 1.2: first protected handshake record after CCS is the Finished. */
   expectFinished = false;
+  /** Visibility of the handshake bytes being fed to the assembler (decrypted after keys). */
+  hsVisibility: 'plaintext' | 'decrypted' = 'plaintext';
   constructor(
     readonly reader: RecordReader,
     readonly hs: HandshakeAssembler,
@@ -108,8 +110,11 @@ export class TlsConnection implements StreamConsumer {
       skipped: (info) => this.onSkipped(side, info),
       warning: warn,
     });
-    const hs = new HandshakeAssembler((m) => this.onMessage(side, m, 'plaintext'), warn, this.opts.maxHandshakeMessage);
-    return new SideState(reader, hs);
+    const state: SideState = new SideState(
+      reader,
+      new HandshakeAssembler((m) => this.onMessage(side, m, state.hsVisibility), warn, this.opts.maxHandshakeMessage),
+    );
+    return state;
   }
 
   // ---- StreamConsumer ----
@@ -262,8 +267,13 @@ export class TlsConnection implements StreamConsumer {
     const s = this.sides[side];
     switch (type) {
       case CONTENT_HANDSHAKE:
-        if (vis === 'decrypted') s.hs.push({ record: info, bodyStreamOffset: info.streamOffset + bodyOffset }, body);
-        else s.hs.push({ record: info, bodyStreamOffset: info.streamOffset + 5 }, body);
+        if (s.hsVisibility !== vis) {
+          // a message cannot continue across the switch to encryption
+          if (s.hs.pending) this.warn(side, `handshake message cut by the switch to encryption (frame ${info.frame})`, info.streamOffset);
+          s.hs.reset();
+          s.hsVisibility = vis;
+        }
+        s.hs.push({ record: info, bodyStreamOffset: info.streamOffset + bodyOffset }, body);
         return;
       case CONTENT_ALERT:
         this.onAlert(side, info, header, body, vis);

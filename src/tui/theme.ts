@@ -33,6 +33,7 @@ const COLOR_TAGS: Record<Style, string[]> = {
   key: ['bold', 'cyan-fg'],
   highlight: ['inverse'],
   'highlight-header': ['inverse', 'underline'],
+  'record-header': ['blue-fg'],
 };
 
 const MONO_TAGS: Record<Style, string[]> = {
@@ -56,6 +57,7 @@ const MONO_TAGS: Record<Style, string[]> = {
   key: ['bold'],
   highlight: ['inverse'],
   'highlight-header': ['inverse', 'underline'],
+  'record-header': [],
 };
 
 function pairs(table: Record<Style, string[]>): Record<Style, TagPair> {

@@ -21,6 +21,7 @@
 #   <name>.tls.tsv       -Y tls -T fields -E separator=/t -E aggregator=, -e frame.number
 #                        -e tcp.stream -e tcp.srcport -e tls.record.content_type
 #                        -e tls.handshake.type -e tls.alert_message.desc
+#                        -e tls.record.opaque_type -e tls.record.length   (two extra columns)
 #   <name>.tls-keys.tsv  the same with -o tls.keylog_file:<key log>  (only when a key log exists)
 #   index.tsv            one line per input: golden name, input path, sha256, key log path, its
 #                        sha256, -d option, frame count
@@ -81,7 +82,8 @@ follow_counts() {
 }
 
 TLS_FIELDS=(-Y tls -T fields -E separator=/t -E aggregator=, -e frame.number -e tcp.stream
-  -e tcp.srcport -e tls.record.content_type -e tls.handshake.type -e tls.alert_message.desc)
+  -e tcp.srcport -e tls.record.content_type -e tls.handshake.type -e tls.alert_message.desc
+  -e tls.record.opaque_type -e tls.record.length)
 
 golden() { # golden INPUT OUTDIR NAME KEYS
   local in=$1 out=$2 name=$3 keys=$4

@@ -57,7 +57,7 @@ function primitives(m: object): { [key: string]: Json } {
 
 function clientHelloDetails(m: T.ClientHello): { [key: string]: Json } {
   const d: { [key: string]: Json } = {
-    version: versionName(m.legacyVersion),
+    legacyVersion: versionName(m.legacyVersion),
     random: toHex(m.random),
     sessionId: toHex(m.sessionId),
     cipherSuites: cipherSuiteNames(m.cipherSuites),

@@ -83,7 +83,7 @@ export function eventHex(e: EventModel | undefined, b: EventBytes | undefined, w
   if (b.record && e.visibility !== 'decrypted') {
     const start = Math.max(0, Math.min(b.rawOffset ?? 0, b.record.length));
     const end = Math.min(b.record.length, start + b.raw.length);
-    const ranges: HexRange[] = [{ start: 0, end: Math.min(5, b.record.length), style: 'dim' }];
+    const ranges: HexRange[] = [{ start: 0, end: Math.min(5, b.record.length), style: 'record-header' }];
     if (isHandshake) ranges.unshift({ start, end: Math.min(end, start + 4), style: 'highlight-header' });
     ranges.unshift({ start: isHandshake ? Math.min(end, start + 4) : start, end, style: 'highlight' });
     const whole = start === 0 && end === b.record.length;

@@ -3,7 +3,7 @@
  * from it, so the help always lists every key.
  */
 import { seg, type StyledLine } from './styled.js';
-import { fit } from './text.js';
+import { fit, wrap } from './text.js';
 
 export type Action =
   | 'down'
@@ -125,12 +125,13 @@ export function helpLines(width: number): StyledLine[] {
   for (const ctx of contexts) {
     out.push([seg(CONTEXT_TITLE[ctx], 'header')]);
     for (const b of BINDINGS.filter((x) => x.context === ctx)) {
-      out.push([seg(`  ${fit(b.label, labelW)}`, 'key'), seg(fit(b.help, Math.max(10, width - labelW - 2)))]);
+      const parts = wrap(b.help, Math.max(10, width - labelW - 2));
+      parts.forEach((p, i) => out.push([seg(`  ${fit(i === 0 ? b.label : '', labelW)}`, 'key'), seg(p)]));
     }
     out.push([seg('')]);
   }
   out.push([seg('Mouse', 'header')]);
-  for (const m of MOUSE_HELP) out.push([seg(`  ${fit(m, Math.max(10, width - 2))}`)]);
+  for (const m of MOUSE_HELP) for (const p of wrap(m, Math.max(10, width - 2), '  ')) out.push([seg(`  ${p}`)]);
   out.push([seg('')]);
   out.push([seg('Ladder: ---- plaintext  ==== decrypted  ~~~~ inferred  .... encrypted', 'dim')]);
   out.push([seg('        ! alert (red)   * client Certificate (cyan)', 'dim')]);

@@ -24,7 +24,8 @@ export type Style =
   | 'info'
   | 'key'
   | 'highlight'
-  | 'highlight-header';
+  | 'highlight-header'
+  | 'record-header';
 
 export interface Segment {
   text: string;

@@ -1,0 +1,94 @@
+/**
+ * The blessed screen and the guard that gives the terminal back: on quit, on SIGINT / SIGTERM /
+ * SIGHUP and on an uncaught exception or unhandled rejection the screen is destroyed (normal
+ * buffer, cursor, mouse and tty mode restored) before anything is printed. While the TUI runs,
+ * writes to stderr are held back (they would scribble over the screen) and replayed afterwards.
+ */
+import blessed from 'blessed';
+import type { Readable, Writable } from 'node:stream';
+
+export interface ScreenOptions {
+  title: string;
+  input?: Readable;
+  output?: Writable;
+  /** terminfo name (default: $TERM). */
+  terminal?: string;
+}
+
+export function createScreen(o: ScreenOptions): blessed.Widgets.Screen {
+  const opts: blessed.Widgets.IScreenOptions = {
+    smartCSR: true,
+    fullUnicode: true,
+    title: o.title,
+    warnings: false,
+    autoPadding: true,
+    dockBorders: false,
+    useBCE: true,
+    sendFocus: false,
+  };
+  if (o.input) opts.input = o.input;
+  if (o.output) opts.output = o.output;
+  if (o.terminal) opts.terminal = o.terminal;
+  return blessed.screen(opts);
+}
+
+type StderrWrite = typeof process.stderr.write;
+
+export interface TerminalGuard {
+  /** Destroy the screen (idempotent), stop holding stderr and replay what was held. */
+  release(): void;
+}
+
+const MAX_HELD = 64 * 1024;
+
+const SIGNAL_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+/** Installs the handlers; `onFatal` is called once the terminal is restored (before exiting). */
+export function guardTerminal(screen: blessed.Widgets.Screen, captureStderr = true): TerminalGuard {
+  let released = false;
+  const held: string[] = [];
+  let heldBytes = 0;
+  const originalWrite: StderrWrite = process.stderr.write;
+  if (captureStderr) {
+    process.stderr.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
+      const s = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+      if (heldBytes < MAX_HELD) {
+        held.push(s);
+        heldBytes += s.length;
+      }
+      const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      if (cb) process.nextTick(cb);
+      return true;
+    }) as StderrWrite;
+  }
+
+  const onSignal = (sig: NodeJS.Signals): void => {
+    release();
+    process.exit(SIGNAL_CODES[sig] ?? 1);
+  };
+  const onFatal = (err: unknown): void => {
+    release();
+    const msg = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`tls-inspect: internal error in the terminal UI: ${msg}\n`);
+    process.exit(2);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
+
+  function release(): void {
+    if (released) return;
+    released = true;
+    for (const s of signals) process.removeListener(s, onSignal);
+    process.removeListener('uncaughtException', onFatal);
+    process.removeListener('unhandledRejection', onFatal);
+    try {
+      screen.destroy();
+    } finally {
+      if (captureStderr) process.stderr.write = originalWrite;
+      if (held.length > 0) process.stderr.write(held.join(''));
+    }
+  }
+  return { release };
+}

@@ -1,0 +1,138 @@
+/**
+ * The built CLI as a user runs it: formats, JSON contract (validated with ajv against
+ * ../shared/spec/report.schema.json, or the copy in test/fixtures when ../shared is absent),
+ * filters, exit codes and one-line errors.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { REPO } from '../helpers/golden.js';
+
+const BIN = join(REPO, 'bin', 'tls-inspect');
+const CAP = (n: string) => join(REPO, 'captures', n);
+
+function cli(args: string[], env: Record<string, string> = {}, input?: Buffer) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: REPO,
+    env: { ...process.env, NO_COLOR: '1', SSLKEYLOGFILE: '', ...env },
+    input,
+    encoding: 'buffer',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+}
+
+function schema(): object {
+  const shared = join(REPO, '..', 'shared', 'spec', 'report.schema.json');
+  const local = join(REPO, 'test', 'fixtures', 'report.schema.json');
+  return JSON.parse(readFileSync(existsSync(shared) ? shared : local, 'utf8'));
+}
+
+describe('tls-inspect CLI', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  const validate = ajv.compile(schema());
+
+  it('--format json follows the report schema, for every committed capture', () => {
+    for (const f of ['all-scenarios.pcap', 'tls13-wrong-ca.pcap', 'tls12-no-cert.pcap', 'lossy-mtls.pcap']) {
+      const keys = CAP(f.replace('.pcap', '.keys'));
+      const r = cli(['file', CAP(f), '--format', 'json', '--keylog', keys]);
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout);
+      const ok = validate(report);
+      expect(ok, JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
+      expect(report.connections.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('the schema copy used without ../shared is identical to the contract', () => {
+    const shared = join(REPO, '..', 'shared', 'spec', 'report.schema.json');
+    if (!existsSync(shared)) return;
+    expect(readFileSync(join(REPO, 'test', 'fixtures', 'report.schema.json'), 'utf8')).toBe(readFileSync(shared, 'utf8'));
+  });
+
+  it('--format jsonl writes one schema-valid connection per line', () => {
+    const r = cli(['file', CAP('all-scenarios.pcap'), '--format', 'jsonl', '--keylog', CAP('all-scenarios.keys')]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.length).toBe(6);
+    const conn = ajv.getSchema('tls-inspect/report.schema.json#/$defs/connection')!;
+    for (const l of lines) expect(conn(JSON.parse(l)), JSON.stringify(conn.errors?.slice(0, 3))).toBe(true);
+  });
+
+  it('text output names the client certificate and the alert for the wrong-CA scenario', () => {
+    const r = cli(['file', CAP('tls12-wrong-ca.pcap')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/client certificate: sent in frame \d+, TLS record 1 of client->server, stream offset \d+: CN=evil-client/);
+    expect(r.stdout).toMatch(/Alert fatal unknown_ca \(48\)/);
+    expect(r.stdout).toMatch(/client-cert-unknown-ca/);
+    expect(r.stdout).not.toMatch(/\x1b\[/); // NO_COLOR
+  });
+
+  it('markdown and html reports are written with -o', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tli-'));
+    for (const fmt of ['markdown', 'html']) {
+      const out = join(dir, `r.${fmt}`);
+      const r = cli(['file', CAP('all-scenarios.pcap'), '--format', fmt, '-o', out, '--keylog', CAP('all-scenarios.keys')]);
+      expect(r.code, r.stderr).toBe(0);
+      const text = readFileSync(out, 'utf8');
+      expect(text).toMatch(/unknown_ca/);
+      if (fmt === 'html') {
+        expect(text.startsWith('<!DOCTYPE html>')).toBe(true);
+        expect(text).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+      }
+    }
+  });
+
+  it('filters: --only failed, --port, --host', () => {
+    const all = JSON.parse(cli(['file', CAP('all-scenarios.pcap'), '--format', 'json']).stdout);
+    const failed = JSON.parse(cli(['file', CAP('all-scenarios.pcap'), '--format', 'json', '--only', 'failed', '--keylog', CAP('all-scenarios.keys')]).stdout);
+    expect(failed.connections.length).toBeGreaterThan(0);
+    expect(failed.connections.length).toBeLessThan(all.connections.length);
+    for (const c of failed.connections) expect(c.diagnoses.some((d: { severity: string }) => d.severity === 'error')).toBe(true);
+    const port = all.connections[0].server.port;
+    const byPort = JSON.parse(cli(['file', CAP('all-scenarios.pcap'), '--format', 'json', '--port', String(port)]).stdout);
+    expect(byPort.connections.every((c: { server: { port: number }; client: { port: number } }) => c.server.port === port || c.client.port === port)).toBe(true);
+    const none = JSON.parse(cli(['file', CAP('all-scenarios.pcap'), '--format', 'json', '--host', '10.9.9.9']).stdout);
+    expect(none.connections).toEqual([]);
+  });
+
+  it('--fail-on error exits 1 when a connection failed, 0 otherwise', () => {
+    expect(cli(['file', CAP('tls12-wrong-ca.pcap'), '--fail-on', 'error']).code).toBe(1);
+    expect(cli(['file', CAP('tls12-mtls-ok.pcap'), '--fail-on', 'error']).code).toBe(0);
+  });
+
+  it('reads a capture from stdin', () => {
+    const r = cli(['file', '-', '--format', 'json'], {}, readFileSync(CAP('tls12-wrong-ca.pcap')));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).connections.length).toBe(1);
+  });
+
+  it('one clear line and exit 2 for a missing file, a non-capture file and bad usage', () => {
+    const missing = cli(['file', '/nonexistent/x.pcap']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('tls-inspect: cannot open /nonexistent/x.pcap: no such file\n');
+    const dir = mkdtempSync(join(tmpdir(), 'tli-'));
+    const junk = join(dir, 'junk.pcap');
+    writeFileSync(junk, 'this is not a capture file at all\n');
+    const notCap = cli(['file', junk]);
+    expect(notCap.code).toBe(2);
+    expect(notCap.stderr).toBe(`tls-inspect: not a pcap/pcapng file: ${junk}\n`);
+    const usage = cli(['file']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr.trim().split('\n').length).toBe(1);
+    const badKeylog = cli(['file', CAP('tls12-wrong-ca.pcap'), '--keylog', '/nonexistent/keys']);
+    expect(badKeylog.code).toBe(2);
+    expect(badKeylog.stderr).toBe('tls-inspect: cannot read key log /nonexistent/keys: no such file\n');
+  });
+
+  it('--help lists the commands', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['file', 'live', 'interfaces']) expect(r.stdout).toContain(c);
+  });
+});
