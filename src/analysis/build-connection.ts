@@ -20,6 +20,7 @@ import { historyLetters } from './history.js';
 import { describeClientCertificate } from './client-cert.js';
 import { diagnose } from './diagnose.js';
 import { isoTime, relSeconds } from './time.js';
+import { inferTls13, type Tls13Inference } from './infer-tls13.js';
 import { setEventBytes, type EventBytes } from './event-bytes.js';
 
 export interface BuildContext extends CertContext {
@@ -129,9 +130,11 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   if (facts.eventsDropped > 0) model.warnings.push(`${facts.eventsDropped} TLS events beyond the per-connection limit were not kept`);
   const serverCert = events.find((e) => e.type === 'Certificate' && e.direction === 'server->client' && e.certificates);
   if (serverCert?.certificates) model.serverCertificates = serverCert.certificates;
-  model.established = isEstablished(events, facts);
-  model.clientCertificate = describeClientCertificate(events, facts, model);
-  model.diagnoses = diagnose(model, facts, ctx);
+  const inference: Tls13Inference | undefined =
+    facts.version === 0x0304 && !facts.decrypted ? inferTls13(events, model.cipherSuite) : undefined;
+  model.established = isEstablished(events, facts, inference);
+  model.clientCertificate = describeClientCertificate(events, facts, model, inference);
+  model.diagnoses = diagnose(model, facts, ctx, inference);
   model.verdict = verdictOf(model);
   return model;
 }
@@ -150,7 +153,12 @@ function abbreviatedTls12(events: EventModel[], facts: TlsFacts): boolean {
   return false;
 }
 
-function isEstablished(events: EventModel[], facts: TlsFacts): boolean | undefined {
+function isEstablished(events: EventModel[], facts: TlsFacts, inf?: Tls13Inference): boolean | undefined {
+  if (inf) {
+    // TLS 1.3 without keys: from the inference (the Finished messages are encrypted)
+    if (inf.alertEvent || events.some((e) => e.kind === 'alert' && e.level === 'fatal')) return false;
+    return inf.continued ? true : undefined;
+  }
   let c = false;
   let s = false;
   for (const e of events) {

@@ -5,6 +5,7 @@
  */
 import type { TlsFacts } from '../tls/events.js';
 import type { ClientCertificateModel, ConnectionModel, EventModel } from './model.js';
+import type { Tls13Inference } from './infer-tls13.js';
 
 function accepts(cas: string[] | undefined): string {
   if (!cas || cas.length === 0) return 'server named no acceptable CAs';
@@ -32,6 +33,7 @@ export function describeClientCertificate(
   events: EventModel[],
   facts: TlsFacts,
   model: Pick<ConnectionModel, 'version'>,
+  inference?: Tls13Inference,
 ): ClientCertificateModel {
   const cr = events.find((e) => e.type === 'CertificateRequest' && e.direction === 'server->client' && e.kind === 'handshake');
   const cert = events.find((e) => e.type === 'Certificate' && e.direction === 'client->server' && e.kind === 'handshake');
@@ -74,6 +76,9 @@ export function describeClientCertificate(
       ' before the connection ended';
     return out;
   }
+  if (tls13Hidden && inference && (inference.clientCert !== undefined || inference.requested !== undefined)) {
+    return inferredClientCertificate(inference);
+  }
   if (tls13Hidden) {
     out.requested = 'unknown';
     out.status = 'unknown';
@@ -90,5 +95,36 @@ export function describeClientCertificate(
   out.requested = 'unknown';
   out.status = 'unknown';
   out.sentence = `unknown: the connection ended before the server finished its ${model.version ?? 'TLS'} handshake flight`;
+  return out;
+}
+
+/** TLS 1.3 without keys: the client-certificate answer from record sizes, labelled inferred. */
+function inferredClientCertificate(inf: Tls13Inference): ClientCertificateModel {
+  const why = inf.reasons.join('; ');
+  const out: ClientCertificateModel = {
+    requested: inf.requested ?? 'unknown',
+    status: 'unknown',
+    visibility: 'inferred',
+  };
+  const e = inf.certEvent;
+  if (e) {
+    out.frame = e.frame;
+    if (e.frames) out.frames = e.frames;
+    out.recordIndex = e.recordIndex;
+    out.streamOffset = e.streamOffset;
+    out.length = e.length;
+  }
+  if (inf.clientCert === 'sent' && e) {
+    out.status = 'sent';
+    out.sentence = `INFERRED sent in frame ${e.frame}, TLS record ${e.recordIndex} of client->server, stream offset ${e.streamOffset} (encrypted, ${e.length} bytes; subject unknown without keys) — ${why}`;
+  } else if (inf.clientCert === 'empty' && e) {
+    out.status = 'empty';
+    out.sentence = `INFERRED EMPTY Certificate in frame ${e.frame} (a ${e.length}-byte encrypted record) — ${why}`;
+  } else if (inf.clientCert === 'none' || inf.requested === false) {
+    out.status = 'not-requested';
+    out.sentence = `INFERRED not requested — ${why}`;
+  } else {
+    out.sentence = `unknown (encrypted) — ${why}`;
+  }
   return out;
 }

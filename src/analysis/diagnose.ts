@@ -9,6 +9,7 @@ import { FIX } from './fixes.js';
 import { alertMeaning } from './names.js';
 import { dnKeyOfString, type CertContext } from './certificates.js';
 import { chainProblems } from './chain-check.js';
+import type { Tls13Inference } from './infer-tls13.js';
 
 const CLIENT_CERT_REJECT = new Set([42, 46, 49]);
 const SERVER_CERT_REJECT = new Set([42, 43, 44, 45, 46, 48, 49]);
@@ -48,7 +49,7 @@ export function usageIssues(cert: CertificateModel): string[] {
   return out;
 }
 
-export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext): DiagnosisModel[] {
+export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, inf?: Tls13Inference): DiagnosisModel[] {
   const out: DiagnosisModel[] = [];
   const ev = m.events;
   const cc = m.clientCertificate;
@@ -69,7 +70,7 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext):
 
   // --- the server rejected the client's certificate ---
   const serverAlertsAfterClientCert = after(ev, clientCert).filter((e) => e.kind === 'alert' && who(e) === 'server' && fatal.includes(e));
-  if (cc.status === 'sent' && leaf) {
+  if (cc.status === 'sent' && leaf && clientCert) {
     const a = serverAlertsAfterClientCert[0];
     const validity = validityProblem(leaf, m.startTime);
     const usage = usageIssues(leaf);
@@ -167,7 +168,7 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext):
   const requiredAlert = ev.find(
     (e) => e.kind === 'alert' && who(e) === 'server' && (e.code === 116 || (cc.status === 'empty' && (e.code === 40 || e.code === 50 || e.code === 42))),
   );
-  if (cc.status === 'empty') {
+  if (cc.status === 'empty' && clientCert) {
     out.push({
       code: 'client-cert-empty',
       severity: requiredAlert ? 'error' : 'warning',
@@ -239,7 +240,7 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext):
   }
 
   // --- incomplete, no alert ---
-  if (m.established === false && m.alerts.length === 0 && !out.some((d) => d.severity === 'error')) {
+  if (m.established === false && m.alerts.length === 0 && !inf?.alertEvent && !out.some((d) => d.severity === 'error')) {
     const closer = m.tcp.rstFrames ? 'RST' : m.tcp.finFrames ? 'FIN' : 'end of capture';
     out.push({
       code: 'handshake-incomplete',
@@ -251,6 +252,8 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext):
     });
   }
 
+  if (inf) out.push(...inferredDiagnoses(m, inf));
+
   if (facts.version === 0x0304 && !facts.decrypted) {
     out.push({
       code: 'encrypted-no-keys',
@@ -260,6 +263,7 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext):
         : 'TLS 1.3 encrypts the CertificateRequest, the client Certificate and the alerts; no key-log secrets were given for this connection.',
       explanation:
         'Without the handshake traffic secrets only record sizes and order are visible; conclusions drawn from them are marked inferred.' +
+        (inf && inf.reasons.length > 0 ? ` Inferred: ${inf.reasons.join('; ')}.` : '') +
         (facts.missingSecrets && facts.missingSecrets.length > 0 ? ` Missing from the key log: ${facts.missingSecrets.join(', ')}.` : ''),
       fix: FIX.noKeys,
       evidenceFrames: [],
@@ -282,4 +286,38 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext):
 
 function serverDone(ev: EventModel[]): boolean {
   return ev.some((e) => e.direction === 'server->client' && (e.type === 'ServerHelloDone' || e.type === 'Finished'));
+}
+
+/** Diagnoses resting on the TLS 1.3 size inference: always marked inferred, never stated as fact. */
+function inferredDiagnoses(m: ConnectionModel, inf: Tls13Inference): DiagnosisModel[] {
+  const out: DiagnosisModel[] = [];
+  const cert = inf.certEvent;
+  const alert = inf.alertEvent;
+  const why = inf.reasons.join('; ');
+  if (inf.clientCert === 'empty' && cert) {
+    out.push({
+      code: alert ? 'client-cert-required' : 'client-cert-empty',
+      severity: alert ? 'error' : 'warning',
+      summary: alert
+        ? `INFERRED: the client sent an EMPTY Certificate and the server closed with an encrypted alert — most likely certificate_required (116).`
+        : `INFERRED: the client answered the server's CertificateRequest with an EMPTY Certificate.`,
+      explanation: `From encrypted record sizes (no keys): ${why}. RFC 8446 §4.4.2.4: a server requiring client authentication aborts with certificate_required when the client sends no certificate. Give the key log to confirm.`,
+      fix: FIX.emptyCert,
+      evidenceFrames: [cert.frame, ...(alert ? [alert.frame] : [])],
+      inferred: true,
+    });
+  } else if (inf.clientCert === 'sent' && cert && alert) {
+    out.push({
+      code: 'client-cert-rejected',
+      severity: 'error',
+      summary: 'INFERRED: the server rejected the client\'s certificate — it answered the client\'s Certificate/CertificateVerify/Finished with an encrypted alert and closed.',
+      explanation:
+        `From encrypted record sizes (no keys): ${why}. Which alert (unknown_ca, bad_certificate, certificate_expired, decrypt_error ...) and which certificate are hidden by TLS 1.3 encryption; ` +
+        'give the key log (--keylog) to see them. It is the server rejecting the client, not a local failure.',
+      fix: `${FIX.noKeys} Then compare the client certificate's issuer with the CAs the server accepts.`,
+      evidenceFrames: [cert.frame, alert.frame],
+      inferred: true,
+    });
+  }
+  return out;
 }

@@ -17,7 +17,7 @@
  *   ('evicted', oldest first), or the connection ends with it unfilled ('unfilled-at-close').
  */
 import { type BufferBudget, SEGMENT_OVERHEAD, type BudgetMember } from './buffer-budget.js';
-import { type BufferedSegment, SegmentBuffer } from './segment-buffer.js';
+import { type BufferedSegment, SegmentBuffer, countDifferent } from './segment-buffer.js';
 import type {
   DirectionStats, ReassemblerStats, ReassemblyLimits, Side, StreamChunk, StreamConsumer, StreamGap,
 } from './types.js';
@@ -80,9 +80,7 @@ export class Direction implements BudgetMember {
     this.buf = new SegmentBuffer(owner.ctx.budget, this);
   }
 
-  get name(): string {
-    return this.side === 0 ? 'client-to-server' : 'server-to-client';
-  }
+  get name(): string { return this.side === 0 ? 'client-to-server' : 'server-to-client'; }
 
   startAt(seq: number): void {
     this.started = true;
@@ -152,7 +150,7 @@ export class Direction implements BudgetMember {
         this.owner.warn(`${wireEnd - Math.max(s, this.finOffset)} bytes after the FIN of the ` +
           `${this.name} stream in frame ${frame}: ignored`);
       }
-      wireEnd = Math.max(this.finOffset, s);
+      wireEnd = Math.max(this.finOffset, s); // first data wins: the FIN came first
     }
     const e = Math.min(s + payload.length, wireEnd);
     if (e < wireEnd && payload.length < wireLen && this.owner.admitWarning()) {
@@ -296,8 +294,7 @@ export class Direction implements BudgetMember {
 
   private countConflicts(payload: Uint8Array, s: number, b: BufferedSegment, from: number, to: number,
     frame: number): void {
-    let diff = 0;
-    for (let x = from; x < to; x++) if (payload[x - s] !== b.bytes[x - b.offset]) diff++;
+    const diff = countDifferent(payload, s, b, from, to);
     if (diff === 0) return;
     this.stats.conflictingBytes += diff;
     if (this.owner.admitWarning()) {
@@ -321,6 +318,7 @@ export class Direction implements BudgetMember {
     this.checkFin();
   }
 
+  /** Bytes a segment had on the wire beyond the snaplen: missing from the capture for sure. */
   private skipTruncated(wireEnd: number, frame: number): void {
     const stop = Math.min(this.buf.firstOffset(wireEnd), wireEnd);
     if (stop > this.next) this.advanceGap(stop - this.next, 'lost', frame);

@@ -64,10 +64,7 @@ export class TcpReassembler {
       limits: this.limits,
       stats: this.stats,
       retire: (state, reason) => this.retire(state, reason),
-      lingerAfterReset: (state, ts) => {
-        this.resets.push(state);
-        this.resetTimes.push(ts);
-      },
+      lingerAfterReset: (state, ts) => this.lingerAfterReset(state, ts),
     };
   }
 
@@ -152,6 +149,23 @@ export class TcpReassembler {
     }
     for (let e = this.tombs.head; e !== null && nowSec - e.lastTsSec > idle; e = this.tombs.head) {
       this.forgetTombstone(e);
+    }
+  }
+
+  private lingerAfterReset(state: ConnectionState, tsSec: number): void {
+    this.resets.push(state);
+    this.resetTimes.push(tsSec);
+    // Capture time may stand still: keep the queue bounded by dropping connections already over.
+    if (this.resets.length - this.resetHead > 2 * this.limits.maxConnections + 1024) {
+      let w = 0;
+      for (let r = this.resetHead; r < this.resets.length; r++) {
+        if (this.resets[r]!.done) continue;
+        this.resets[w] = this.resets[r]!;
+        this.resetTimes[w++] = this.resetTimes[r]!;
+      }
+      this.resets.length = w;
+      this.resetTimes.length = w;
+      this.resetHead = 0;
     }
   }
 

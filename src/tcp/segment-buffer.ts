@@ -107,3 +107,10 @@ export class SegmentBuffer {
     return dropped;
   }
 }
+
+/** How many bytes of [from, to) differ between `payload` (stream offset `s`) and buffered `b`. */
+export function countDifferent(payload: Uint8Array, s: number, b: BufferedSegment, from: number, to: number): number {
+  let diff = 0;
+  for (let x = from; x < to; x++) if (payload[x - s] !== b.bytes[x - b.offset]) diff++;
+  return diff;
+}

@@ -143,6 +143,20 @@ describe('connection, tombstone and warning caps', () => {
     expect(push(segment({ sport: 1, seq: 1, flags: F.ACK }))).toBe(3);
   });
 
+  it('connections waiting after a RST stay bounded when capture time stands still', () => {
+    const { rec, push, tcp } = setup({ maxConnections: 10 });
+    for (let p = 1; p <= 5000; p++) {
+      push(segment({ sport: p, seq: 0, flags: F.SYN }));
+      push(segment({ src: [10, 0, 0, 2], dst: [10, 0, 0, 1], sport: 443, dport: p, seq: 0, ack: 1, flags: F.SYN | F.ACK }));
+      push(segment({ src: [10, 0, 0, 2], dst: [10, 0, 0, 1], sport: 443, dport: p, seq: 1, ack: 1, flags: F.RST | F.ACK }));
+    }
+    const pending = (tcp as unknown as { resets: unknown[] }).resets.length;
+    expect(pending).toBeLessThanOrEqual(2 * 10 + 1024);
+    expect(tcp.stats.open).toBe(10);
+    tcp.flush();
+    expect(rec.order.every((r) => r.completed && r.conn.closeReason === 'rst')).toBe(true);
+  });
+
   it('warnings per connection are capped and the rest counted', () => {
     const { rec, push, tcp } = setup({ maxWarningsPerConnection: 2 });
     push(c2s(0, F.SYN));

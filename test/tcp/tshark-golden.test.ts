@@ -38,7 +38,7 @@ const endpoint = (e: { ip: string; port: number }): string =>
 
 /**
  * One side rendered the way tshark 4.0's Follow TCP Stream shows it: a hole the peer's ACK proved
- * lost ('lost' gap) appears as the text "[N bytes missing in capture file]."; at a hole never
+ * lost ('lost' gap) appears as the text "[N bytes missing in capture file]" + NUL; at a hole never
  * filled nor acknowledged ('unfilled-at-close') tshark drops everything after it.
  */
 function followView(rec: Recorded, side: 0 | 1): Uint8Array {
@@ -47,7 +47,7 @@ function followView(rec: Recorded, side: 0 | 1): Uint8Array {
   for (const ev of rec.events) {
     if (ev.side !== side || ev.kind === 'end') continue;
     if (ev.kind === 'data') parts.push(ev.bytes);
-    else if (ev.gap.reason === 'lost') parts.push(new TextEncoder().encode(`[${ev.gap.length} bytes missing in capture file].`));
+    else if (ev.gap.reason === 'lost') parts.push(new TextEncoder().encode(`[${ev.gap.length} bytes missing in capture file]\0`));
     else break;
   }
   return Uint8Array.from(parts.flatMap((p) => [...p]));

@@ -1,0 +1,182 @@
+/**
+ * The connections view: column titles (click to sort), the virtual table (only visible rows are
+ * rendered) and a preview of the selected connection (client certificate, top diagnosis). The
+ * selection follows the connection id, so rows arriving above it do not move it.
+ */
+import blessed from 'blessed';
+import type { Theme } from '../theme.js';
+import { VirtualList } from '../widgets/virtual-list.js';
+import type { ConnectionsLayout, Rect } from '../view-model/layout.js';
+import { columnAt, layoutColumns, renderHeader, renderRow, type ColumnLayout, type ConnectionRow } from '../view-model/rows.js';
+import type { ConnectionTable } from '../view-model/table.js';
+import { previewLines } from '../view-model/diagnosis-view.js';
+import type { Action } from '../view-model/keymap.js';
+import { seg } from '../view-model/styled.js';
+
+export interface ConnectionsViewEvents {
+  open(row: ConnectionRow): void;
+  changed(): void;
+}
+
+export function place(el: blessed.Widgets.BoxElement, r: Rect): void {
+  el.top = r.top;
+  el.left = r.left;
+  el.width = r.width;
+  el.height = r.height;
+}
+
+export class ConnectionsView {
+  private readonly header: blessed.Widgets.BoxElement;
+  readonly list: VirtualList;
+  private readonly preview: blessed.Widgets.BoxElement;
+  private columns: ColumnLayout[] = layoutColumns(80);
+  private selectedId: number | undefined;
+  private index = 0;
+  private seenGeneration = -1;
+
+  constructor(
+    private readonly screen: blessed.Widgets.Screen,
+    private readonly theme: Theme,
+    private readonly table: ConnectionTable,
+    private readonly events: ConnectionsViewEvents,
+  ) {
+    this.header = blessed.box({ parent: screen, tags: true, wrap: false, height: 1 });
+    this.header.on('click', (data: blessed.Widgets.Events.IMouseEventArg) => {
+      const key = columnAt(this.columns, data.x - Number(this.header.aleft));
+      if (key) {
+        this.table.sortBy(key);
+        this.events.changed();
+      }
+    });
+    this.list = new VirtualList({
+      parent: screen,
+      theme,
+      onClick: (row) => {
+        const rows = this.table.visible;
+        if (row === this.index && rows[row]) this.events.open(rows[row]);
+        else this.moveTo(row);
+        this.events.changed();
+      },
+    });
+    this.preview = blessed.box({
+      parent: screen,
+      tags: true,
+      wrap: false,
+      border: { type: 'line', top: true, left: false, right: false, bottom: false } as blessed.Widgets.Border,
+      style: { border: { fg: theme.fg('gray') } },
+    });
+  }
+
+  layout(l: ConnectionsLayout): void {
+    place(this.header, l.tableHeader);
+    place(this.list.box, l.table);
+    place(this.preview, l.preview);
+    if (l.preview.height === 0) this.preview.hide();
+    this.columns = layoutColumns(l.table.width);
+  }
+
+  show(visible: boolean): void {
+    for (const el of [this.header, this.list.box, this.preview]) {
+      if (visible) el.show();
+      else el.hide();
+    }
+    if (visible && Number(this.preview.height) === 0) this.preview.hide();
+  }
+
+  selected(): ConnectionRow | undefined {
+    this.sync();
+    return this.table.visible[this.index];
+  }
+
+  /** Keep the selection on the same connection after the table changed under it. */
+  private sync(): void {
+    if (this.table.generation === this.seenGeneration) return;
+    this.seenGeneration = this.table.generation;
+    const rows = this.table.visible;
+    if (this.selectedId !== undefined) {
+      const i = this.table.indexOfId(this.selectedId);
+      if (i >= 0) {
+        this.index = i;
+        return;
+      }
+    }
+    this.index = Math.min(this.index, Math.max(0, rows.length - 1));
+    this.selectedId = rows[this.index]?.id;
+  }
+
+  moveTo(i: number): void {
+    const rows = this.table.visible;
+    this.index = Math.max(0, Math.min(rows.length - 1, i));
+    this.selectedId = rows[this.index]?.id;
+    this.seenGeneration = this.table.generation;
+  }
+
+  /** Select the connection with this id if it is shown. */
+  selectId(id: number): void {
+    const i = this.table.indexOfId(id);
+    if (i >= 0) this.moveTo(i);
+  }
+
+  /** Neighbour of the selected row (for next / previous connection in the drill-in view). */
+  neighbour(delta: number): ConnectionRow | undefined {
+    this.sync();
+    const rows = this.table.visible;
+    const i = this.index + delta;
+    if (i < 0 || i >= rows.length) return undefined;
+    this.moveTo(i);
+    return rows[i];
+  }
+
+  handle(a: Action): boolean {
+    this.sync();
+    const page = Math.max(1, this.list.innerHeight - 1);
+    switch (a) {
+      case 'down':
+        this.moveTo(this.index + 1);
+        return true;
+      case 'up':
+        this.moveTo(this.index - 1);
+        return true;
+      case 'pageDown':
+        this.moveTo(this.index + page);
+        return true;
+      case 'pageUp':
+        this.moveTo(this.index - page);
+        return true;
+      case 'top':
+        this.moveTo(0);
+        return true;
+      case 'bottom':
+        this.moveTo(this.table.visible.length - 1);
+        return true;
+      case 'enter': {
+        const row = this.table.visible[this.index];
+        if (row) this.events.open(row);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  paint(): void {
+    this.sync();
+    const rows = this.table.visible;
+    const sort = this.table.sort;
+    this.header.setContent(this.theme.line(renderHeader(this.columns, sort.key, sort.descending)));
+    const cols = this.columns;
+    this.list.setSource({ count: rows.length, row: (i) => renderRow(rows[i], cols) });
+    if (rows.length > 0) this.list.select(this.index);
+    this.list.paint();
+    if (rows.length === 0) {
+      const msg = this.table.counts().total === 0 ? 'no TLS connections yet' : 'no connection matches the filters (a: show all)';
+      this.list.box.setContent(this.theme.line([seg(`  ${msg}`, 'dim')]));
+    }
+    const h = Number(this.preview.height) - 1;
+    if (h > 0) {
+      const row = rows[this.index];
+      const lines = row ? previewLines(row.model, Number(this.preview.width), h) : [];
+      this.preview.setContent(lines.map((l) => this.theme.line(l)).join('\n'));
+    }
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The stats view: blessed-contrib bar charts (alerts by name, client-certificate status, versions),
+ * a line chart of handshakes over time, and the same numbers as text tables (readable without
+ * colour, and the only place long names are shown in full). Canvas widgets size themselves when
+ * attached, so they are rebuilt on every layout change; data refreshes at most twice a second.
+ */
+import blessed from 'blessed';
+import bar from 'blessed-contrib/lib/widget/charts/bar.js';
+import line from 'blessed-contrib/lib/widget/charts/line.js';
+import type { Theme } from '../theme.js';
+import { place } from './connections-view.js';
+import { statsLayout, type Rect } from '../view-model/layout.js';
+import { countLines, formatDuration, type Count, type StatsModel } from '../view-model/stats.js';
+import { seg, type StyledLine } from '../view-model/styled.js';
+import { truncate } from '../view-model/text.js';
+import { sanitizeTerminal } from '../../report/sanitize.js';
+
+const REFRESH_MS = 500;
+
+/** Bars that fit in `width` cells: count, spacing and bar width. */
+export function barGeometry(n: number, width: number): { shown: number; spacing: number; barWidth: number } {
+  const usable = Math.max(6, width - 4);
+  const shown = Math.max(1, Math.min(n, Math.floor(usable / 6)));
+  const spacing = Math.max(6, Math.min(16, Math.floor(usable / shown)));
+  return { shown, spacing, barWidth: Math.max(2, spacing - 3) };
+}
+
+export class StatsView {
+  private charts: blessed.Widgets.BoxElement[] = [];
+  private readonly tables: blessed.Widgets.BoxElement;
+  private rect: ReturnType<typeof statsLayout> | undefined;
+  private visible = false;
+  private lastRefresh = 0;
+  private dirtyLayout = true;
+
+  constructor(
+    private readonly screen: blessed.Widgets.Screen,
+    private readonly theme: Theme,
+    private readonly stats: StatsModel,
+    /** Live mode: the time axis runs to now. */
+    private readonly live: () => boolean,
+  ) {
+    this.tables = blessed.box({
+      parent: screen,
+      tags: true,
+      wrap: false,
+      border: { type: 'line' },
+      label: ' Counts ',
+      style: { border: { fg: theme.fg('gray') } },
+    });
+    this.tables.hide();
+  }
+
+  layout(w: number, h: number): void {
+    this.rect = statsLayout(w, h);
+    place(this.tables, this.rect.tables);
+    this.dirtyLayout = true;
+  }
+
+  show(visible: boolean): void {
+    this.visible = visible;
+    if (visible) {
+      this.tables.show();
+      this.dirtyLayout = true;
+    } else {
+      this.tables.hide();
+      this.destroyCharts();
+    }
+  }
+
+  private destroyCharts(): void {
+    for (const c of this.charts) c.destroy();
+    this.charts = [];
+  }
+
+  private frame(r: Rect, label: string): blessed.Widgets.BoxOptions {
+    return { parent: this.screen, top: r.top, left: r.left, width: r.width, height: r.height, label: ` ${label} `, border: { type: 'line' }, style: { border: { fg: this.theme.fg('gray') } } };
+  }
+
+  private barChart(r: Rect, label: string, counts: Count[]): void {
+    if (counts.length === 0 || r.width < 12 || r.height < 6) {
+      const box = blessed.box({ ...this.frame(r, label), tags: true, content: this.theme.line([seg(' (none yet)', 'dim')]) });
+      this.charts.push(box);
+      return;
+    }
+    const g = barGeometry(counts.length, r.width);
+    const shown = counts.slice(0, g.shown);
+    const chart = bar({
+      ...this.frame(r, label),
+      barWidth: g.barWidth,
+      barSpacing: g.spacing,
+      xOffset: 1,
+      maxHeight: Math.max(...shown.map((c) => c.value)),
+      barBgColor: this.theme.color ? 'cyan' : undefined,
+      labelColor: 'white',
+    });
+    this.charts.push(chart);
+    // canvas text is not tag-parsed; still only terminal-safe, short names reach it
+    chart.setData({ titles: shown.map((c) => truncate(sanitizeTerminal(c.label), g.spacing - 1)), data: shown.map((c) => c.value) });
+  }
+
+  private timeline(r: Rect): void {
+    const buckets = Math.max(4, Math.min(60, Math.floor((r.width - 14) / 2)));
+    const t = this.stats.timeline(buckets, this.live() ? Date.now() : undefined);
+    const total = t.counts.reduce((a, b) => a + b, 0);
+    const label = `Handshakes over time (${total}${t.bucketMs > 0 ? `, ${formatDuration(t.bucketMs)} per point` : ''})`;
+    if (total === 0 || r.height < 6 || r.width < 30) {
+      this.charts.push(blessed.box({ ...this.frame(r, label), tags: true, content: this.theme.line([seg(' (none yet)', 'dim')]) }));
+      return;
+    }
+    const chart = line({
+      ...this.frame(r, label),
+      showLegend: false,
+      wholeNumbersOnly: true,
+      minY: 0,
+      maxY: Math.max(2, ...t.counts),
+      numYLabels: Math.min(4, Math.max(2, r.height - 5)),
+      xLabelPadding: 3,
+      xPadding: 6,
+      showNthLabel: Math.max(1, Math.ceil(buckets / 6)),
+      style: { line: this.theme.color ? 'cyan' : 'white', text: 'white', baseline: 'white' },
+    });
+    this.charts.push(chart);
+    const x = t.counts.map((_, i) => `+${formatDuration(i * t.bucketMs)}`);
+    chart.setData([{ title: 'handshakes', x, y: t.counts }]);
+  }
+
+  private tableLines(width: number, height: number): StyledLine[] {
+    const colW = Math.max(16, Math.floor(width / 4));
+    const data = [
+      countLines('Alerts', this.stats.alerts.sorted(), colW - 2, height - 1),
+      countLines('Versions', this.stats.versions.sorted(), colW - 2, height - 1),
+      countLines('Client cert', this.stats.certStatus.sorted(), colW - 2, height - 1),
+      countLines('Verdicts', this.stats.verdicts.sorted(), colW - 2, height - 1),
+    ];
+    const n = Math.max(...data.map((d) => d.length));
+    const out: StyledLine[] = [];
+    for (let i = 0; i < Math.min(n, height); i++) {
+      const l: StyledLine = [];
+      for (const d of data) {
+        const text = truncate(sanitizeTerminal(d[i] ?? ''), colW - 1).padEnd(colW);
+        l.push(seg(text, i === 0 ? 'header' : undefined));
+      }
+      out.push(l);
+    }
+    return out;
+  }
+
+  /** Rebuild the charts when the layout changed or the data is older than REFRESH_MS. */
+  paint(force = false): void {
+    if (!this.visible || !this.rect) return;
+    const now = Date.now();
+    if (!force && !this.dirtyLayout && now - this.lastRefresh < REFRESH_MS) return;
+    this.lastRefresh = now;
+    this.dirtyLayout = false;
+    this.destroyCharts();
+    const r = this.rect;
+    this.barChart(r.alerts, 'Alerts by name', this.stats.alerts.sorted());
+    this.barChart(r.certStatus, 'Client certificate', this.stats.certStatus.sorted());
+    this.barChart(r.versions, 'Versions', this.stats.versions.sorted());
+    this.timeline(r.timeline);
+    const inner = { w: Number(this.tables.width) - 2, h: Number(this.tables.height) - 2 };
+    this.tables.setContent(this.tableLines(inner.w, inner.h).map((l) => this.theme.line(l)).join('\n'));
+  }
+}
