@@ -62,6 +62,8 @@ export class Pipeline {
   /** Runs a source to its end (or until it is stopped), then flushes every open connection. */
   async run(source: PacketSource): Promise<PipelineResult> {
     const every = this.opts.progressEvery ?? 0;
+    // pcapng may carry Decryption Secrets Blocks after the packets; a live key log may grow
+    if (this.opts.keys && (source.kind === 'pcapng' || source.kind === 'live')) this.opts.keys.lateKeys = true;
     const idle = this.opts.limits?.idleTimeoutSec ?? 0;
     const capture = await source.run({
       packet: (p) => {

@@ -1,15 +1,17 @@
 /**
- * Entry to the terminal UI for `file` on a terminal. The TUI reads the capture through the same
- * Pipeline as the reports.
+ * Entry to the terminal UI for `file` on a terminal. The TUI opens at once and fills in while the
+ * same Pipeline as the reports reads the capture (keeping message bytes for the hex pane); the
+ * user can browse, and quit, while loading continues.
  */
+import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import type { PacketSource } from '../capture/types.js';
 import type { ConnectionModel } from '../analysis/model.js';
 import type { CertInfo } from '../tls/x509/index.js';
 import type { KeyMaterial } from '../tls/keys.js';
 import type { ReassemblyLimits } from '../tcp/types.js';
 import { Pipeline } from './pipeline.js';
-import { renderReport, reportModel } from './output.js';
-import { sourceModel } from './file-command.js';
+import { TuiApp } from '../tui/index.js';
+import type { ProgressInfo } from '../tui/index.js';
 
 export interface TuiFileOptions {
   limits: Partial<ReassemblyLimits>;
@@ -19,25 +21,65 @@ export interface TuiFileOptions {
   maxMessage: number;
 }
 
+/** Packets between progress updates (a progress call is cheap; rendering is throttled). */
+const PROGRESS_EVERY = 2000;
+
+/** File size and per-record overhead for the progress estimate; none for stdin or gzip. */
+function sizeInfo(path: string): Pick<ProgressInfo, 'fileSize' | 'perPacketOverhead'> {
+  if (path === '-') return {};
+  try {
+    const head = Buffer.alloc(4);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, head, 0, 4, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (head[0] === 0x1f && head[1] === 0x8b) return {}; // gzip: decompressed size unknown
+    const pcapng = head.readUInt32BE(0) === 0x0a0d0d0a;
+    return { fileSize: statSync(path).size, perPacketOverhead: pcapng ? 32 : 16 };
+  } catch {
+    return {};
+  }
+}
+
 export async function runTuiForFile(
   source: PacketSource,
   path: string,
   o: TuiFileOptions,
   filter: (c: ConnectionModel) => boolean,
 ): Promise<number> {
-  // Until the terminal UI lands, a terminal gets the coloured text report.
-  const kept: ConnectionModel[] = [];
-  const p = new Pipeline({
+  const size = sizeInfo(path);
+  const app = new TuiApp({ source: path === '-' ? 'stdin' : path, mode: 'file' });
+  app.setProgress({ packets: 0, bytes: 0, ...size });
+  app.setStatus('reading the capture ...');
+  const pipeline = new Pipeline({
     limits: o.limits,
     keys: o.keys,
-    tls: { maxHandshakeMessage: o.maxMessage },
-    analysis: { includeNonTls: o.all, trusted: o.trusted },
+    tls: { maxHandshakeMessage: o.maxMessage, keepBytes: true },
+    analysis: { includeNonTls: o.all, trusted: o.trusted, keepBytes: true },
+    progressEvery: PROGRESS_EVERY,
+    onProgress: (packets, bytes) => app.setProgress({ packets, bytes, ...size }),
     onConnection: (c) => {
-      if (filter(c)) kept.push(c);
+      if (filter(c)) app.addConnection(c);
     },
   });
-  const res = await p.run(source);
-  const color = !(process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '');
-  process.stdout.write(renderReport('text', reportModel(sourceModel(res, path, o.keys.secretCount()), kept, res.analyzer.summary()), color));
-  return 0;
+  const loading = pipeline.run(source).then(
+    (res) => {
+      app.setProgress({ packets: res.capture.packets, bytes: res.capture.bytes, done: true });
+      const warnings = res.captureWarnings.length + res.net.malformedMessages.length;
+      const secrets = o.keys.secretCount();
+      const parts = [`${res.analyzer.summary().tlsConnections} TLS connections`];
+      if (secrets > 0) parts.push(`${secrets} key-log secrets`);
+      if (warnings > 0) parts.push(`${warnings} capture warnings (see --no-tui report)`);
+      app.setStatus(parts.join(', '), warnings > 0 ? 'warning' : 'info');
+    },
+    (err: unknown) => {
+      app.setStatus(`reading stopped: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    },
+  );
+  const code = await app.waitForQuit();
+  source.stop();
+  await loading;
+  return code;
 }

@@ -121,10 +121,19 @@ export class ConnectionState implements DirectionOwner {
 
   /** Complete through the reassembler when both directions are over. */
   maybeFinish(): void {
-    if (!this.done && this.dirs[0].ended && this.dirs[1].ended) {
+    if (this.done || this.lingering || !this.dirs[0].ended || !this.dirs[1].ended) return;
+    const linger = this.ctx.limits.closeLingerSec;
+    if (linger > 0) {
+      // both sides are done: keep counting the last ACKs for a moment, then complete
+      this.lingering = true;
+      this.ctx.lingerAfterReset(this, this.conn.lastTsSec + linger - this.ctx.limits.rstLingerSec);
+    } else {
       this.ctx.retire(this, this.wasReset() ? 'rst' : 'fin');
     }
   }
+
+  /** Waiting for its close linger to end. */
+  lingering = false;
 
   wasReset(): boolean {
     return this.conn.rstFrame[0] !== 0 || this.conn.rstFrame[1] !== 0;
@@ -150,7 +159,8 @@ export class ConnectionState implements DirectionOwner {
     const other = this.dirs[side ^ 1]!;
     if (!answered || other.ended || !other.started || this.ctx.limits.rstLingerSec <= 0) {
       this.ctx.retire(this, 'rst');
+    } else {
+      this.ctx.lingerAfterReset(this, tsSec);
     }
-    else this.ctx.lingerAfterReset(this, tsSec);
   }
 }

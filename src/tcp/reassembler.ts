@@ -54,7 +54,12 @@ export class TcpReassembler {
     limits?: Partial<ReassemblyLimits>,
     options: TcpReassemblerOptions = {},
   ) {
-    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.limits = { ...DEFAULT_LIMITS };
+    for (const key of Object.keys(DEFAULT_LIMITS) as (keyof ReassemblyLimits)[]) {
+      const v = limits?.[key];
+      // Anything but a finite number >= 0 keeps the default.
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) this.limits[key] = v;
+    }
     this.formatIp = options.formatIp ?? formatIp;
     const chunk: StreamChunk = { bytes: new Uint8Array(0), streamOffset: 0, frame: 0, tsSec: 0, tsNsec: 0 };
     this.ctx = {
@@ -175,7 +180,7 @@ export class TcpReassembler {
     while (this.resetHead < this.resets.length && nowSec - this.resetTimes[this.resetHead]! > linger) {
       const state = this.resets[this.resetHead]!;
       this.resetHead++;
-      if (!state.done) this.retire(state, 'rst');
+      if (!state.done) this.retire(state, state.wasReset() ? 'rst' : 'fin');
     }
     if (this.resetHead === this.resets.length) {
       this.resets.length = 0;

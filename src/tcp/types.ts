@@ -114,6 +114,10 @@ export interface ReassemblyLimits {
   /** After a RST from one side, the other direction stays open this many seconds of capture time
    * for data already in flight (0 = complete at the RST). Added by the tcp stage. */
   rstLingerSec: number;
+  /** After both directions ended, the connection stays this many seconds of capture time so the
+   * final ACKs and late retransmissions are still counted in it (Wireshark counts them in the same
+   * tcp.stream), then completes. 0 = complete at once. */
+  closeLingerSec: number;
 }
 
 export const DEFAULT_LIMITS: ReassemblyLimits = {
@@ -124,6 +128,7 @@ export const DEFAULT_LIMITS: ReassemblyLimits = {
   maxTombstones: 100_000,
   maxWarningsPerConnection: 16,
   rstLingerSec: 2,
+  closeLingerSec: 1,
 };
 
 /** Counters of a TcpReassembler (a live object, updated in place). */

@@ -77,6 +77,9 @@ export class KeyMaterial {
   readonly log = new KeyLog();
   private readonly files: KeyLogFile[] = [];
   private dsbCount = 0;
+  private gen = 0;
+  /** Set by the caller when secrets may arrive after the records they decrypt (pcapng, live). */
+  lateKeys = false;
 
   /** Loads (the new part of) a key log file; throws the fs error for the caller to word. */
   addFile(path: string, final = true): KeyFileResult {
@@ -86,6 +89,7 @@ export class KeyMaterial {
       this.files.push(f);
     }
     const r = f.read(this.log);
+    if (r.added > 0) this.gen++;
     if (final) {
       const t = this.log.finish(path);
       r.added += t.added;
@@ -105,6 +109,7 @@ export class KeyMaterial {
     for (const f of this.files) {
       try {
         added += f.read(this.log).added;
+        if (added > 0) this.gen++;
       } catch {
         // a file that disappeared keeps its secrets; nothing to add
       }
@@ -116,6 +121,7 @@ export class KeyMaterial {
   addSecretsBlock(s: DecryptionSecrets): { added: number; warning?: string } {
     this.dsbCount++;
     const r = this.log.addDsb(s.secretsType, s.data, `pcapng DSB #${this.dsbCount}`);
+    if (r.added > 0) this.gen++;
     const warning =
       r.issues.length > 0
         ? `Decryption Secrets Block #${this.dsbCount} at byte offset ${s.offset}: ${r.issues[0].reason}${r.issues.length > 1 ? ` (+${r.issues.length - 1} more)` : ''}`
@@ -142,7 +148,12 @@ export class KeyMaterial {
   }
 
   provider(): KeyProvider {
+    const self = this;
     return {
+      generation: () => this.gen,
+      get lateKeysPossible() {
+        return self.lateKeys;
+      },
       lookup: (facts, warn) => {
         const random = facts.clientRandom;
         if (!random || this.log.size === 0) return null;

@@ -37,4 +37,9 @@ export interface ConnectionKeys {
 export interface KeyProvider {
   /** Keys for a connection (by facts.clientRandom), or null when the key log has none. */
   lookup(facts: TlsFacts, warn: (msg: string) => void): ConnectionKeys | null;
+  /** Changes whenever secrets are added: a failed lookup is worth retrying after a change. */
+  generation(): number;
+  /** Secrets may still arrive (pcapng DSB later in the file, a key log being written live): keep
+   * protected records of connections without keys for deferred decryption. */
+  readonly lateKeysPossible: boolean;
 }

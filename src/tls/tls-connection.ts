@@ -1,24 +1,19 @@
 /**
  * The TLS state machine of one TCP connection: a StreamConsumer (src/tcp) that frames records per
  * direction, reassembles handshake messages, decodes them, follows the switch to encryption
- * (TLS 1.2 ChangeCipherSpec, TLS 1.3 ServerHello), decrypts when keys are known, and reports
- * TlsEvents to a TlsObserver (src/analysis).
+ * (TLS 1.2 ChangeCipherSpec, TLS 1.3 ServerHello), decrypts when keys are known (now or, for
+ * secrets that arrive later, from kept records) and reports TlsEvents to a TlsObserver.
  */
 import type { Side, StreamChunk, StreamConsumer, StreamGap, TcpConnection } from '../tcp/types.js';
 import type { TlsEvent, TlsFacts, TlsObserver } from './events.js';
 import { HandshakeAssembler, type AssembledMessage } from './handshake-assembler.js';
-import {
-  CONTENT_ALERT,
-  CONTENT_APPDATA,
-  CONTENT_CCS,
-  CONTENT_HANDSHAKE,
-  CONTENT_HEARTBEAT,
-  RecordReader,
-  type RecordInfo,
-} from './record-reader.js';
-import { findHelloRecord, startsWithTls, STARTTLS_SCAN_LIMIT } from './stream-detect.js';
+import { CONTENT_ALERT, CONTENT_APPDATA, CONTENT_CCS, CONTENT_HANDSHAKE, CONTENT_HEARTBEAT, RecordReader, type RecordInfo } from './record-reader.js';
 import { applyMessageFacts, decodeMessage, decodeSslv2Hello } from './message-facts.js';
-import type { ConnectionKeys, KeyProvider, RecordProtection } from './protection.js';
+import type { ConnectionKeys, KeyProvider, KeyStage } from './protection.js';
+import { SideState } from './tls-side.js';
+import { alertEvents, heartbeatType, recordEvent } from './record-events.js';
+import { DeferredRecords, newDeferBudget, type DeferBudget } from './deferred-records.js';
+import { newTlsFacts } from './facts.js';
 
 export interface TlsStageOptions {
   /** Keep message/record bytes in events (TUI hex pane). */
@@ -31,6 +26,8 @@ export interface TlsStageOptions {
   maxEncryptedEvents: number;
   /** Key material lookup (decryption); absent = no decryption. */
   keys?: KeyProvider;
+  /** Bytes kept over all connections for deferred decryption. */
+  deferBudget?: DeferBudget;
 }
 
 export const DEFAULT_TLS_OPTIONS: TlsStageOptions = {
@@ -42,57 +39,16 @@ export const DEFAULT_TLS_OPTIONS: TlsStageOptions = {
 
 const MAX_WARNINGS = 50;
 
-type Detect = 'unknown' | 'tls' | 'scanning' | 'not-tls';
-
-class SideState {
-  detect: Detect = 'unknown';
-  plaintextBytes = 0;
-  /** Records of this side are protected (after CCS in TLS 1.2, after ServerHello in TLS 1.3). */
-  encrypted = false;
-  prot: RecordProtection | null = null;
-  encryptedEvents = 0;
-  /** TLS 1.2: first protected handshake record after CCS is the Finished. */
-  expectFinished = false;
-  /** Visibility of the handshake bytes being fed to the assembler (decrypted after keys). */
-  hsVisibility: 'plaintext' | 'decrypted' = 'plaintext';
-  constructor(
-    readonly reader: RecordReader,
-    readonly hs: HandshakeAssembler,
-  ) {}
-}
-
-export function newTlsFacts(): TlsFacts {
-  return {
-    isTls: false,
-    clientSide: 0,
-    sslv2ClientHello: false,
-    version: 0,
-    cipherSuite: -1,
-    helloRetryRequest: false,
-    resumed: false,
-    encryptThenMac: false,
-    extendedMasterSecret: false,
-    appData: [
-      { records: 0, bytes: 0 },
-      { records: 0, bytes: 0 },
-    ],
-    startTlsOffset: null,
-    decrypted: false,
-    encryptedRecords: [0, 0],
-    events: [],
-    eventsDropped: 0,
-    warnings: [],
-    warningsDropped: 0,
-  };
-}
+export { newTlsFacts };
 
 export class TlsConnection implements StreamConsumer {
   readonly facts: TlsFacts = newTlsFacts();
   private readonly sides: [SideState, SideState];
   private clientHelloSeen = false;
-  private serverHelloSeen = false;
   private keys: ConnectionKeys | null = null;
-  private keyLookupDone = false;
+  /** Key-log generation of the last failed lookup (retry when it changes); -1 = never looked up. */
+  private lookedUpAt = -1;
+  private deferred: DeferredRecords | null = null;
 
   constructor(
     readonly conn: TcpConnection,
@@ -100,32 +56,32 @@ export class TlsConnection implements StreamConsumer {
     private readonly opts: TlsStageOptions,
   ) {
     this.sides = [this.makeSide(0), this.makeSide(1)];
+    if (opts.keys?.lateKeysPossible) this.deferred = new DeferredRecords(opts.deferBudget ?? newDeferBudget());
   }
 
   private makeSide(side: Side): SideState {
     const warn = (msg: string, frame: number, off: number) => this.warn(side, `${msg} (frame ${frame})`, off);
-    const reader = new RecordReader({
-      wantBody: (type, len) => this.wantBody(side, type, len),
+    const s = new SideState();
+    s.reader = new RecordReader({
+      wantBody: (type, len) => type !== CONTENT_APPDATA || s.prot !== null || this.wantDeferred(s, len),
       record: (info, header, body) => this.onRecord(side, info, header, body),
-      skipped: (info) => this.onSkipped(side, info),
+      skipped: (info) => this.onUndecryptable(side, s, info),
       warning: warn,
     });
-    const state: SideState = new SideState(
-      reader,
-      new HandshakeAssembler((m) => this.onMessage(side, m, state.hsVisibility), warn, this.opts.maxHandshakeMessage),
-    );
-    return state;
+    s.hs = new HandshakeAssembler((m) => this.onMessage(side, m, s.hsVisibility), warn, this.opts.maxHandshakeMessage);
+    return s;
   }
 
   // ---- StreamConsumer ----
 
   data(side: Side, chunk: StreamChunk): void {
     const s = this.sides[side];
+    if (s.detect === 'not-tls') return;
     let bytes = chunk.bytes;
     let offset = chunk.streamOffset;
-    if (s.detect === 'not-tls') return;
     if (s.detect !== 'tls') {
-      const start = this.detect(side, s, bytes);
+      const other = this.sides[side === 0 ? 1 : 0];
+      const start = s.findStart(bytes, this.facts, side, other.detect === 'tls' && this.clientHelloSeen);
       if (start < 0) return;
       bytes = bytes.subarray(start);
       offset += start;
@@ -151,70 +107,20 @@ export class TlsConnection implements StreamConsumer {
 
   complete(conn: TcpConnection): void {
     for (const side of [0, 1] as Side[]) {
-      const s = this.sides[side];
-      const pending = s.reader.pendingBytes();
-      if (pending > 0 && s.detect === 'tls') {
+      const pending = this.sides[side].reader.pendingBytes();
+      if (pending > 0 && this.sides[side].detect === 'tls') {
         this.warn(side, `connection ended inside a TLS record (${pending} bytes of an unfinished record)`, -1);
       }
     }
+    this.tryLateKeys();
+    if (this.deferred?.full && !this.keys) this.warn(this.facts.clientSide, 'too many protected records to keep for later decryption; the rest stay encrypted', -1);
     this.observer.complete(conn, this.facts);
-  }
-
-  // ---- detection ----
-
-  /** Returns the offset in `bytes` where TLS starts, or -1 when this chunk holds none. */
-  private detect(side: Side, s: SideState, bytes: Uint8Array): number {
-    if (s.detect === 'unknown') {
-      if (bytes.length < 5 && s.plaintextBytes === 0) {
-        // too short to judge: decide on the next chunk (count it as plaintext prefix)
-      } else if (s.plaintextBytes === 0 && startsWithTls(bytes)) {
-        this.markTls(side, s);
-        return 0;
-      }
-      s.detect = 'scanning';
-    }
-    // scanning a plaintext prefix (STARTTLS) for the Hello that starts TLS
-    const other = this.sides[side === 0 ? 1 : 0];
-    const want: 1 | 2 = other.detect === 'tls' && this.clientHelloSeen ? 2 : 1;
-    let at = findHelloRecord(bytes, 0, want);
-    if (at < 0 && want === 1) at = findHelloRecord(bytes, 0, 2);
-    if (at >= 0) {
-      s.plaintextBytes += at;
-      this.markTls(side, s);
-      this.facts.startTlsOffset ??= [0, 0];
-      this.facts.startTlsOffset[side] = s.plaintextBytes;
-      return at;
-    }
-    s.plaintextBytes += bytes.length;
-    if (s.plaintextBytes > STARTTLS_SCAN_LIMIT) s.detect = 'not-tls';
-    return -1;
-  }
-
-  private markTls(_side: Side, s: SideState): void {
-    s.detect = 'tls';
-    this.facts.isTls = true;
   }
 
   // ---- records ----
 
-  private wantBody(side: Side, type: number, _len: number): boolean {
-    if (type !== CONTENT_APPDATA) return true;
-    const s = this.sides[side];
-    // application data is needed only when it may hide handshake messages/alerts we can decrypt
-    return s.prot !== null;
-  }
-
-  private onSkipped(side: Side, info: RecordInfo): void {
-    // only application data is ever skipped
-    const s = this.sides[side];
-    if (s.encrypted && this.inHandshakePhase(side) && s.encryptedEvents < this.opts.maxEncryptedEvents) {
-      s.encryptedEvents++;
-      this.facts.encryptedRecords[side]++;
-      this.push(this.recordEvent(side, info, 'encrypted', 'plaintext'));
-      return;
-    }
-    this.facts.encryptedRecords[side]++;
-    this.countAppData(side, info.length);
+  private wantDeferred(s: SideState, len: number): boolean {
+    return s.encrypted && this.deferred !== null && this.keys === null && this.deferred.canStore(len + 5);
   }
 
   /** TLS 1.3 without keys: encrypted records are shown as events until the handshake is surely over. */
@@ -231,12 +137,12 @@ export class TlsConnection implements StreamConsumer {
   private onRecord(side: Side, info: RecordInfo, header: Uint8Array, body: Uint8Array): void {
     const s = this.sides[side];
     if (info.sslv2) {
-      this.onSslv2Record(side, info, body);
+      this.onSslv2Record(side, s, info, body);
       return;
     }
     const type = info.contentType;
     if (type === CONTENT_CCS) {
-      this.push(this.recordEvent(side, info, 'change_cipher_spec', 'plaintext', header, body));
+      this.push(recordEvent(side, info, 'change_cipher_spec', 'plaintext', this.opts.keepBytes, header, body));
       if (this.facts.version !== 0x0304) {
         s.encrypted = true;
         s.expectFinished = true;
@@ -245,25 +151,17 @@ export class TlsConnection implements StreamConsumer {
       return;
     }
     if (s.encrypted && (type !== CONTENT_APPDATA || this.facts.version === 0x0304 || s.prot !== null)) {
-      if (s.prot !== null) {
-        this.decryptRecord(side, s, info, header, body);
-        return;
+      if (s.prot === null && this.deferred && this.tryLateKeys()) {
+        // secrets arrived meanwhile (live key log): this record is decryptable now
       }
-      this.onUndecryptable(side, s, info, header, body);
+      if (s.prot !== null) this.decryptRecord(side, s, info, header, body);
+      else this.onUndecryptable(side, s, info, header, body);
       return;
     }
-    this.onPlainRecord(side, info, type, header, body, 'plaintext');
+    this.onPlainRecord(side, info, type, header, body, 'plaintext', 5);
   }
 
-  private onPlainRecord(
-    side: Side,
-    info: RecordInfo,
-    type: number,
-    header: Uint8Array,
-    body: Uint8Array,
-    vis: 'plaintext' | 'decrypted',
-    bodyOffset = 5,
-  ): void {
+  private onPlainRecord(side: Side, info: RecordInfo, type: number, header: Uint8Array, body: Uint8Array, vis: 'plaintext' | 'decrypted', bodyOffset: number): void {
     const s = this.sides[side];
     switch (type) {
       case CONTENT_HANDSHAKE:
@@ -276,11 +174,12 @@ export class TlsConnection implements StreamConsumer {
         s.hs.push({ record: info, bodyStreamOffset: info.streamOffset + bodyOffset }, body);
         return;
       case CONTENT_ALERT:
-        this.onAlert(side, info, header, body, vis);
+        if (body.length < 2 || body.length % 2 !== 0) this.warn(side, `alert record of ${body.length} bytes (expected 2) in frame ${info.frame}`, info.streamOffset);
+        for (const ev of alertEvents(side, info, header, body, vis, this.opts.keepBytes)) this.push(ev);
         return;
       case CONTENT_HEARTBEAT: {
-        const ev = this.recordEvent(side, info, 'heartbeat', vis, header, body);
-        ev.type = body.length > 0 ? (body[0] === 1 ? 'heartbeat_request' : body[0] === 2 ? 'heartbeat_response' : 'heartbeat') : 'heartbeat';
+        const ev = recordEvent(side, info, 'heartbeat', vis, this.opts.keepBytes, header, body);
+        ev.type = heartbeatType(body);
         this.push(ev);
         return;
       }
@@ -292,33 +191,18 @@ export class TlsConnection implements StreamConsumer {
     }
   }
 
-  private onAlert(side: Side, info: RecordInfo, header: Uint8Array, body: Uint8Array, vis: 'plaintext' | 'decrypted'): void {
-    if (body.length < 2 || body.length % 2 !== 0) {
-      this.warn(side, `alert record of ${body.length} bytes (expected 2) in frame ${info.frame}`, info.streamOffset);
-    }
-    for (let i = 0; i + 1 < body.length && i < 16; i += 2) {
-      const ev = this.recordEvent(side, info, 'alert', vis, header, body);
-      ev.alertLevel = body[i];
-      ev.alertCode = body[i + 1];
-      ev.length = 2;
-      this.push(ev);
-    }
-  }
-
-  /** A protected record we cannot decrypt. */
-  private onUndecryptable(side: Side, s: SideState, info: RecordInfo, header: Uint8Array, body: Uint8Array): void {
+  /** A protected record we cannot decrypt (now): an `encrypted` event or application data. */
+  private onUndecryptable(side: Side, s: SideState, info: RecordInfo, header?: Uint8Array, body?: Uint8Array): void {
     this.facts.encryptedRecords[side]++;
+    const kept = header && body && this.deferred && this.keys === null ? this.deferred.store(side, info, header, body) : null;
     const type = info.contentType;
-    if (type === CONTENT_APPDATA && !this.inHandshakePhase(side)) {
+    if (type === CONTENT_APPDATA && (!this.inHandshakePhase(side) || s.encryptedEvents >= this.opts.maxEncryptedEvents)) {
       this.countAppData(side, info.length);
-      return;
-    }
-    if (s.encryptedEvents >= this.opts.maxEncryptedEvents && type === CONTENT_APPDATA) {
-      this.countAppData(side, info.length);
+      if (kept) kept.countedAppData = true;
       return;
     }
     s.encryptedEvents++;
-    const ev = this.recordEvent(side, info, 'encrypted', 'plaintext', header, body);
+    const ev = recordEvent(side, info, 'encrypted', 'plaintext', this.opts.keepBytes, header, body);
     if (type === CONTENT_ALERT) {
       ev.type = 'Alert';
       ev.reason = 'encrypted alert: the record type (21) is visible, its description is not';
@@ -330,19 +214,19 @@ export class TlsConnection implements StreamConsumer {
     } else if (type === CONTENT_HANDSHAKE) {
       ev.reason = 'encrypted handshake record (renegotiation or post-handshake message)';
     }
+    if (kept) kept.event = ev;
     this.push(ev);
   }
 
   private decryptRecord(side: Side, s: SideState, info: RecordInfo, header: Uint8Array, body: Uint8Array): void {
-    const prot = s.prot as RecordProtection;
-    const r = prot.decrypt(header, body);
+    const r = s.prot!.decrypt(header, body);
     if (!r.ok) {
       this.warn(side, `record ${info.index} in frame ${info.frame} did not decrypt: ${r.reason}`, info.streamOffset);
       if (r.fatal) {
         s.prot = null;
         this.facts.keyProblem ??= 'key log entry for this ClientHello random does not decrypt this connection';
       }
-      this.onUndecryptable(side, s, info, header, body);
+      this.onUndecryptable(side, s, info);
       return;
     }
     this.facts.decrypted = true;
@@ -354,9 +238,8 @@ export class TlsConnection implements StreamConsumer {
 
   private onMessage(side: Side, m: AssembledMessage, vis: 'plaintext' | 'decrypted'): void {
     const f = this.facts;
-    const tls13 = f.version === 0x0304;
     const decoded = decodeMessage(m.type, m.body, {
-      tls13,
+      tls13: f.version === 0x0304,
       cipherSuite: f.cipherSuite,
       fromServer: m.type === 1 ? false : m.type === 2 ? true : side !== f.clientSide,
       version: f.version || undefined,
@@ -381,58 +264,84 @@ export class TlsConnection implements StreamConsumer {
     if (decoded.warnings.length > 0) ev.warnings = decoded.warnings.slice(0, 10);
     if (this.opts.keepBytes) ev.raw = m.raw.slice();
     const change = applyMessageFacts(f, side, m.type, decoded, this.clientHelloSeen);
-    if (m.type === 1 && !this.clientHelloSeen) this.clientHelloSeen = true;
+    if (m.type === 1) this.clientHelloSeen = true;
     this.push(ev);
-    if (change === 'server-hello') this.onServerHello(side);
-    else if (change === 'hello-retry') this.serverHelloSeen = false;
-    else if (change === 'finished') this.onFinished(side);
+    if (change === 'server-hello' && f.version === 0x0304) {
+      // RFC 8446 §2: everything after ServerHello is protected, both directions
+      for (const sd of [0, 1] as Side[]) {
+        this.sides[sd].encrypted = true;
+        this.installKeys(sd, 'tls13-handshake');
+      }
+    } else if (change === 'finished' && f.version === 0x0304) this.installKeys(side, 'tls13-application');
     else if (change === 'key-update') this.sides[side].prot?.keyUpdate?.();
   }
 
-  private onServerHello(serverSide: Side): void {
-    this.serverHelloSeen = true;
-    const f = this.facts;
-    if (f.version === 0x0304) {
-      // RFC 8446 §2: everything after ServerHello is protected, both directions
-      this.sides[serverSide].encrypted = true;
-      this.sides[serverSide === 0 ? 1 : 0].encrypted = true;
-      this.installKeys(serverSide, 'tls13-handshake');
-      this.installKeys(serverSide === 0 ? 1 : 0, 'tls13-handshake');
-    }
-  }
+  // ---- keys ----
 
-  private onFinished(side: Side): void {
-    if (this.facts.version === 0x0304) this.installKeys(side, 'tls13-application');
-  }
-
-  private installKeys(side: Side, stage: 'tls12-ccs' | 'tls13-handshake' | 'tls13-application'): void {
+  private lookupKeys(): boolean {
     const provider = this.opts.keys;
-    if (!provider || !this.facts.clientRandom) return;
-    if (!this.keyLookupDone) {
-      this.keyLookupDone = true;
-      this.keys = provider.lookup(this.facts, (msg) => this.warn(side, msg, -1));
-    }
-    if (!this.keys) return;
-    const isClient = side === this.facts.clientSide;
-    const prot = this.keys.protection(isClient, stage, (msg) => this.warn(side, msg, -1));
+    if (this.keys || !provider || !this.facts.clientRandom) return this.keys !== null;
+    const gen = provider.generation();
+    if (gen === this.lookedUpAt) return false;
+    this.lookedUpAt = gen;
+    this.keys = provider.lookup(this.facts, (msg) => this.warn(this.facts.clientSide, msg, -1));
+    return this.keys !== null;
+  }
+
+  private installKeys(side: Side, stage: KeyStage): void {
+    if (!this.lookupKeys()) return;
+    const prot = this.keys!.protection(side === this.facts.clientSide, stage, (msg) => this.warn(side, msg, -1));
     this.sides[side].prot = prot;
     if (prot) this.sides[side].hs.reset();
   }
 
+  /**
+   * Secrets that arrived after some protected records (a DSB later in the file, a key log still
+   * being written): decrypt the kept records now, replacing their `encrypted` events.
+   */
+  private tryLateKeys(): boolean {
+    const d = this.deferred;
+    if (!d || d.records.length === 0 || this.keys || !this.lookupKeys()) return false;
+    const kept = d.take();
+    const f = this.facts;
+    const drop = new Set(kept.map((r) => r.event).filter((e): e is TlsEvent => e !== null));
+    f.events = f.events.filter((e) => !drop.has(e));
+    const first = new Set<Side>();
+    for (const r of kept) {
+      f.encryptedRecords[r.side]--;
+      if (r.countedAppData) {
+        f.appData[r.side].records--;
+        f.appData[r.side].bytes -= r.info.length;
+      }
+      if (r.event) this.sides[r.side].encryptedEvents--;
+      if (!first.has(r.side)) {
+        first.add(r.side);
+        this.installKeys(r.side, f.version === 0x0304 ? 'tls13-handshake' : 'tls12-ccs');
+        this.sides[r.side].expectFinished = f.version !== 0x0304;
+      }
+    }
+    for (const r of kept) {
+      const s = this.sides[r.side];
+      if (s.prot) this.decryptRecord(r.side, s, r.info, r.header, r.body);
+      else this.onUndecryptable(r.side, s, r.info);
+    }
+    // back to wire order (a frame carries one direction; within it, stream order)
+    f.events = f.events.map((e, i) => ({ e, i })).sort((a, b) => a.e.frame - b.e.frame || a.e.streamOffset - b.e.streamOffset || a.i - b.i).map((x) => x.e);
+    return true;
+  }
+
+  // ---- SSL 2.0 ----
+
   /** SSL 2.0 records: CLIENT-HELLO (decoded), SERVER-HELLO, CLIENT-MASTER-KEY, then encrypted. */
-  private onSslv2Record(side: Side, info: RecordInfo, body: Uint8Array): void {
-    const s = this.sides[side];
+  private onSslv2Record(side: Side, s: SideState, info: RecordInfo, body: Uint8Array): void {
     const type = body.length > 0 ? body[0] : -1;
+    const keep = this.opts.keepBytes;
     if (type === 1 && !this.clientHelloSeen) {
       const decoded = decodeSslv2Hello(body);
-      this.facts.sslv2ClientHello = true;
-      this.facts.clientSide = side;
+      Object.assign(this.facts, { sslv2ClientHello: true, clientSide: side });
       this.clientHelloSeen = true;
-      const ev = this.recordEvent(side, info, 'handshake', 'plaintext', undefined, body);
-      ev.handshakeType = 1;
-      ev.type = 'ClientHello';
-      ev.details = decoded.details;
-      ev.length = body.length;
+      const ev = recordEvent(side, info, 'handshake', 'plaintext', keep, undefined, body);
+      Object.assign(ev, { handshakeType: 1, type: 'ClientHello', details: decoded.details, length: body.length });
       if (decoded.warnings.length > 0) ev.warnings = decoded.warnings;
       if (decoded.random) this.facts.clientRandom = decoded.random;
       this.push(ev);
@@ -440,60 +349,26 @@ export class TlsConnection implements StreamConsumer {
     }
     if (!s.encrypted && (type === 4 || type === 2)) {
       // SERVER-HELLO (the server stays in SSL 2.0) / CLIENT-MASTER-KEY: the last plaintext messages
-      const ev = this.recordEvent(side, info, 'handshake', 'plaintext', undefined, body);
-      ev.type = type === 4 ? 'ServerHello' : 'ClientMasterKey';
-      ev.details = { sslv2: true, messageType: type };
-      ev.length = body.length;
+      const ev = recordEvent(side, info, 'handshake', 'plaintext', keep, undefined, body);
+      Object.assign(ev, { type: type === 4 ? 'ServerHello' : 'ClientMasterKey', details: { sslv2: true, messageType: type }, length: body.length });
       if (type === 4) {
         this.facts.version = 0x0002;
         ev.handshakeType = 2;
       }
-      s.encrypted = type === 2 || side !== this.facts.clientSide;
-      if (type === 4) s.encrypted = true;
+      s.encrypted = true;
       this.push(ev);
       return;
     }
     this.facts.encryptedRecords[side]++;
     if (s.encryptedEvents < this.opts.maxEncryptedEvents) {
       s.encryptedEvents++;
-      const ev = this.recordEvent(side, info, 'encrypted', 'plaintext', undefined, body);
+      const ev = recordEvent(side, info, 'encrypted', 'plaintext', keep, undefined, body);
       ev.reason = 'SSL 2.0 encrypted record';
       this.push(ev);
     } else this.countAppData(side, info.length);
   }
 
   // ---- helpers ----
-
-  private recordEvent(
-    side: Side,
-    info: RecordInfo,
-    kind: TlsEvent['kind'],
-    vis: TlsEvent['visibility'],
-    header?: Uint8Array,
-    body?: Uint8Array,
-  ): TlsEvent {
-    const ev: TlsEvent = {
-      side,
-      kind,
-      visibility: vis,
-      frame: info.frame,
-      frames: info.frames,
-      tsSec: info.tsSec,
-      tsNsec: info.tsNsec,
-      streamOffset: info.streamOffset,
-      recordIndex: info.index,
-      length: info.length,
-    };
-    if (this.opts.keepBytes && header && body) {
-      const rec = new Uint8Array(header.length + body.length);
-      rec.set(header);
-      rec.set(body, header.length);
-      ev.record = rec;
-      ev.raw = rec;
-      ev.rawOffset = 0;
-    }
-    return ev;
-  }
 
   private push(ev: TlsEvent): void {
     const f = this.facts;
@@ -518,5 +393,6 @@ export class TlsConnection implements StreamConsumer {
 /** The tls stage's factory for src/tcp. */
 export function createTlsStage(observer: TlsObserver, opts: Partial<TlsStageOptions> = {}) {
   const o: TlsStageOptions = { ...DEFAULT_TLS_OPTIONS, ...opts };
+  if (o.keys?.lateKeysPossible && !o.deferBudget) o.deferBudget = newDeferBudget();
   return (conn: TcpConnection): StreamConsumer => new TlsConnection(conn, observer, o);
 }

@@ -26,10 +26,16 @@ export function createScreen(o: ScreenOptions): blessed.Widgets.Screen {
     useBCE: true,
     sendFocus: false,
   };
-  if (o.input) opts.input = o.input;
-  if (o.output) opts.output = o.output;
+  // @types/blessed has IScreenOptions.input / output typed the wrong way round
+  if (o.input) opts.input = o.input as unknown as Writable;
+  if (o.output) opts.output = o.output as unknown as Readable;
   if (o.terminal) opts.terminal = o.terminal;
-  return blessed.screen(opts);
+  const screen = blessed.screen(opts);
+  // On a UTF-8 terminal draw borders with Unicode box characters instead of the VT100 line-drawing
+  // charset: the same look, and text captures (tmux capture-pane) show lines instead of "qqqq".
+  const tput = (screen as unknown as { tput: { unicode: boolean; brokenACS: boolean } }).tput;
+  if (tput.unicode) tput.brokenACS = true;
+  return screen;
 }
 
 type StderrWrite = typeof process.stderr.write;

@@ -1,3 +1,4 @@
+import type { ReassemblyLimits } from '../../src/tcp/types.js';
 /**
  * tcp.stream id rules, hand-built packets. Expected ids follow Wireshark's packet-tcp.c
  * (dissect_tcp: a pure SYN whose seq differs from its direction's base_seq starts a new
@@ -9,9 +10,9 @@ import { TcpReassembler } from '../../src/tcp/index.js';
 import { F, c2s, s2c, segment, text } from './helpers/segments.js';
 import { Recorder, sideView } from './helpers/recorder.js';
 
-function setup() {
+function setup(limits: Partial<ReassemblyLimits> = { closeLingerSec: 0 }) {
   const rec = new Recorder();
-  const tcp = new TcpReassembler(rec.factory);
+  const tcp = new TcpReassembler(rec.factory, limits);
   let frame = 0;
   const push = (seg: ReturnType<typeof c2s>) => tcp.push(++frame, 1000, 0, seg);
   return { rec, tcp, push };
@@ -158,5 +159,28 @@ describe('client side', () => {
     const v6b = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0x2a];
     push(segment({ src: v6a, dst: v6b, seq: 1, flags: F.SYN }));
     expect(rec.get(0).conn.endpoints.map((e) => e.ip)).toEqual(['2001:db8::1', '2001:db8:0:1::2a']);
+  });
+});
+
+describe('close linger (Wireshark counts the last ACKs in the same stream)', () => {
+  it('packets within closeLingerSec after both FINs are counted in the connection, later ones are not', () => {
+    const rec = new Recorder();
+    const tcp = new TcpReassembler(rec.factory, { closeLingerSec: 1 });
+    let frame = 0;
+    const push = (seg: ReturnType<typeof c2s>, ts: number) => tcp.push(++frame, ts, 0, seg);
+    push(c2s(100, F.SYN), 1000);
+    push(s2c(500, F.SYN | F.ACK, undefined, 101), 1000);
+    push(c2s(101, F.ACK, undefined, 501), 1000);
+    push(c2s(101, F.FIN | F.ACK, undefined, 501), 1000);
+    push(s2c(501, F.FIN | F.ACK, undefined, 102), 1000);
+    expect(rec.order[0].completed).toBe(false); // lingering
+    push(c2s(102, F.ACK, undefined, 502), 1000); // the last ACK: still this connection
+    push(c2s(102, F.ACK, undefined, 502), 1003); // after the linger: completes first
+    expect(rec.order[0].completed).toBe(true);
+    expect(rec.order.length).toBe(1);
+    const conn = rec.order[0].conn;
+    expect(conn.stats[0].packets + conn.stats[1].packets).toBe(6);
+    expect(conn.lastFrame).toBe(6); // frame 7 came after the linger: a late packet, not counted
+    expect(conn.closeReason).toBe('fin');
   });
 });

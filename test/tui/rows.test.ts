@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { certStatusLabel, columnAt, connectionRow, layoutColumns, renderHeader, renderRow } from '../../src/tui/view-model/rows.js';
+import { certStatusLabel, columnAt, connectionRow, contentWidths, layoutColumns, renderHeader, renderRow, type ContentWidths } from '../../src/tui/view-model/rows.js';
 import { lineText } from '../../src/tui/view-model/styled.js';
 import { displayWidth } from '../../src/tui/view-model/text.js';
 import { oneWayTls13, variant, wrongCaTls12 } from './fixtures.js';
@@ -17,8 +17,10 @@ describe('connection rows', () => {
       alert: 'unknown_ca',
       verdict: 'failed',
     });
-    const text = lineText(renderRow(r, layoutColumns(120)));
-    expect(text).toMatch(/^ +4 127\.0\.0\.1:46028 +127\.0\.0\.1:44302 +localhost +TLS 1\.2 +sent +unknown_ca +FAILED/);
+    const widths: ContentWidths = {};
+    contentWidths(r, widths);
+    const text = lineText(renderRow(r, layoutColumns(120, widths)));
+    expect(text).toMatch(/^ *4 127\.0\.0\.1:46028 +127\.0\.0\.1:44302 +localhost +TLS 1\.2 +sent +unknown_ca +FAILED/);
   });
 
   it('client-certificate status labels: sent / EMPTY / not requested / not sent / unknown / inferred', () => {
@@ -50,6 +52,23 @@ describe('connection rows', () => {
       expect(displayWidth(lineText(renderRow(r, layout)))).toBe(w);
       expect(displayWidth(lineText(renderHeader(layout, 'id', false)))).toBe(w);
     }
+  });
+
+  it('columns are sized to their content: at 80 columns IPv4 addresses and short alerts stay whole', () => {
+    const widths: ContentWidths = {};
+    const rows = [wrongCaTls12(), oneWayTls13(12), variant(3, { verdict: 'incomplete' })].map(connectionRow);
+    for (const r of rows) contentWidths(r, widths);
+    const layout = layoutColumns(80, widths);
+    const w = Object.fromEntries(layout.map((c) => [c.spec.key, c.width]));
+    expect(w.client).toBe(15);
+    expect(w.server).toBe(15);
+    expect(w.version).toBe(7);
+    expect(w.verdict).toBe(10);
+    expect(w.alert).toBeGreaterThanOrEqual(10);
+    const text = lineText(renderRow(rows[0], layout));
+    expect(text).toContain('127.0.0.1:46028 127.0.0.1:44302');
+    expect(text).toContain('unknown_ca');
+    expect(lineText(renderHeader(layout, 'cert', false))).toContain('cert^');
   });
 
   it('narrow columns shorten the version and cert status and keep the port of addresses', () => {

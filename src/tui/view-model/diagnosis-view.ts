@@ -16,7 +16,7 @@ function wrapped(text: string, width: number, style?: Style, indent = ''): Style
 
 function labelled(label: string, raw: string, width: number, style?: Style): StyledLine[] {
   const text = raw.replace(/ +/g, ' ').trim();
-  const hang = Math.min(label.length, 12);
+  const hang = label.length <= 12 ? label.length : 2;
   if (width - hang < 12) return wrapped(`${label}${text}`, width, style);
   const pad = ' '.repeat(hang);
   const first = wrap(text, width - label.length)[0] ?? '';
@@ -62,7 +62,7 @@ export function clientCertLines(c: ConnectionModel, width: number): StyledLine[]
   return out;
 }
 
-/** "#4 127.0.0.1:46028 -> 127.0.0.1:44302  TLS 1.2  SNI localhost  FAILED" */
+/** "[FAILED] #4 127.0.0.1:46028 -> 127.0.0.1:44302  TLS 1.2  ...  SNI localhost  frames 63-73" */
 export function connectionTitle(c: ConnectionModel): StyledLine {
   const parts = [`#${c.id} ${san(endpoint(c.client))} -> ${san(endpoint(c.server))}`];
   if (c.version) parts.push(san(c.version));
@@ -70,7 +70,7 @@ export function connectionTitle(c: ConnectionModel): StyledLine {
   if (c.serverName !== undefined) parts.push(`SNI ${san(c.serverName)}`);
   if (c.alpn !== undefined) parts.push(`ALPN ${san(c.alpn)}`);
   parts.push(`frames ${c.firstFrame}-${c.lastFrame}`);
-  return [seg(`${parts.join('  ')}  `, 'bold'), seg(`[${VERDICT_LABEL[c.verdict]}]`, c.verdict)];
+  return [seg(`[${VERDICT_LABEL[c.verdict]}]`, c.verdict), seg(` ${parts.join('  ')}`, 'bold')];
 }
 
 /** The lines under the table for the selected connection: client certificate and top diagnosis. */

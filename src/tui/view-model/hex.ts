@@ -99,6 +99,6 @@ export function eventHex(e: EventModel | undefined, b: EventBytes | undefined, w
       ]
     : [{ start: 0, end: b.raw.length, style: 'highlight' }];
   const what = e.visibility === 'decrypted' ? 'decrypted plaintext' : isHandshake ? 'handshake message' : 'record';
-  const note = isHandshake ? ' (header: type + 24-bit length underlined)' : '';
+  const note = isHandshake ? ', 4-byte header underlined' : '';
   return { title: `${what}: ${b.raw.length} bytes${note}`, lines: hexLines(b.raw, ranges, per) };
 }

@@ -43,9 +43,10 @@ export interface ConnectionLayout {
   footer: Rect;
 }
 
-/** The drill-in view: ladder | detail on top, the client-certificate box, hex | diagnosis below.
- * With `maximized`, that pane takes the whole body and the others are hidden (null). */
-export function connectionLayout(W: number, H: number, maximized?: ConnectionPane): ConnectionLayout {
+/** The drill-in view: ladder | detail on top, the client-certificate box (as tall as its
+ * `certLines` need, at most a quarter of the body), hex | diagnosis below. With `maximized`, that
+ * pane takes the whole body and the others are hidden (null). */
+export function connectionLayout(W: number, H: number, maximized?: ConnectionPane, certLines = 3): ConnectionLayout {
   const w = Math.max(40, W);
   const h = Math.max(12, H);
   const body = h - 2;
@@ -56,8 +57,8 @@ export function connectionLayout(W: number, H: number, maximized?: ConnectionPan
     panes[maximized] = { top: 1, left: 0, width: w, height: body };
     return { title, panes, footer };
   }
-  const certH = body >= 20 ? 5 : 4;
-  const topH = Math.max(5, Math.floor((body - certH) * 0.58));
+  const certH = Math.max(3, Math.min(certLines + 2, Math.floor(body / 4)));
+  const topH = Math.max(5, Math.floor((body - certH) * 0.6));
   const bottomH = Math.max(3, body - certH - topH);
   const leftW = Math.min(w - 24, Math.max(40, Math.floor(w * 0.55)));
   return {

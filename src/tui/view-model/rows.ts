@@ -6,7 +6,7 @@
  */
 import type { ConnectionModel } from '../../analysis/model.js';
 import { sanitizeTerminal } from '../../report/sanitize.js';
-import { endpoint, fit, fitMiddle } from './text.js';
+import { displayWidth, endpoint, fit, fitMiddle } from './text.js';
 import { seg, type Style, type StyledLine } from './styled.js';
 
 export type CertStatusLabel = 'sent' | 'EMPTY' | 'not requested' | 'not sent' | 'unknown' | 'inferred';
@@ -112,22 +112,24 @@ export type ColumnKey = 'id' | 'client' | 'server' | 'sni' | 'version' | 'cert' 
 export interface ColumnSpec {
   key: ColumnKey;
   title: string;
+  /** Title when the column is narrower than `title`. */
+  short: string;
   min: number;
   ideal: number;
-  /** Share of the space left after every column got its ideal width. */
+  /** Share of the space left after every column got its wanted width. */
   flex: number;
   right?: boolean;
 }
 
 export const COLUMNS: readonly ColumnSpec[] = [
-  { key: 'id', title: '#', min: 4, ideal: 6, flex: 0, right: true },
-  { key: 'client', title: 'client', min: 13, ideal: 21, flex: 1 },
-  { key: 'server', title: 'server', min: 13, ideal: 21, flex: 1 },
-  { key: 'sni', title: 'SNI', min: 6, ideal: 22, flex: 3 },
-  { key: 'version', title: 'version', min: 3, ideal: 7, flex: 0 },
-  { key: 'cert', title: 'client cert', min: 8, ideal: 13, flex: 0 },
-  { key: 'alert', title: 'last alert', min: 8, ideal: 20, flex: 2 },
-  { key: 'verdict', title: 'verdict', min: 7, ideal: 10, flex: 0 },
+  { key: 'id', title: '#', short: '#', min: 4, ideal: 7, flex: 0, right: true },
+  { key: 'client', title: 'client', short: 'client', min: 13, ideal: 21, flex: 0 },
+  { key: 'server', title: 'server', short: 'server', min: 13, ideal: 21, flex: 0 },
+  { key: 'sni', title: 'SNI', short: 'SNI', min: 6, ideal: 30, flex: 3 },
+  { key: 'version', title: 'version', short: 'ver', min: 3, ideal: 7, flex: 0 },
+  { key: 'cert', title: 'client cert', short: 'cert', min: 5, ideal: 13, flex: 0 },
+  { key: 'alert', title: 'last alert', short: 'alert', min: 8, ideal: 22, flex: 2 },
+  { key: 'verdict', title: 'verdict', short: 'verdict', min: 7, ideal: 10, flex: 0 },
 ];
 
 export interface ColumnLayout {
@@ -135,20 +137,45 @@ export interface ColumnLayout {
   width: number;
 }
 
-/** Column widths for `total` cells (one space between columns). Columns shrink to their minimum
- * first; if even that does not fit, the rightmost flexible text is cut by the caller's clipping. */
-export function layoutColumns(total: number): ColumnLayout[] {
+/** Widest content per column so far (the table keeps it as rows arrive). */
+export type ContentWidths = Partial<Record<ColumnKey, number>>;
+
+export function contentWidths(row: ConnectionRow, into: ContentWidths): void {
+  const grow = (k: ColumnKey, w: number): void => {
+    if (w > (into[k] ?? 0)) into[k] = w;
+  };
+  grow('id', String(row.id).length);
+  grow('client', displayWidth(row.client));
+  grow('server', displayWidth(row.server));
+  grow('sni', displayWidth(row.sni));
+  grow('version', displayWidth(row.version));
+  grow('cert', row.cert.length);
+  grow('alert', displayWidth(row.alert));
+  grow('verdict', VERDICT_LABEL[row.verdict].length);
+}
+
+/** Grow order: what must stay readable first. */
+const GROW_ORDER: ColumnKey[] = ['client', 'server', 'verdict', 'version', 'id', 'alert', 'cert', 'sni'];
+
+/**
+ * Column widths for `total` cells (one space between columns): every column gets its minimum (or
+ * less when its content is narrower), then grows towards its content width (capped at `ideal`) in
+ * GROW_ORDER, then SNI and alert share what is left. Cells truncate with an ellipsis.
+ */
+export function layoutColumns(total: number, content: ContentWidths = {}): ColumnLayout[] {
   const gaps = COLUMNS.length - 1;
-  const widths = COLUMNS.map((c) => c.min);
+  const want = COLUMNS.map((c) => Math.min(c.ideal, Math.max(1, content[c.key] ?? c.ideal)));
+  // never narrower than the short title plus the sort mark
+  const widths = COLUMNS.map((c, i) => Math.max(c.short.length + 1, Math.min(c.min, want[i])));
   let left = total - gaps - widths.reduce((a, b) => a + b, 0);
-  // grow towards the ideal widths, in table order of importance
-  const order: ColumnKey[] = ['id', 'version', 'verdict', 'cert', 'client', 'server', 'alert', 'sni'];
-  for (const key of order) {
+  for (const key of GROW_ORDER) {
     if (left <= 0) break;
     const i = COLUMNS.findIndex((c) => c.key === key);
-    const add = Math.min(left, COLUMNS[i].ideal - widths[i]);
-    widths[i] += add;
-    left -= add;
+    const add = Math.min(left, want[i] - widths[i]);
+    if (add > 0) {
+      widths[i] += add;
+      left -= add;
+    }
   }
   const flexTotal = COLUMNS.reduce((a, c) => a + c.flex, 0);
   if (left > 0 && flexTotal > 0) {
@@ -158,8 +185,7 @@ export function layoutColumns(total: number): ColumnLayout[] {
       widths[i] += add;
       given += add;
     });
-    const sniIdx = COLUMNS.findIndex((c) => c.key === 'sni');
-    widths[sniIdx] += left - given;
+    widths[COLUMNS.findIndex((c) => c.key === 'sni')] += left - given;
   }
   return COLUMNS.map((spec, i) => ({ spec, width: widths[i] }));
 }
@@ -185,9 +211,9 @@ function cellText(row: ConnectionRow, key: ColumnKey, width: number): string {
     case 'sni':
       return fit(row.sni, width);
     case 'version':
-      return fit(width < 7 ? (VERSION_SHORT[row.version] ?? row.version) : row.version, width);
+      return fit(row.version.length <= width ? row.version : (VERSION_SHORT[row.version] ?? row.version), width);
     case 'cert':
-      return fit(width < 13 ? CERT_SHORT[row.cert] : row.cert, width);
+      return fit(row.cert.length <= width ? row.cert : CERT_SHORT[row.cert], width);
     case 'alert':
       return fit(row.alert, width);
     case 'verdict':
@@ -223,7 +249,8 @@ export function renderHeader(layout: ColumnLayout[], sortKey: ColumnKey, descend
   layout.forEach((col, i) => {
     if (i > 0) out.push(seg(' '));
     const mark = col.spec.key === sortKey ? (descending ? 'v' : '^') : '';
-    const title = mark ? `${col.spec.title}${mark}` : col.spec.title;
+    const name = col.spec.title.length + mark.length <= col.width ? col.spec.title : col.spec.short;
+    const title = `${name}${mark}`;
     out.push(seg(fit(title, col.width, col.spec.right), 'header'));
   });
   return out;

@@ -6,7 +6,7 @@
  * connection that arrives again with the same id (live snapshots) replaces the old row.
  */
 import type { ConnectionModel } from '../../analysis/model.js';
-import { connectionRow, rowHaystack, type ColumnKey, type ConnectionRow } from './rows.js';
+import { connectionRow, contentWidths, rowHaystack, type ColumnKey, type ConnectionRow, type ContentWidths } from './rows.js';
 
 export type QuickFilter = 'failed' | 'mtls' | 'tls13';
 export const QUICK_FILTERS: readonly QuickFilter[] = ['failed', 'mtls', 'tls13'];
@@ -81,6 +81,8 @@ export class ConnectionTable {
   private readonly counters: Omit<TableCounts, 'shown'> = { total: 0, failed: 0, mtls: 0, tls13: 0, warning: 0 };
   /** Bumped whenever `visible` changes (panes re-render only then). */
   generation = 0;
+  /** Widest content per column over every row so far (column layout). */
+  readonly widths: ContentWidths = {};
 
   get visible(): readonly ConnectionRow[] {
     if (this.pending.length > 0) this.mergePending();
@@ -123,6 +125,7 @@ export class ConnectionTable {
     }
     this.byId.set(c.id, row);
     this.count(row, 1);
+    contentWidths(row, this.widths);
     if (this.matches(row)) this.pending.push(row);
     this.generation++;
     return row;

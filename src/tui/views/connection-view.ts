@@ -96,6 +96,7 @@ export class ConnectionView {
   /** Show a connection; the client's Certificate (else the first alert) is selected. */
   setConnection(c: ConnectionModel): void {
     this.conn = c;
+    this.layout(this.size.w, this.size.h);
     this.buildLadder();
     const cert = clientCertRowIndex(this.rows);
     const alert = this.rows.findIndex((r) => r.line.isAlert);
@@ -128,7 +129,8 @@ export class ConnectionView {
 
   layout(w: number, h: number): void {
     this.size = { w, h };
-    const l = connectionLayout(w, h, this.maximized);
+    const certLines = this.conn ? clientCertLines(this.conn, Math.max(20, w - 2)).length : 3;
+    const l = connectionLayout(w, h, this.maximized, certLines);
     place(this.title, l.title);
     for (const p of FOCUS_ORDER) {
       const r = l.panes[p];

@@ -30,6 +30,7 @@ export class ConnectionsView {
   readonly list: VirtualList;
   private readonly preview: blessed.Widgets.BoxElement;
   private columns: ColumnLayout[] = layoutColumns(80);
+  private tableWidth = 80;
   private selectedId: number | undefined;
   private index = 0;
   private seenGeneration = -1;
@@ -72,7 +73,7 @@ export class ConnectionsView {
     place(this.list.box, l.table);
     place(this.preview, l.preview);
     if (l.preview.height === 0) this.preview.hide();
-    this.columns = layoutColumns(l.table.width);
+    this.tableWidth = l.table.width;
   }
 
   show(visible: boolean): void {
@@ -163,6 +164,7 @@ export class ConnectionsView {
     this.sync();
     const rows = this.table.visible;
     const sort = this.table.sort;
+    this.columns = layoutColumns(this.tableWidth, this.table.widths);
     this.header.setContent(this.theme.line(renderHeader(this.columns, sort.key, sort.descending)));
     const cols = this.columns;
     this.list.setSource({ count: rows.length, row: (i) => renderRow(rows[i], cols) });

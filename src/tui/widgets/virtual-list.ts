@@ -7,6 +7,8 @@
 import blessed from 'blessed';
 import type { Theme } from '../theme.js';
 import type { StyledLine } from '../view-model/styled.js';
+import { truncate } from '../view-model/text.js';
+import { sanitizeBlessed } from '../../report/sanitize.js';
 
 export interface RowSource {
   count: number;
@@ -147,7 +149,9 @@ export class VirtualList {
     const n = this.source.count;
     const h = this.innerHeight;
     const pos = n > h ? ` ${this.top + 1}-${Math.min(n, this.top + h)}/${n}` : '';
-    // the label is our own text (pane titles and numbers), never wire data
-    this.box.setLabel(` ${this.focused ? '> ' : ''}${this.title}${pos} `);
+    // the label is our own text (pane titles and numbers); escaped anyway, and cut to the border
+    const room = Math.max(4, this.innerWidth - 4);
+    const text = truncate(`${this.focused ? '> ' : ''}${this.title}${pos}`, room);
+    this.box.setLabel(` ${sanitizeBlessed(text)} `);
   }
 }

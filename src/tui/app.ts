@@ -1,0 +1,327 @@
+/**
+ * The terminal UI: connections view, drill-in connection view, stats view, help overlay, search.
+ * Fed incrementally — `addConnection`, `setProgress`, `setStatus`, `setLiveStatus` — by file
+ * loading and (issue 8) live capture alike, so it shows at once and fills in while data arrives.
+ * Every key goes through one dispatcher (keymap.ts); rendering after data changes is throttled.
+ */
+import blessed from 'blessed';
+import type { Readable, Writable } from 'node:stream';
+import type { ConnectionModel } from '../analysis/model.js';
+import { createScreen, guardTerminal, type TerminalGuard } from './screen.js';
+import { colorWanted, Theme } from './theme.js';
+import { ConnectionsView, place } from './views/connections-view.js';
+import { ConnectionView } from './views/connection-view.js';
+import { StatsView } from './views/stats-view.js';
+import { HelpOverlay } from './views/help-overlay.js';
+import { ConnectionTable } from './view-model/table.js';
+import { StatsModel } from './view-model/stats.js';
+import { connectionsLayout } from './view-model/layout.js';
+import { footerLine, headerLines, type StatusLevel } from './view-model/header.js';
+import { actionsFor, keyName, type Action } from './view-model/keymap.js';
+import type { ProgressInfo } from './view-model/progress.js';
+
+export interface TuiOptions {
+  /** Shown in the header: the capture path or the interface. */
+  source: string;
+  mode: 'file' | 'live';
+  color?: boolean;
+  input?: Readable;
+  output?: Writable;
+  terminal?: string;
+  /** Hold back stderr while the TUI runs (default true). */
+  captureStderr?: boolean;
+}
+
+type View = 'connections' | 'connection' | 'stats';
+
+const RENDER_INTERVAL_MS = 100;
+
+export class TuiApp {
+  readonly table = new ConnectionTable();
+  readonly stats = new StatsModel();
+  private readonly screen: blessed.Widgets.Screen;
+  private readonly guard: TerminalGuard;
+  private readonly theme: Theme;
+  private readonly header: blessed.Widgets.BoxElement;
+  private readonly footer: blessed.Widgets.BoxElement;
+  private readonly connections: ConnectionsView;
+  private readonly connection: ConnectionView;
+  private readonly statsView: StatsView;
+  private readonly help: HelpOverlay;
+  private view: View = 'connections';
+  private viewBeforeStats: View = 'connections';
+  private search: { text: string; before: string } | undefined;
+  private progress: ProgressInfo | undefined;
+  private status: { text: string; level: StatusLevel } | undefined;
+  private live: string | null = null;
+  private renderTimer: NodeJS.Timeout | undefined;
+  private lastRender = 0;
+  private tick = 0;
+  private spinner: NodeJS.Timeout | undefined;
+  private closed = false;
+  private resolveQuit: ((code: number) => void) | undefined;
+  private readonly quitPromise: Promise<number>;
+
+  constructor(private readonly opts: TuiOptions) {
+    this.theme = new Theme(opts.color ?? colorWanted());
+    this.screen = createScreen({ title: `tls-inspect ${opts.source}`, input: opts.input, output: opts.output, terminal: opts.terminal });
+    this.guard = guardTerminal(this.screen, opts.captureStderr !== false);
+    this.quitPromise = new Promise((resolve) => {
+      this.resolveQuit = resolve;
+    });
+    this.header = blessed.box({ parent: this.screen, tags: true, wrap: false });
+    this.footer = blessed.box({ parent: this.screen, tags: true, wrap: false });
+    this.connections = new ConnectionsView(this.screen, this.theme, this.table, {
+      open: (row) => this.openConnection(row.model),
+      changed: () => this.render(),
+    });
+    this.connection = new ConnectionView(this.screen, this.theme, () => this.render());
+    this.statsView = new StatsView(this.screen, this.theme, this.stats, () => this.opts.mode === 'live');
+    this.help = new HelpOverlay(this.screen, this.theme);
+    this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
+      try {
+        this.onKey(ch, key);
+      } catch (err) {
+        this.setStatus(`internal error: ${err instanceof Error ? err.message : String(err)}`, 'error');
+      }
+    });
+    this.screen.on('resize', () => this.relayout());
+    this.relayout();
+    this.showView('connections');
+    this.spinner = setInterval(() => {
+      if (this.progress && !this.progress.done) {
+        this.tick++;
+        this.scheduleRender();
+      }
+    }, 250);
+    this.spinner.unref();
+  }
+
+  /** Resolves with the exit code when the user quits. */
+  waitForQuit(): Promise<number> {
+    return this.quitPromise;
+  }
+
+  /** Adds a finished connection (or replaces the one with the same id: live snapshots). */
+  addConnection(c: ConnectionModel): void {
+    if (this.closed) return;
+    const old = this.table.get(c.id);
+    if (old) this.stats.add(old.model, -1);
+    this.table.upsert(c);
+    this.stats.add(c, 1);
+    if (this.view === 'connection' && this.connection.connection?.id === c.id) this.connection.setConnection(c);
+    this.scheduleRender();
+  }
+
+  setProgress(p: ProgressInfo): void {
+    this.progress = p;
+    this.scheduleRender();
+  }
+
+  setStatus(text: string, level: StatusLevel = 'info'): void {
+    this.status = { text, level };
+    this.scheduleRender();
+  }
+
+  /** Live mode hook (issue 8): what the capture is doing, shown with a LIVE mark; null hides it. */
+  setLiveStatus(text: string | null): void {
+    this.live = text;
+    this.scheduleRender();
+  }
+
+  /** Restore the terminal (idempotent). */
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.renderTimer) clearTimeout(this.renderTimer);
+    if (this.spinner) clearInterval(this.spinner);
+    this.guard.release();
+  }
+
+  quit(code = 0): void {
+    this.destroy();
+    this.resolveQuit?.(code);
+  }
+
+  private relayout(): void {
+    const w = Number(this.screen.width);
+    const h = Number(this.screen.height);
+    const l = connectionsLayout(w, h);
+    place(this.header, l.header);
+    place(this.footer, l.footer);
+    this.connections.layout(l);
+    this.connection.layout(w, h);
+    this.statsView.layout(w, h);
+    this.help.layout(w, h);
+    this.render();
+  }
+
+  private showView(v: View): void {
+    this.view = v;
+    this.connections.show(v === 'connections');
+    this.connection.show(v === 'connection');
+    this.statsView.show(v === 'stats');
+    if (v === 'connection') this.header.hide();
+    else this.header.show();
+  }
+
+  private openConnection(c: ConnectionModel): void {
+    this.connection.setConnection(c);
+    this.showView('connection');
+    this.render();
+  }
+
+  private scheduleRender(): void {
+    if (this.closed || this.renderTimer) return;
+    const wait = Math.max(0, RENDER_INTERVAL_MS - (Date.now() - this.lastRender));
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = undefined;
+      this.render();
+    }, wait);
+  }
+
+  render(): void {
+    if (this.closed) return;
+    this.lastRender = Date.now();
+    const w = Number(this.screen.width);
+    if (this.view !== 'connection') {
+      const lines = headerLines(
+        {
+          source: this.opts.source,
+          progress: this.progress,
+          status: this.status,
+          live: this.live,
+          counts: this.table.counts(),
+          filters: [...this.table.filters],
+          search: this.search?.text ?? this.table.searchText,
+          sort: this.table.sort,
+        },
+        w,
+        this.tick,
+      );
+      this.header.setContent(lines.map((l) => this.theme.line(l)).join('\n'));
+    }
+    this.footer.setContent(this.theme.line(footerLine(this.view, w, this.search?.text)));
+    if (this.view === 'connections') this.connections.paint();
+    else if (this.view === 'connection') this.connection.paint();
+    else this.statsView.paint();
+    this.help.paint();
+    this.screen.render();
+  }
+
+  private onKey(ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined): void {
+    if (this.closed) return;
+    const name = keyName(ch, key);
+    if (name === 'return' || name === 'linefeed') return; // blessed also sends 'enter' for these
+    if (this.search) {
+      this.searchKey(name, ch);
+      this.render();
+      return;
+    }
+    const actions = actionsFor(name);
+    if (this.help.isOpen) {
+      this.help.handle(actions[0]);
+      this.render();
+      return;
+    }
+    for (const a of actions) {
+      if (this.dispatch(a)) break;
+    }
+    if (this.closed) return;
+    this.render();
+  }
+
+  private searchKey(name: string, ch: string | undefined): void {
+    const s = this.search as { text: string; before: string };
+    if (name === 'enter') {
+      this.search = undefined;
+    } else if (name === 'escape') {
+      this.table.setSearch(s.before);
+      this.search = undefined;
+    } else if (name === 'backspace') {
+      s.text = s.text.slice(0, -1);
+      this.table.setSearch(s.text);
+    } else if (name === 'C-u') {
+      s.text = '';
+      this.table.setSearch('');
+    } else if ((ch && ch.length === 1 && ch >= ' ' && ch <= '~') || name === 'space') {
+      if (s.text.length < 200) s.text += name === 'space' ? ' ' : ch;
+      this.table.setSearch(s.text);
+    }
+  }
+
+  private dispatch(a: Action): boolean {
+    switch (a) {
+      case 'quit':
+        this.quit(0);
+        return true;
+      case 'help':
+        this.help.open();
+        return true;
+      case 'redraw':
+        this.screen.realloc();
+        return true;
+      case 'stats':
+        if (this.view === 'stats') this.showView(this.viewBeforeStats);
+        else {
+          this.viewBeforeStats = this.view;
+          this.showView('stats');
+          this.statsView.paint(true);
+        }
+        return true;
+      default:
+    }
+    if (this.view === 'stats') {
+      if (a === 'back') this.showView(this.viewBeforeStats);
+      return true;
+    }
+    if (this.view === 'connection') return this.connectionKey(a);
+    return this.connectionsKey(a);
+  }
+
+  private connectionsKey(a: Action): boolean {
+    switch (a) {
+      case 'search':
+        this.search = { text: this.table.searchText, before: this.table.searchText };
+        return true;
+      case 'back':
+        if (this.table.searchText !== '') this.table.setSearch('');
+        return true;
+      case 'filterFailed':
+        this.table.toggleFilter('failed');
+        return true;
+      case 'filterMtls':
+        this.table.toggleFilter('mtls');
+        return true;
+      case 'filterTls13':
+        this.table.toggleFilter('tls13');
+        return true;
+      case 'clearFilters':
+        this.table.clearFilters();
+        return true;
+      case 'sortNext':
+        this.table.nextSortColumn();
+        return true;
+      case 'sortReverse':
+        this.table.reverseSort();
+        return true;
+      default:
+        return this.connections.handle(a);
+    }
+  }
+
+  private connectionKey(a: Action): boolean {
+    if (a === 'back') {
+      const id = this.connection.connection?.id;
+      this.showView('connections');
+      if (id !== undefined) this.connections.selectId(id);
+      return true;
+    }
+    if (a === 'nextConnection' || a === 'prevConnection') {
+      const row = this.connections.neighbour(a === 'nextConnection' ? 1 : -1);
+      if (row) this.connection.setConnection(row.model);
+      return true;
+    }
+    return this.connection.handle(a);
+  }
+}
