@@ -86,7 +86,9 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
     },
   });
   // the key log may grow while we capture (a client writing SSLKEYLOGFILE)
-  const keyTimer = setInterval(() => keys.refresh(), 250);
+  const keyTimer = setInterval(() => {
+    if (keys.refresh() > 0) pipeline.secretsAdded();
+  }, 250);
   // idle connections are reported even when no packet arrives
   const idleTimer = setInterval(() => pipeline.expireIdle(Date.now() / 1000), 1000);
   const stop = () => source.stop();

@@ -7,7 +7,7 @@ import type { CaptureSummary, DecryptionSecrets, PacketSource } from '../capture
 import { decodePacket, newTcpSegment, NetStats } from '../net/index.js';
 import { TcpReassembler } from '../tcp/index.js';
 import type { ReassemblyLimits } from '../tcp/types.js';
-import { createTlsStage, type TlsStageOptions } from '../tls/tls-connection.js';
+import { TlsStage, type TlsStageOptions } from '../tls/tls-connection.js';
 import { ConnectionAnalyzer, type AnalyzerOptions } from '../analysis/analyzer.js';
 import type { ConnectionModel } from '../analysis/model.js';
 import type { KeyMaterial } from '../tls/keys.js';
@@ -41,6 +41,7 @@ export class Pipeline {
   readonly net = new NetStats();
   readonly analyzer: ConnectionAnalyzer;
   readonly reassembler: TcpReassembler;
+  readonly tls: TlsStage;
   readonly captureWarnings: string[] = [];
   captureWarningsDropped = 0;
   private readonly seg = newTcpSegment();
@@ -56,7 +57,8 @@ export class Pipeline {
     );
     const tlsOpts: Partial<TlsStageOptions> = { ...opts.tls };
     if (opts.keys) tlsOpts.keys = opts.keys.provider();
-    this.reassembler = new TcpReassembler(createTlsStage(this.analyzer, tlsOpts), opts.limits);
+    this.tls = new TlsStage(this.analyzer, tlsOpts);
+    this.reassembler = new TcpReassembler(this.tls.factory, opts.limits);
   }
 
   /** Runs a source to its end (or until it is stopped), then flushes every open connection. */
@@ -83,6 +85,7 @@ export class Pipeline {
         if (this.opts.keys) {
           const n = this.opts.keys.addSecretsBlock(s);
           if (n.warning) this.captureWarning(n.warning);
+          if (n.added > 0) this.tls.secretsAdded();
         }
       },
       warning: (w) => {
@@ -92,6 +95,7 @@ export class Pipeline {
       },
     });
     this.reassembler.flush();
+    this.tls.flush();
     this.opts.onProgress?.(this.packets, this.bytes);
     return {
       capture,
@@ -105,6 +109,11 @@ export class Pipeline {
   /** Live runs: complete connections idle for longer than the limit (called on a timer). */
   expireIdle(nowSec: number): void {
     this.reassembler.expireIdle(nowSec);
+  }
+
+  /** Live runs: the key log grew; decrypt what was waiting for it. */
+  secretsAdded(): void {
+    this.tls.secretsAdded();
   }
 
   private captureWarning(msg: string): void {

@@ -113,9 +113,27 @@ export class TlsConnection implements StreamConsumer {
       }
     }
     this.tryLateKeys();
-    if (this.deferred?.full && !this.keys) this.warn(this.facts.clientSide, 'too many protected records to keep for later decryption; the rest stay encrypted', -1);
-    this.observer.complete(conn, this.facts);
+    if (this.deferred && this.deferred.records.length > 0 && !this.keys && this.holder) {
+      // its secrets may still come (a DSB later in the file): report it when they do, or at the end
+      this.holder.hold(this);
+      return;
+    }
+    this.finishComplete();
   }
+
+  /** Hands the connection to the observer (after a hold, with whatever keys arrived meanwhile). */
+  finishComplete(): void {
+    if (this.deferred?.full && !this.keys) this.warn(this.facts.clientSide, 'too many protected records to keep for later decryption; the rest stay encrypted', -1);
+    this.observer.complete(this.conn, this.facts);
+  }
+
+  /** Retry decryption of kept records with the secrets known now; true when it decrypted. */
+  retryLateKeys(): boolean {
+    return this.tryLateKeys();
+  }
+
+  /** Where completed connections wait for late secrets (set by the stage). */
+  holder: ConnectionHolder | null = null;
 
   // ---- records ----
 
@@ -150,7 +168,8 @@ export class TlsConnection implements StreamConsumer {
       }
       return;
     }
-    if (s.encrypted && (type !== CONTENT_APPDATA || this.facts.version === 0x0304 || s.prot !== null)) {
+    const keepForLater = this.deferred !== null && this.keys === null;
+    if (s.encrypted && (type !== CONTENT_APPDATA || this.facts.version === 0x0304 || s.prot !== null || keepForLater)) {
       if (s.prot === null && this.deferred && this.tryLateKeys()) {
         // secrets arrived meanwhile (live key log): this record is decryptable now
       }
@@ -390,9 +409,64 @@ export class TlsConnection implements StreamConsumer {
   }
 }
 
-/** The tls stage's factory for src/tcp. */
+export interface ConnectionHolder {
+  hold(c: TlsConnection): void;
+}
+
+const MAX_HELD = 10_000;
+
+/**
+ * The tls stage: the StreamConsumer factory for src/tcp, plus the connections that finished while
+ * their secrets may still arrive (held until `secretsAdded()` decrypts them or `flush()`).
+ */
+export class TlsStage implements ConnectionHolder {
+  private readonly opts: TlsStageOptions;
+  private held: TlsConnection[] = [];
+  readonly factory: (conn: TcpConnection) => StreamConsumer;
+
+  constructor(observer: TlsObserver, opts: Partial<TlsStageOptions> = {}) {
+    const o: TlsStageOptions = { ...DEFAULT_TLS_OPTIONS, ...opts };
+    this.opts = o;
+    this.factory = (conn) => {
+      if (o.keys?.lateKeysPossible && !o.deferBudget) o.deferBudget = newDeferBudget();
+      const c = new TlsConnection(conn, observer, o);
+      c.holder = this;
+      return c;
+    };
+  }
+
+  hold(c: TlsConnection): void {
+    this.held.push(c);
+    if (this.held.length > MAX_HELD) this.held.shift()!.finishComplete();
+  }
+
+  /** New secrets arrived: report the held connections they decrypt. */
+  secretsAdded(): void {
+    if (this.held.length === 0) return;
+    const still: TlsConnection[] = [];
+    for (const c of this.held) {
+      if (c.retryLateKeys()) c.finishComplete();
+      else still.push(c);
+    }
+    this.held = still;
+  }
+
+  /** End of input: report every held connection with what could be decrypted. */
+  flush(): void {
+    const held = this.held;
+    this.held = [];
+    for (const c of held) {
+      c.retryLateKeys();
+      c.finishComplete();
+    }
+  }
+
+  get heldCount(): number {
+    return this.held.length;
+  }
+}
+
+/** The tls stage's factory for src/tcp (no holding of connections for late secrets). */
 export function createTlsStage(observer: TlsObserver, opts: Partial<TlsStageOptions> = {}) {
-  const o: TlsStageOptions = { ...DEFAULT_TLS_OPTIONS, ...opts };
-  if (o.keys?.lateKeysPossible && !o.deferBudget) o.deferBudget = newDeferBudget();
-  return (conn: TcpConnection): StreamConsumer => new TlsConnection(conn, observer, o);
+  return new TlsStage(observer, opts).factory;
 }

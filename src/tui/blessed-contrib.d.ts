@@ -48,3 +48,15 @@ declare module 'blessed-contrib/lib/widget/charts/line.js' {
   function line(options: LineOptions): LineElement;
   export default line;
 }
+
+declare module 'blessed-contrib/lib/widget/sparkline.js' {
+  import type { Widgets } from 'blessed';
+
+  interface SparklineElement extends Widgets.BoxElement {
+    /** Titles are parsed as blessed tags. */
+    setData(titles: string[], datasets: number[][]): void;
+  }
+
+  function sparkline(options: Widgets.BoxOptions & { style?: { titleFg?: string } & Widgets.Types.TStyle }): SparklineElement;
+  export default sparkline;
+}

@@ -38,6 +38,11 @@ export function createScreen(o: ScreenOptions): blessed.Widgets.Screen {
   return screen;
 }
 
+/** True when the terminal takes UTF-8 (block characters for text bars). */
+export function screenUnicode(screen: blessed.Widgets.Screen): boolean {
+  return (screen as unknown as { tput: { unicode: boolean } }).tput.unicode === true;
+}
+
 type StderrWrite = typeof process.stderr.write;
 
 export interface TerminalGuard {

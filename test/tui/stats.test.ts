@@ -18,7 +18,7 @@ describe('stats aggregation', () => {
       { label: 'not requested', value: 1 },
     ]);
     expect(s.verdicts.sorted()).toEqual([
-      { label: 'failed', value: 2 },
+      { label: 'FAILED', value: 2 },
       { label: 'ok', value: 1 },
     ]);
     s.add(variant(5, {}), -1);
@@ -39,7 +39,15 @@ describe('stats aggregation', () => {
   });
 
   it('text tables and durations', () => {
-    expect(countLines('Alerts', [{ label: 'unknown_ca', value: 12 }], 20)).toEqual(['Alerts', '  unknown_ca      12']);
+    expect(countLines('Alerts', [{ label: 'unknown_ca', value: 12 }], 20)).toEqual(['Alerts', '  unknown_ca 12 ####']);
+    expect(
+      countLines('Alerts', [{ label: 'certificate_required', value: 10 }, { label: 'unknown_ca', value: 5 }], 30),
+    ).toEqual(['Alerts', '  certificate_required 10 ####', '  unknown_ca            5 ##']);
+    expect(
+      countLines('Alerts', [{ label: 'certificate_required', value: 10 }], 24),
+    ).toEqual(['Alerts', '  certificate_… 10 ####']);
+    // too narrow for a bar
+    expect(countLines('V', [{ label: 'TLS 1.3', value: 3 }], 12)).toEqual(['V', '  TLS 1.3 3']);
     expect(countLines('Alerts', [], 20)).toEqual(['Alerts', '  (none)']);
     expect(formatDuration(250)).toBe('250 ms');
     expect(formatDuration(1500)).toBe('1.5 s');

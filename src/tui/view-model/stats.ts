@@ -4,7 +4,7 @@
  * handshake start times for the "handshakes over time" line.
  */
 import type { ConnectionModel } from '../../analysis/model.js';
-import { certStatusLabel } from './rows.js';
+import { certStatusLabel, VERDICT_LABEL } from './rows.js';
 
 export interface Count {
   label: string;
@@ -46,7 +46,7 @@ export class StatsModel {
   /** Count a connection (`sign` -1 removes it again, for replaced live snapshots). */
   add(c: ConnectionModel, sign: 1 | -1 = 1): void {
     this.connections += sign;
-    this.verdicts.add(c.verdict, sign);
+    this.verdicts.add(VERDICT_LABEL[c.verdict], sign);
     if (!c.isTls) return;
     this.versions.add(c.version ?? 'unknown', sign);
     this.certStatus.add(certStatusLabel(c), sign);
@@ -88,15 +88,23 @@ export function formatDuration(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
-/** A count table as aligned text lines ("unknown_ca           2"). */
-export function countLines(title: string, counts: Count[], width: number, max = 20): string[] {
+/**
+ * A count table as aligned text lines ("unknown_ca    2 ####"): the label, the number, and a bar
+ * scaled to the largest count when `width` leaves room for one (readable without colour).
+ */
+export function countLines(title: string, counts: Count[], width: number, max = 20, barChar = '#'): string[] {
   const out = [title];
   if (counts.length === 0) out.push('  (none)');
   const numW = Math.max(1, ...counts.map((c) => String(c.value).length));
-  const labelW = Math.max(4, width - numW - 3);
+  const longest = Math.max(4, ...counts.map((c) => c.label.length));
+  const room = width - numW - 3;
+  const labelW = Math.max(4, Math.min(longest, room - 5 >= 8 ? room - 5 : room));
+  const barW = Math.max(0, Math.min(30, room - labelW - 1));
+  const peak = Math.max(1, ...counts.map((c) => c.value));
   for (const c of counts.slice(0, max)) {
     const label = c.label.length > labelW ? `${c.label.slice(0, labelW - 1)}…` : c.label.padEnd(labelW);
-    out.push(`  ${label} ${String(c.value).padStart(numW)}`);
+    const bar = barW > 0 ? ` ${barChar.repeat(Math.max(1, Math.round((c.value / peak) * barW)))}` : '';
+    out.push(`  ${label} ${String(c.value).padStart(numW)}${bar}`);
   }
   if (counts.length > max) out.push(`  (+${counts.length - max} more)`);
   return out;

@@ -18,8 +18,9 @@ export class HelpOverlay {
   }
 
   layout(w: number, h: number): void {
-    const width = Math.min(w - 2, 100);
+    const width = Math.min(w, 100);
     const height = Math.max(6, h - 2);
+    // full width on small terminals, so no pane border shows beside it
     const box = this.list.box;
     box.width = width;
     box.height = height;

@@ -7,6 +7,7 @@
 import blessed from 'blessed';
 import bar from 'blessed-contrib/lib/widget/charts/bar.js';
 import line from 'blessed-contrib/lib/widget/charts/line.js';
+import sparkline from 'blessed-contrib/lib/widget/sparkline.js';
 import type { Theme } from '../theme.js';
 import { place } from './connections-view.js';
 import { statsLayout, type Rect } from '../view-model/layout.js';
@@ -14,6 +15,7 @@ import { countLines, formatDuration, type Count, type StatsModel } from '../view
 import { seg, type StyledLine } from '../view-model/styled.js';
 import { truncate } from '../view-model/text.js';
 import { sanitizeTerminal } from '../../report/sanitize.js';
+import { screenUnicode } from '../screen.js';
 
 const REFRESH_MS = 500;
 
@@ -68,19 +70,25 @@ export class StatsView {
     }
   }
 
+  private add(el: blessed.Widgets.BoxElement): void {
+    this.screen.append(el);
+    this.charts.push(el);
+  }
+
   private destroyCharts(): void {
     for (const c of this.charts) c.destroy();
     this.charts = [];
   }
 
+  /** Box options without a parent: canvas widgets must be appended after construction, or they
+   * miss their 'attach' event and never create their drawing context. */
   private frame(r: Rect, label: string): blessed.Widgets.BoxOptions {
-    return { parent: this.screen, top: r.top, left: r.left, width: r.width, height: r.height, label: ` ${label} `, border: { type: 'line' }, style: { border: { fg: this.theme.fg('gray') } } };
+    return { top: r.top, left: r.left, width: r.width, height: r.height, label: ` ${label} `, border: { type: 'line' }, style: { border: { fg: this.theme.fg('gray') } } };
   }
 
   private barChart(r: Rect, label: string, counts: Count[]): void {
     if (counts.length === 0 || r.width < 12 || r.height < 6) {
-      const box = blessed.box({ ...this.frame(r, label), tags: true, content: this.theme.line([seg(' (none yet)', 'dim')]) });
-      this.charts.push(box);
+      this.add(blessed.box({ ...this.frame(r, label), tags: true, content: this.theme.line([seg(' (none yet)', 'dim')]) }));
       return;
     }
     const g = barGeometry(counts.length, r.width);
@@ -94,18 +102,27 @@ export class StatsView {
       barBgColor: this.theme.color ? 'cyan' : undefined,
       labelColor: 'white',
     });
-    this.charts.push(chart);
+    this.add(chart);
     // canvas text is not tag-parsed; still only terminal-safe, short names reach it
     chart.setData({ titles: shown.map((c) => truncate(sanitizeTerminal(c.label), g.spacing - 1)), data: shown.map((c) => c.value) });
   }
 
   private timeline(r: Rect): void {
-    const buckets = Math.max(4, Math.min(60, Math.floor((r.width - 14) / 2)));
+    const small = r.height < 9;
+    const buckets = small ? Math.max(4, Math.min(200, r.width - 4)) : Math.max(4, Math.min(60, Math.floor((r.width - 14) / 2)));
     const t = this.stats.timeline(buckets, this.live() ? Date.now() : undefined);
     const total = t.counts.reduce((a, b) => a + b, 0);
     const label = `Handshakes over time (${total}${t.bucketMs > 0 ? `, ${formatDuration(t.bucketMs)} per point` : ''})`;
-    if (total === 0 || r.height < 6 || r.width < 30) {
-      this.charts.push(blessed.box({ ...this.frame(r, label), tags: true, content: this.theme.line([seg(' (none yet)', 'dim')]) }));
+    if (total === 0 || r.width < 30) {
+      this.add(blessed.box({ ...this.frame(r, label), tags: true, content: this.theme.line([seg(' (none yet)', 'dim')]) }));
+      return;
+    }
+    if (small) {
+      // too low for axes: one sparkline row per bucket
+      const spark = sparkline({ ...this.frame(r, label), tags: true, style: { titleFg: 'white' } });
+      this.add(spark);
+      const peak = Math.max(...t.counts);
+      spark.setData([`0 .. ${formatDuration(t.bucketMs * t.counts.length)}, peak ${peak} per point`], [t.counts]);
       return;
     }
     const chart = line({
@@ -120,18 +137,19 @@ export class StatsView {
       showNthLabel: Math.max(1, Math.ceil(buckets / 6)),
       style: { line: this.theme.color ? 'cyan' : 'white', text: 'white', baseline: 'white' },
     });
-    this.charts.push(chart);
+    this.add(chart);
     const x = t.counts.map((_, i) => `+${formatDuration(i * t.bucketMs)}`);
     chart.setData([{ title: 'handshakes', x, y: t.counts }]);
   }
 
   private tableLines(width: number, height: number): StyledLine[] {
     const colW = Math.max(16, Math.floor(width / 4));
+    const bar = screenUnicode(this.screen) ? '\u2588' : '#';
     const data = [
-      countLines('Alerts', this.stats.alerts.sorted(), colW - 2, height - 1),
-      countLines('Versions', this.stats.versions.sorted(), colW - 2, height - 1),
-      countLines('Client cert', this.stats.certStatus.sorted(), colW - 2, height - 1),
-      countLines('Verdicts', this.stats.verdicts.sorted(), colW - 2, height - 1),
+      countLines('Alerts', this.stats.alerts.sorted(), colW - 2, height - 1, bar),
+      countLines('Versions', this.stats.versions.sorted(), colW - 2, height - 1, bar),
+      countLines('Client cert', this.stats.certStatus.sorted(), colW - 2, height - 1, bar),
+      countLines('Verdicts', this.stats.verdicts.sorted(), colW - 2, height - 1, bar),
     ];
     const n = Math.max(...data.map((d) => d.length));
     const out: StyledLine[] = [];

@@ -1,0 +1,67 @@
+/**
+ * Secrets that arrive after the packets they decrypt: a pcapng whose Decryption Secrets Block is
+ * written at the end (as `live -w` does) must decrypt exactly like the same capture with --keylog.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCaptureFile } from '../../src/capture/index.js';
+import { PcapngWriter } from '../../src/capture/pcapng-writer.js';
+import { analyse } from '../helpers/analyse.js';
+import { REPO } from '../helpers/golden.js';
+
+async function toPcapngWithTrailingSecrets(pcap: string, keys: string, out: string): Promise<void> {
+  const src = await openCaptureFile(pcap);
+  let w: PcapngWriter | null = null;
+  await src.run({
+    packet: (p) => {
+      w ??= new PcapngWriter(out, p.linkType, 262144);
+      w.write(p);
+    },
+    secrets: () => undefined,
+    warning: () => undefined,
+  });
+  const writer = w as PcapngWriter | null;
+  if (!writer) throw new Error('no packets');
+  writer.writeSecrets(readFileSync(keys, 'latin1'));
+  writer.close();
+}
+
+const strip = (c: { events: Array<{ frame: number; kind: string; type?: string; code?: number; visibility: string }> }) =>
+  c.events.map((e) => `${e.frame} ${e.kind} ${e.type ?? ''} ${e.code ?? ''} ${e.visibility}`);
+
+describe('deferred decryption', () => {
+  for (const name of ['tls13-wrong-ca', 'tls13-no-cert', 'tls12-wrong-ca', 'all-scenarios']) {
+    it(`${name}: a DSB after the packets decrypts like --keylog`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tli-dsb-'));
+      const out = join(dir, `${name}.pcapng`);
+      const pcap = join(REPO, 'captures', `${name}.pcap`);
+      const keys = join(REPO, 'captures', `${name}.keys`);
+      await toPcapngWithTrailingSecrets(pcap, keys, out);
+      const late = await analyse(out, { all: false });
+      const withKeylog = await analyse(pcap, { keylog: keys, all: false });
+      expect(late.connections.length).toBe(withKeylog.connections.length);
+      late.connections.forEach((c, i) => {
+        const ref = withKeylog.connections[i];
+        expect(strip(c)).toEqual(strip(ref));
+        expect(c.decrypted).toBe(ref.decrypted);
+        expect(c.clientCertificate.status).toBe(ref.clientCertificate.status);
+        expect(c.diagnoses.map((d) => d.code)).toEqual(ref.diagnoses.map((d) => d.code));
+      });
+      expect(late.connections.some((c) => c.decrypted)).toBe(true);
+    });
+  }
+
+  it('without any secrets the same pcapng stays encrypted (and says so)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tli-dsb-'));
+    const out = join(dir, 'x.pcapng');
+    const src = await openCaptureFile(join(REPO, 'captures', 'tls13-wrong-ca.pcap'));
+    let w: PcapngWriter | null = null;
+    await src.run({ packet: (p) => { w ??= new PcapngWriter(out, p.linkType, 262144); w.write(p); }, secrets: () => undefined, warning: () => undefined });
+    (w as unknown as PcapngWriter).close();
+    const a = await analyse(out, { all: false });
+    expect(a.connections[0].decrypted).toBe(false);
+    expect(a.connections[0].diagnoses.map((d) => d.code)).toContain('encrypted-no-keys');
+  });
+});
