@@ -61,8 +61,13 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
   const explained = new Set<EventModel>();
   const leaf = cc.chain?.[0];
   const accepted = cc.acceptedAuthorities ?? [];
+  // the chain is acceptable when any certificate in it is issued by (or is) a listed CA
+  const listedKeys = new Set(accepted.map(dnKeyOfString));
   const issuerListed =
-    leaf && accepted.length > 0 ? accepted.some((a) => dnKeyOfString(a) === dnKeyOfString(leaf.issuer)) : undefined;
+    leaf && accepted.length > 0
+      ? (cc.chain ?? []).some((c) => listedKeys.has(dnKeyOfString(c.issuer)) || listedKeys.has(dnKeyOfString(c.subject)))
+      : undefined;
+  const silentClose = serverClosedSilently(m);
   const caNote =
     leaf && issuerListed === false
       ? ` Its issuer ${leaf.issuer} is not among the CAs the server listed in its CertificateRequest (${accepted.join('; ')}).`
@@ -140,13 +145,17 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
     } else if (!a && issuerListed === false) {
       out.push({
         code: 'client-cert-wrong-ca',
-        severity: 'warning',
-        summary: `The client sent a certificate issued by ${leaf.issuer}, which is not among the CAs the server accepts.`,
+        severity: silentClose ? 'error' : 'warning',
+        summary: silentClose
+          ? `The server closed the connection without an alert right after the client sent a certificate issued by ${leaf.issuer}, which is not among the CAs it accepts.`
+          : `The client sent a certificate issued by ${leaf.issuer}, which is not among the CAs the server accepts.`,
         explanation:
           `RFC 8446 §4.3.2 / RFC 5246 §7.4.4: certificate_authorities lists the CAs the server accepts; a certificate from another CA is normally rejected.${caNote}` +
-          ' No alert was seen — some servers (Node, nginx) close the connection or answer at the HTTP level instead.',
+          (silentClose
+            ? ` Evidence: no alert, but the server sent no application data and closed (${silentClose}) — Node.js (requestCert + rejectUnauthorized) rejects client certificates this way.`
+            : ' No alert was seen — some servers (Node, nginx) close the connection or answer at the HTTP level instead.'),
         fix: FIX.unknownCa,
-        evidenceFrames: [cr?.frame, clientCert!.frame].filter((x): x is number => x !== undefined),
+        evidenceFrames: [cr?.frame, clientCert!.frame, ...closeFrames(m)].filter((x): x is number => x !== undefined && x > 0),
       });
     }
     if (usage.length > 0 && !out.some((d) => d.code === 'client-cert-bad-usage')) {
@@ -320,4 +329,18 @@ function inferredDiagnoses(m: ConnectionModel, inf: Tls13Inference): DiagnosisMo
     });
   }
   return out;
+}
+
+/** The server closed (FIN/RST) without sending any application data: a silent rejection. */
+function serverClosedSilently(m: ConnectionModel): string | null {
+  if ((m.applicationData?.serverToClient.records ?? 0) > 0) return null;
+  const fin = m.tcp.finFrames?.[1] ?? 0;
+  const rst = m.tcp.rstFrames?.[1] ?? 0;
+  if (rst > 0) return `RST in frame ${rst}`;
+  if (fin > 0) return `FIN in frame ${fin}`;
+  return null;
+}
+
+function closeFrames(m: ConnectionModel): number[] {
+  return [m.tcp.finFrames?.[1] ?? 0, m.tcp.rstFrames?.[1] ?? 0].filter((f) => f > 0);
 }

@@ -164,10 +164,7 @@ export class KeyMaterial {
         }
         facts.keysFound = true;
         const missing = facts.version === 0x0304 ? this.log.missingTls13(random) : this.log.missingTls12(random);
-        if (!missing.complete) {
-          facts.missingSecrets = missing.missing;
-          for (const m of missing.messages.slice(0, 3)) warn(`key log: ${m}`);
-        }
+        if (!missing.complete) facts.missingSecrets = missing.missing;
         return new SessionKeys(secrets, facts);
       },
     };

@@ -169,7 +169,10 @@ export class TlsConnection implements StreamConsumer {
       return;
     }
     const keepForLater = this.deferred !== null && this.keys === null;
-    if (s.encrypted && (type !== CONTENT_APPDATA || this.facts.version === 0x0304 || s.prot !== null || keepForLater)) {
+    // TLS 1.3 protects only records of outer type application_data: an alert of type 21 sent
+    // before the sender switched keys (e.g. OpenSSL rejecting the server's certificate) is plaintext
+    const protectedRecord = this.facts.version === 0x0304 ? type === CONTENT_APPDATA : true;
+    if (s.encrypted && protectedRecord && (type !== CONTENT_APPDATA || this.facts.version === 0x0304 || s.prot !== null || keepForLater)) {
       if (s.prot === null && this.deferred && this.tryLateKeys()) {
         // secrets arrived meanwhile (live key log): this record is decryptable now
       }
@@ -213,6 +216,10 @@ export class TlsConnection implements StreamConsumer {
   /** A protected record we cannot decrypt (now): an `encrypted` event or application data. */
   private onUndecryptable(side: Side, s: SideState, info: RecordInfo, header?: Uint8Array, body?: Uint8Array): void {
     this.facts.encryptedRecords[side]++;
+    if (s.noKeyReason) {
+      this.warn(side, s.noKeyReason, info.streamOffset);
+      s.noKeyReason = null;
+    }
     const kept = header && body && this.deferred && this.keys === null ? this.deferred.store(side, info, header, body) : null;
     const type = info.contentType;
     if (type === CONTENT_APPDATA && (!this.inHandshakePhase(side) || s.encryptedEvents >= this.opts.maxEncryptedEvents)) {
@@ -309,9 +316,12 @@ export class TlsConnection implements StreamConsumer {
 
   private installKeys(side: Side, stage: KeyStage): void {
     if (!this.lookupKeys()) return;
-    const prot = this.keys!.protection(side === this.facts.clientSide, stage, (msg) => this.warn(side, msg, -1));
-    this.sides[side].prot = prot;
-    if (prot) this.sides[side].hs.reset();
+    const s = this.sides[side];
+    // why not (a missing secret) is said only if a record of this direction then stays encrypted
+    s.noKeyReason = null;
+    const prot = this.keys!.protection(side === this.facts.clientSide, stage, (msg) => (s.noKeyReason = msg));
+    s.prot = prot;
+    if (prot) s.hs.reset();
   }
 
   /**

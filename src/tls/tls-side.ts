@@ -21,6 +21,8 @@ export class SideState {
   expectFinished = false;
   /** Visibility of the handshake bytes being fed to the assembler (decrypted after keys). */
   hsVisibility: 'plaintext' | 'decrypted' = 'plaintext';
+  /** Why no keys could be installed for the current stage (said once a record stays encrypted). */
+  noKeyReason: string | null = null;
   reader!: RecordReader;
   hs!: HandshakeAssembler;
 

@@ -76,7 +76,7 @@ export class TuiApp {
       changed: () => this.render(),
     });
     this.connection = new ConnectionView(this.screen, this.theme, () => this.render());
-    this.statsView = new StatsView(this.screen, this.theme, this.stats, () => this.opts.mode === 'live');
+    this.statsView = new StatsView(this.screen, this.theme, this.stats, () => this.opts.mode === 'live', () => this.render());
     this.help = new HelpOverlay(this.screen, this.theme);
     this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
       try {
@@ -135,6 +135,7 @@ export class TuiApp {
     this.closed = true;
     if (this.renderTimer) clearTimeout(this.renderTimer);
     if (this.spinner) clearInterval(this.spinner);
+    this.statsView.show(false);
     this.guard.release();
   }
 

@@ -45,7 +45,7 @@ describe('stats aggregation', () => {
     ).toEqual(['Alerts', '  certificate_required 10 ####', '  unknown_ca            5 ##']);
     expect(
       countLines('Alerts', [{ label: 'certificate_required', value: 10 }], 24),
-    ).toEqual(['Alerts', '  certificate_… 10 ####']);
+    ).toEqual(['Alerts', '  certificate_r… 10 ####']);
     // too narrow for a bar
     expect(countLines('V', [{ label: 'TLS 1.3', value: 3 }], 12)).toEqual(['V', '  TLS 1.3 3']);
     expect(countLines('Alerts', [], 20)).toEqual(['Alerts', '  (none)']);

@@ -5,9 +5,7 @@
  * attached, so they are rebuilt on every layout change; data refreshes at most twice a second.
  */
 import blessed from 'blessed';
-import bar from 'blessed-contrib/lib/widget/charts/bar.js';
-import line from 'blessed-contrib/lib/widget/charts/line.js';
-import sparkline from 'blessed-contrib/lib/widget/sparkline.js';
+import { createRequire } from 'node:module';
 import type { Theme } from '../theme.js';
 import { place } from './connections-view.js';
 import { statsLayout, type Rect } from '../view-model/layout.js';
@@ -18,6 +16,27 @@ import { sanitizeTerminal } from '../../report/sanitize.js';
 import { screenUnicode } from '../screen.js';
 
 const REFRESH_MS = 500;
+
+/** blessed-contrib widgets, loaded on the first visit to the stats view (not at start-up). */
+interface Contrib {
+  bar: typeof import('blessed-contrib/lib/widget/charts/bar.js').default;
+  line: typeof import('blessed-contrib/lib/widget/charts/line.js').default;
+  sparkline: typeof import('blessed-contrib/lib/widget/sparkline.js').default;
+}
+
+let contribCache: Contrib | undefined;
+
+function contrib(): Contrib {
+  if (!contribCache) {
+    const require = createRequire(import.meta.url);
+    contribCache = {
+      bar: require('blessed-contrib/lib/widget/charts/bar.js') as Contrib['bar'],
+      line: require('blessed-contrib/lib/widget/charts/line.js') as Contrib['line'],
+      sparkline: require('blessed-contrib/lib/widget/sparkline.js') as Contrib['sparkline'],
+    };
+  }
+  return contribCache;
+}
 
 /** Bars that fit in `width` cells: count, spacing and bar width. */
 export function barGeometry(n: number, width: number): { shown: number; spacing: number; barWidth: number } {
@@ -34,6 +53,7 @@ export class StatsView {
   private visible = false;
   private lastRefresh = 0;
   private dirtyLayout = true;
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly screen: blessed.Widgets.Screen,
@@ -41,6 +61,8 @@ export class StatsView {
     private readonly stats: StatsModel,
     /** Live mode: the time axis runs to now. */
     private readonly live: () => boolean,
+    /** Asks the app for a render (data that arrived during the refresh interval). */
+    private readonly requestRender: () => void,
   ) {
     this.tables = blessed.box({
       parent: screen,
@@ -67,6 +89,8 @@ export class StatsView {
     } else {
       this.tables.hide();
       this.destroyCharts();
+      if (this.refreshTimer) clearTimeout(this.refreshTimer);
+      this.refreshTimer = undefined;
     }
   }
 
@@ -83,7 +107,7 @@ export class StatsView {
   /** Box options without a parent: canvas widgets must be appended after construction, or they
    * miss their 'attach' event and never create their drawing context. */
   private frame(r: Rect, label: string): blessed.Widgets.BoxOptions {
-    return { top: r.top, left: r.left, width: r.width, height: r.height, label: ` ${label} `, border: { type: 'line' }, style: { border: { fg: this.theme.fg('gray') } } };
+    return { top: r.top, left: r.left, width: r.width, height: r.height, label: ` ${truncate(label, Math.max(4, r.width - 6))} `, border: { type: 'line' }, style: { border: { fg: this.theme.fg('gray') } } };
   }
 
   private barChart(r: Rect, label: string, counts: Count[]): void {
@@ -93,7 +117,7 @@ export class StatsView {
     }
     const g = barGeometry(counts.length, r.width);
     const shown = counts.slice(0, g.shown);
-    const chart = bar({
+    const chart = contrib().bar({
       ...this.frame(r, label),
       barWidth: g.barWidth,
       barSpacing: g.spacing,
@@ -119,13 +143,13 @@ export class StatsView {
     }
     if (small) {
       // too low for axes: one sparkline row per bucket
-      const spark = sparkline({ ...this.frame(r, label), tags: true, style: { titleFg: 'white' } });
+      const spark = contrib().sparkline({ ...this.frame(r, label), tags: true, style: { titleFg: 'white' } });
       this.add(spark);
       const peak = Math.max(...t.counts);
       spark.setData([`0 .. ${formatDuration(t.bucketMs * t.counts.length)}, peak ${peak} per point`], [t.counts]);
       return;
     }
-    const chart = line({
+    const chart = contrib().line({
       ...this.frame(r, label),
       showLegend: false,
       wholeNumbersOnly: true,
@@ -168,7 +192,15 @@ export class StatsView {
   paint(force = false): void {
     if (!this.visible || !this.rect) return;
     const now = Date.now();
-    if (!force && !this.dirtyLayout && now - this.lastRefresh < REFRESH_MS) return;
+    if (!force && !this.dirtyLayout && now - this.lastRefresh < REFRESH_MS) {
+      if (!this.refreshTimer) {
+        this.refreshTimer = setTimeout(() => {
+          this.refreshTimer = undefined;
+          this.requestRender();
+        }, REFRESH_MS - (now - this.lastRefresh));
+      }
+      return;
+    }
     this.lastRefresh = now;
     this.dirtyLayout = false;
     this.destroyCharts();
