@@ -1,7 +1,9 @@
 /**
- * The wire bytes of an event, kept beside the EventModel (never inside it) so JSON output does not
- * grow: set by build-connection.ts when the analysis keeps bytes (TUI hex pane), read by the TUI.
- * A WeakMap: the bytes live exactly as long as the event model does.
+ * The wire bytes of an event, kept beside the EventModel's JSON fields (never among them) so JSON
+ * output does not grow: set by build-connection.ts when the analysis keeps bytes (TUI hex pane),
+ * read by the TUI. Stored under a module-private Symbol key: JSON.stringify, Object.keys and
+ * schema validation ignore symbol-keyed properties, and it costs far less than a WeakMap entry
+ * (hundreds of thousands of events on big captures).
  */
 import type { EventModel } from './model.js';
 
@@ -13,12 +15,14 @@ export interface EventBytes {
   rawOffset?: number;
 }
 
-const bytesOf = new WeakMap<EventModel, EventBytes>();
+const BYTES: unique symbol = Symbol('tls-inspect.eventBytes');
+
+type WithBytes = EventModel & { [BYTES]?: EventBytes };
 
 export function setEventBytes(e: EventModel, b: EventBytes): void {
-  bytesOf.set(e, b);
+  (e as WithBytes)[BYTES] = b;
 }
 
 export function eventBytes(e: EventModel): EventBytes | undefined {
-  return bytesOf.get(e);
+  return (e as WithBytes)[BYTES];
 }

@@ -45,18 +45,25 @@ export function connectionHeader(c: ConnectionModel): string {
   return parts.join('  ');
 }
 
+/** Per-connection TCP facts: packets, reassembled bytes, retransmissions, gaps (each way). */
+export function tcpLine(c: ConnectionModel): string {
+  const t = c.tcp;
+  const gaps = t.gaps.clientToServer + t.gaps.serverToClient;
+  return (
+    `TCP: client->server ${t.packets.clientToServer} packets ${t.bytes.clientToServer} bytes, ` +
+    `server->client ${t.packets.serverToClient} packets ${t.bytes.serverToClient} bytes; ` +
+    `${t.retransmissions.clientToServer + t.retransmissions.serverToClient} retransmissions, ${gaps} gap${gaps === 1 ? '' : 's'}` +
+    (gaps > 0 ? ` (${t.gapBytes.clientToServer + t.gapBytes.serverToClient} bytes missing)` : '') +
+    (t.closedBy ? `; closed by ${t.closedBy}` : '')
+  );
+}
+
 export function renderConnectionText(c: ConnectionModel, opt: TextOptions): string {
   const p = new Painter(opt.color);
   const out: string[] = [];
   out.push(`${p.paint('bold', connectionHeader(c))}  ${p.paint(VERDICT_COLOR[c.verdict], `[${c.verdict}]`)}`);
   if (!c.isTls) {
-    const t = c.tcp;
-    out.push(
-      `  TCP: ${t.packets.clientToServer}/${t.packets.serverToClient} packets, ` +
-        `${t.bytes.clientToServer}/${t.bytes.serverToClient} bytes client->server/server->client, ` +
-        `${t.retransmissions.clientToServer + t.retransmissions.serverToClient} retransmissions, ` +
-        `${t.gaps.clientToServer + t.gaps.serverToClient} gaps`,
-    );
+    out.push(`  ${tcpLine(c)}`);
     return out.join('\n');
   }
   if (!opt.brief && c.events.length > 0) {
@@ -69,6 +76,7 @@ export function renderConnectionText(c: ConnectionModel, opt: TextOptions): stri
     }
   }
   if (c.startTls) out.push(`  STARTTLS: TLS starts after ${c.startTls.clientToServer} plaintext bytes from the client`);
+  out.push(p.paint('dim', `  ${tcpLine(c)}`));
   const cc = c.clientCertificate;
   const ccLine = `  client certificate: ${san(cc.sentence ?? cc.status)}`;
   out.push(cc.status === 'empty' || cc.status === 'not-sent' ? p.paint('yellow', ccLine) : ccLine);

@@ -66,6 +66,8 @@ export interface TlsFacts {
   resumed: boolean;
   encryptThenMac: boolean;
   extendedMasterSecret: boolean;
+  /** The ClientHello carried early_data (TLS 1.3 0-RTT). */
+  earlyDataOffered?: boolean;
   /** Application data (outer records type 23 after the handshake, or decrypted inner type 23). */
   appData: [TrafficCount, TrafficCount];
   /** Plaintext bytes before the first TLS record (STARTTLS), per side; null when TLS started at 0. */

@@ -174,6 +174,7 @@ export class KeyMaterial {
 class SessionKeys implements ConnectionKeys {
   private tls12: { client: RecordDecryptor; server: RecordDecryptor; offset: number } | null = null;
   private tls12Failed = false;
+  private early: RecordProtection | null | undefined;
 
   constructor(
     private readonly secrets: SessionSecrets,
@@ -183,30 +184,37 @@ class SessionKeys implements ConnectionKeys {
   protection(isClient: boolean, stage: KeyStage, warn: (msg: string) => void): RecordProtection | null {
     const f = this.facts;
     if (stage === 'tls12-ccs') return this.tls12Protection(isClient, warn);
+    // one early-data decryptor per connection: its sequence numbers run across 0-RTT records
+    if (stage === 'tls13-early' && this.early !== undefined) return this.early;
     const params = suiteParams(f.cipherSuite);
     if (!params || params.protocol !== 'tls13') {
       warn(`cannot decrypt: cipher suite 0x${f.cipherSuite.toString(16).padStart(4, '0')} is not a supported TLS 1.3 suite`);
       return null;
     }
     const label =
-      stage === 'tls13-handshake'
-        ? isClient
-          ? 'CLIENT_HANDSHAKE_TRAFFIC_SECRET'
-          : 'SERVER_HANDSHAKE_TRAFFIC_SECRET'
-        : isClient
-          ? 'CLIENT_TRAFFIC_SECRET_0'
-          : 'SERVER_TRAFFIC_SECRET_0';
+      stage === 'tls13-early'
+        ? 'CLIENT_EARLY_TRAFFIC_SECRET'
+        : stage === 'tls13-handshake'
+          ? isClient
+            ? 'CLIENT_HANDSHAKE_TRAFFIC_SECRET'
+            : 'SERVER_HANDSHAKE_TRAFFIC_SECRET'
+          : isClient
+            ? 'CLIENT_TRAFFIC_SECRET_0'
+            : 'SERVER_TRAFFIC_SECRET_0';
     const secret = this.secrets.get(label);
-    if (!secret) {
-      warn(`cannot decrypt ${isClient ? 'client' : 'server'} ${stage === 'tls13-handshake' ? 'handshake' : 'application'} records: ${label} missing from the key log`);
-      return null;
+    const what = stage === 'tls13-early' ? '0-RTT early data' : `${isClient ? 'client' : 'server'} ${stage === 'tls13-handshake' ? 'handshake' : 'application'} records`;
+    let prot: RecordProtection | null = null;
+    if (!secret) warn(`cannot decrypt ${what}: ${label} missing from the key log`);
+    else {
+      try {
+        prot = toProtection(new Tls13RecordDecryptor(params, secret), 0);
+      } catch (e) {
+        warn(`cannot decrypt: ${(e as Error).message}`);
+      }
     }
-    try {
-      return toProtection(new Tls13RecordDecryptor(params, secret), 0);
-    } catch (e) {
-      warn(`cannot decrypt: ${(e as Error).message}`);
-      return null;
-    }
+    if (stage === 'tls13-early') this.early = prot;
+    if (stage === 'tls13-handshake' && isClient && f.earlyDataOffered) return withEarlyData(prot, this.protection(true, 'tls13-early', () => undefined));
+    return prot;
   }
 
   private tls12Protection(isClient: boolean, warn: (msg: string) => void): RecordProtection | null {
@@ -231,4 +239,31 @@ class SessionKeys implements ConnectionKeys {
     }
     return toProtection(isClient ? this.tls12.client : this.tls12.server, this.tls12.offset);
   }
+}
+
+/**
+ * The client's records after ServerHello when 0-RTT was offered: early data (under
+ * CLIENT_EARLY_TRAFFIC_SECRET, up to EndOfEarlyData) may precede the handshake records. Try the
+ * handshake key; until it has worked once, try the early key, else skip the record as early data
+ * (RFC 8446 §4.2.10: a server that rejects 0-RTT skips such records the same way).
+ */
+function withEarlyData(hs: RecordProtection | null, early: RecordProtection | null): RecordProtection | null {
+  if (!hs && !early) return null;
+  let hsWorked = false;
+  return {
+    decrypt(header: Uint8Array, body: Uint8Array): DecryptResult {
+      const r = hs ? hs.decrypt(header, body) : null;
+      if (r?.ok) {
+        hsWorked = true;
+        return r;
+      }
+      if (!hsWorked) {
+        const e = early?.decrypt(header, body);
+        if (e?.ok) return e;
+        return { ok: false, reason: '0-RTT early data (no CLIENT_EARLY_TRAFFIC_SECRET to decrypt it)', fatal: false };
+      }
+      return r ?? { ok: false, reason: 'no handshake key', fatal: true };
+    },
+    keyUpdate: hs?.keyUpdate,
+  };
 }

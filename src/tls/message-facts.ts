@@ -50,6 +50,7 @@ export type FactChange = 'server-hello' | 'hello-retry' | 'finished' | 'key-upda
 
 const EXT_ENCRYPT_THEN_MAC = 22;
 const EXT_EXTENDED_MASTER_SECRET = 23;
+const EXT_EARLY_DATA = 42;
 
 function hasExt(exts: TlsExtension[] | undefined, type: number): boolean {
   return !!exts && exts.some((e) => e.type === type);
@@ -74,6 +75,7 @@ export function applyMessageFacts(f: TlsFacts, side: Side, type: number, d: Deco
       f.clientRandom = ch.random.slice();
       if (ch.sessionId && ch.sessionId.length > 0) clientSessionIds.set(f, ch.sessionId.slice());
       if (ch.serverName !== undefined) f.serverName = ch.serverName;
+      if (hasExt(ch.extensions, EXT_EARLY_DATA)) f.earlyDataOffered = true;
       return null;
     }
     case 2: {

@@ -27,7 +27,7 @@ export interface RecordProtection {
   keyUpdate?(): void;
 }
 
-export type KeyStage = 'tls12-ccs' | 'tls13-handshake' | 'tls13-application';
+export type KeyStage = 'tls12-ccs' | 'tls13-early' | 'tls13-handshake' | 'tls13-application';
 
 export interface ConnectionKeys {
   /** Protection for the given direction at the given stage, or null (warns why) when impossible. */

@@ -63,7 +63,7 @@ export class TlsConnection implements StreamConsumer {
     const warn = (msg: string, frame: number, off: number) => this.warn(side, `${msg} (frame ${frame})`, off);
     const s = new SideState();
     s.reader = new RecordReader({
-      wantBody: (type, len) => type !== CONTENT_APPDATA || s.prot !== null || this.wantDeferred(s, len),
+      wantBody: (type, len) => type !== CONTENT_APPDATA || s.prot !== null || this.wantDeferred(s, len) || this.isEarlyData(side),
       record: (info, header, body) => this.onRecord(side, info, header, body),
       skipped: (info) => this.onUndecryptable(side, s, info),
       warning: warn,
@@ -159,9 +159,14 @@ export class TlsConnection implements StreamConsumer {
       return;
     }
     const type = info.contentType;
+    if (type === CONTENT_APPDATA && this.isEarlyData(side)) {
+      this.onEarlyData(side, info, header, body);
+      return;
+    }
     if (type === CONTENT_CCS) {
       this.push(recordEvent(side, info, 'change_cipher_spec', 'plaintext', this.opts.keepBytes, header, body));
-      if (this.facts.version !== 0x0304) {
+      // version 0: a CCS before ServerHello is TLS 1.3 middlebox compatibility (0-RTT, HRR)
+      if (this.facts.version !== 0x0304 && this.facts.version !== 0) {
         s.encrypted = true;
         s.expectFinished = true;
         this.installKeys(side, 'tls12-ccs');
@@ -298,8 +303,50 @@ export class TlsConnection implements StreamConsumer {
         this.sides[sd].encrypted = true;
         this.installKeys(sd, 'tls13-handshake');
       }
+      this.replayEarlyData();
     } else if (change === 'finished' && f.version === 0x0304) this.installKeys(side, 'tls13-application');
     else if (change === 'key-update') this.sides[side].prot?.keyUpdate?.();
+  }
+
+  // ---- 0-RTT ----
+
+  /** Client application-data records before the ServerHello of a ClientHello offering early_data. */
+  private isEarlyData(side: Side): boolean {
+    return this.facts.earlyDataOffered === true && this.facts.serverRandom === undefined && side === this.facts.clientSide && this.clientHelloSeen;
+  }
+
+  private readonly early: Array<{ info: RecordInfo; header: Uint8Array; body: Uint8Array; event: TlsEvent }> = [];
+  private earlyBytes = 0;
+
+  private onEarlyData(side: Side, info: RecordInfo, header: Uint8Array, body: Uint8Array): void {
+    this.facts.encryptedRecords[side]++;
+    const ev = recordEvent(side, info, 'encrypted', 'plaintext', this.opts.keepBytes, header, body);
+    ev.reason = '0-RTT early data (sent before the ServerHello, under the early traffic secret)';
+    this.push(ev);
+    // kept (bounded) until the ServerHello names the cipher suite the early key needs
+    if (this.early.length < 16 && this.earlyBytes + body.length <= 64 * 1024) {
+      this.earlyBytes += body.length;
+      this.early.push({ info: { ...info, frames: info.frames.slice() }, header: header.slice(), body: body.slice(), event: ev });
+    }
+  }
+
+  private replayEarlyData(): void {
+    if (this.early.length === 0 || !this.keys) return;
+    const side = this.facts.clientSide;
+    const early = this.keys.protection(true, 'tls13-early', () => undefined);
+    if (!early) return;
+    const s = this.sides[side];
+    const hsProt = s.prot;
+    s.prot = early;
+    const replay = this.early.splice(0);
+    const drop = new Set(replay.map((r) => r.event));
+    this.facts.events = this.facts.events.filter((e) => !drop.has(e));
+    for (const r of replay) {
+      this.facts.encryptedRecords[side]--;
+      this.decryptRecord(side, s, r.info, r.header, r.body);
+    }
+    s.prot = hsProt;
+    this.facts.events = this.facts.events.map((e, i) => ({ e, i })).sort((a, b) => a.e.frame - b.e.frame || a.i - b.i).map((x) => x.e);
   }
 
   // ---- keys ----

@@ -32,7 +32,8 @@ repo=$(cd "$here/../.." && pwd)
 cd "$repo"
 export LC_ALL=C
 cfg=$(mktemp -d)
-trap 'rm -rf "$cfg"' EXIT
+stage=$(mktemp -d) # outputs are written here and moved into place only when all succeeded
+trap 'rm -rf "$cfg" "$stage"' EXIT
 export WIRESHARK_CONFIG_DIR="$cfg"
 
 EXPECTED_VERSION="TShark (Wireshark) 4.0.17"
@@ -123,21 +124,20 @@ golden() { # golden INPUT OUTDIR NAME KEYS
   else
     rm -f "$out/$name.tls-keys.tsv"
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${out#"$here"/}/$name" "$in" "$(sha256sum "$in" | cut -d' ' -f1)" \
-    "${keys:--}" "$ksum" "${DECODE_AS[$name]:--}" "$(wc -l <"$out/$name.streams.tsv")" >>"$here/index.tsv.new"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${out#"$stage"/}/$name" "$in" "$(sha256sum "$in" | cut -d' ' -f1)" \
+    "${keys:--}" "$ksum" "${DECODE_AS[$name]:--}" "$(wc -l <"$out/$name.streams.tsv")" >>"$stage/index.tsv"
 }
 
-rm -f "$here/index.tsv.new"
-rm -rf "$here/captures" "$here/zeek"
 shopt -s nullglob
 for in in captures/*.pcap captures/*.pcapng; do
   name=$(basename "$in"); name=${name%.pcapng}; name=${name%.pcap}
   keys=""; [[ -e captures/$name.keys ]] && keys=captures/$name.keys
-  golden "$in" "$here/captures" "$name" "$keys"
+  golden "$in" "$stage/captures" "$name" "$keys"
 done
 for in in "$CORPUS"/*.pcap; do
   name=$(basename "$in" .pcap)
-  golden "$in" "$here/zeek" "$name" ""
+  golden "$in" "$stage/zeek" "$name" ""
 done
-mv "$here/index.tsv.new" "$here/index.tsv"
+rm -rf "$here/captures" "$here/zeek" "$here/index.tsv" "$here/index.tsv.new"
+mv "$stage/captures" "$stage/zeek" "$stage/index.tsv" "$here/"
 echo "regenerate.sh: $(wc -l <"$here/index.tsv") inputs -> $here"

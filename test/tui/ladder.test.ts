@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientCertRowIndex, ladderHeader, ladderLayout, ladderRows, renderLadderRow } from '../../src/tui/view-model/ladder-view.js';
+import { clientCertRowIndex, ladderHeader, ladderLayout, ladderLayoutFor, ladderRows, renderLadderRow } from '../../src/tui/view-model/ladder-view.js';
 import { clientCertPath } from '../../src/tui/view-model/cert-path.js';
 import { clientCertLines, diagnosisLines, previewLines } from '../../src/tui/view-model/diagnosis-view.js';
 import { lineText } from '../../src/tui/view-model/styled.js';
@@ -10,14 +10,18 @@ describe('ladder pane', () => {
   const c = wrongCaTls12();
 
   it('one row per event in wire order with frame, relative time and direction arrows', () => {
-    const layout = ladderLayout(100, c.lastFrame);
+    const layout = ladderLayoutFor(c, 100);
     const rows = ladderRows(c, layout);
     expect(rows.map((r) => r.line.frame)).toEqual([66, 68, 68, 68, 68, 70, 70, 70, 70, 71]);
     const text = rows.map((r) => lineText(renderLadderRow(r, layout)));
     // client -> server: label then arrow to the right; server -> client: arrow to the left
-    expect(text[0]).toMatch(/^ {5}66 {2}0\.000300 ClientHello -+> $/);
-    expect(text[1]).toMatch(/^ {5}68 {2}0\.001100 +<-+ ServerHello$/);
+    expect(text[0]).toMatch(/^ {2}66 0\.000300 ClientHello -+> $/);
+    expect(text[1]).toMatch(/^ {2}68 0\.001100 +<-+ ServerHello$/);
     for (const t of text) expect(displayWidth(t)).toBe(100);
+  });
+
+  it('frame and time columns grow with the capture', () => {
+    expect(ladderLayout(100, 123456, 12.5)).toEqual({ frameWidth: 6, timeWidth: 9, decimals: 6, laneWidth: 100 - 19 });
   });
 
   it('alerts red and marked "!", the client Certificate marked "*", inferred and plaintext apart', () => {
@@ -41,13 +45,14 @@ describe('ladder pane', () => {
   });
 
   it('narrow panes keep the frame, shorten the time and the lane', () => {
-    const layout = ladderLayout(48, c.lastFrame);
+    const layout = ladderLayoutFor(c, 48);
     expect(layout.decimals).toBe(3);
+    expect(layout).toEqual({ frameWidth: 2, timeWidth: 5, decimals: 3, laneWidth: 48 - 11 });
     const rows = ladderRows(c, layout);
     const first = lineText(renderLadderRow(rows[0], layout));
-    expect(first).toMatch(/^ {5}66 {2}0\.000 ClientHello -+> $/);
+    expect(first).toMatch(/^ {2}66 0\.000 ClientHello -+> $/);
     expect(displayWidth(first)).toBe(48);
-    expect(lineText(ladderHeader(layout))).toMatch(/^ +frame +time client +server$/);
+    expect(lineText(ladderHeader(layout))).toMatch(/^ +# +time client +server$/);
     expect(displayWidth(lineText(ladderHeader(layout)))).toBe(48);
   });
 });

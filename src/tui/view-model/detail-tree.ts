@@ -113,14 +113,15 @@ export function eventTree(e: EventModel, c: ConnectionModel): TreeNode {
     children: [],
   };
   const kids = root.children as TreeNode[];
-  kids.push(leaf('role', `Role: ${explainEvent(e, c.version)}`, 'info'));
-  if (e.reason) kids.push(leaf('reason', `Why: ${san(e.reason)}`, e.visibility === 'inferred' ? 'inferred' : undefined));
   if (isAlert) {
+    // who sent it first: alerts are most often misread as local failures
     const who = e.direction === 'client->server' ? 'client' : 'server';
-    kids.push(leaf('alert/who', `sent by: the ${who}`));
+    kids.push(leaf('alert/who', `sent by: the ${who}`, 'bold'));
     kids.push(leaf('alert/level', `level: ${e.level ?? '?'}`));
     kids.push(leaf('alert/desc', `description: ${san(e.description ?? '?')}${e.code !== undefined ? ` (${e.code})` : ''}`, 'alert'));
   }
+  kids.push(leaf('role', `Role: ${explainEvent(e, c.version)}`, 'info'));
+  if (e.reason) kids.push(leaf('reason', `Why: ${san(e.reason)}`, e.visibility === 'inferred' ? 'inferred' : undefined));
   kids.push(wireNode(e));
   if (e.certificates) {
     const fromClient = e.direction === 'client->server';

@@ -26,12 +26,13 @@ export interface LadderLayout {
   laneWidth: number;
 }
 
-/** Prefix and lane widths for a pane `width` cells wide. */
-export function ladderLayout(width: number, maxFrame: number): LadderLayout {
-  const frameWidth = Math.max(5, String(maxFrame).length);
+/** Prefix and lane widths for a pane `width` cells wide; the frame and time columns are as wide
+ * as the connection's largest frame number and relative time need. */
+export function ladderLayout(width: number, maxFrame: number, maxRelTime = 0): LadderLayout {
+  const frameWidth = Math.max(2, String(maxFrame).length);
   const wide = width >= 76;
   const decimals = wide ? 6 : 3;
-  const timeWidth = decimals + 3;
+  const timeWidth = Math.max(4, maxRelTime.toFixed(decimals).length);
   // marker + space + frame + space + time + space
   const prefix = 1 + 1 + frameWidth + 1 + timeWidth + 1;
   return { frameWidth, timeWidth, decimals, laneWidth: Math.max(20, width - prefix) };
@@ -47,6 +48,17 @@ function rowStyle(l: LadderLine): Style | undefined {
   return undefined;
 }
 
+/** The layout for connection `c` in a pane `width` cells wide. */
+export function ladderLayoutFor(c: ConnectionModel, width: number): LadderLayout {
+  let maxFrame = c.lastFrame;
+  let maxRel = 0;
+  for (const e of c.events) {
+    if (e.frame > maxFrame) maxFrame = e.frame;
+    if ((e.relTime ?? 0) > maxRel) maxRel = e.relTime ?? 0;
+  }
+  return ladderLayout(width, maxFrame, maxRel);
+}
+
 export function ladderRows(c: ConnectionModel, layout: LadderLayout): LadderRow[] {
   return ladderLines(c, layout.laneWidth).map((line) => ({
     line,
@@ -57,7 +69,7 @@ export function ladderRows(c: ConnectionModel, layout: LadderLayout): LadderRow[
 
 /** The column titles above the ladder. */
 export function ladderHeader(layout: LadderLayout): StyledLine {
-  const prefix = `  ${fit('frame', layout.frameWidth, true)} ${fit('time', layout.timeWidth, true)} `;
+  const prefix = `  ${fit(layout.frameWidth >= 5 ? 'frame' : '#', layout.frameWidth, true)} ${fit('time', layout.timeWidth, true)} `;
   const lane = layout.laneWidth;
   const title = `client${' '.repeat(Math.max(1, lane - 12))}server`;
   return [seg(prefix + fit(title, lane), 'header')];

@@ -60,7 +60,8 @@ export function connectionLayout(W: number, H: number, maximized?: ConnectionPan
   const certH = Math.max(3, Math.min(certLines + 2, Math.floor(body / 4)));
   const topH = Math.max(5, Math.floor((body - certH) * 0.6));
   const bottomH = Math.max(3, body - certH - topH);
-  const leftW = Math.min(w - 24, Math.max(40, Math.floor(w * 0.55)));
+  // the ladder needs the room most on narrow terminals
+  const leftW = Math.min(w - 24, Math.max(40, Math.floor(w * (w < 100 ? 0.6 : 0.55))));
   return {
     title,
     footer,

@@ -206,6 +206,11 @@ export class ConnectionTable {
       this.shown = add;
       return;
     }
+    if (this.compare(old[old.length - 1], add[0]) <= 0) {
+      // the common case (sorted by id, connections finishing in order): append
+      for (const r of add) old.push(r);
+      return;
+    }
     const out = new Array<ConnectionRow>(old.length + add.length);
     let i = 0;
     let j = 0;

@@ -11,7 +11,7 @@ import { VirtualList } from '../widgets/virtual-list.js';
 import { DetailPane } from './detail-pane.js';
 import { place } from './connections-view.js';
 import { connectionLayout, type ConnectionPane } from '../view-model/layout.js';
-import { clientCertRowIndex, ladderHeader, ladderLayout, ladderRows, renderLadderRow, type LadderLayout, type LadderRow } from '../view-model/ladder-view.js';
+import { clientCertRowIndex, ladderHeader, ladderLayout, ladderLayoutFor, ladderRows, renderLadderRow, type LadderLayout, type LadderRow } from '../view-model/ladder-view.js';
 import { clientCertLines, connectionTitle, diagnosisLines } from '../view-model/diagnosis-view.js';
 import { eventHex } from '../view-model/hex.js';
 import type { Action } from '../view-model/keymap.js';
@@ -109,7 +109,7 @@ export class ConnectionView {
 
   private buildLadder(): void {
     if (!this.conn) return;
-    this.layoutL = ladderLayout(this.ladder.innerWidth, this.conn.lastFrame);
+    this.layoutL = ladderLayoutFor(this.conn, this.ladder.innerWidth);
     this.rows = ladderRows(this.conn, this.layoutL);
   }
 
@@ -141,7 +141,7 @@ export class ConnectionView {
       } else box.hide();
     }
     const width = this.ladder.innerWidth;
-    if (this.conn && ladderLayout(width, this.conn.lastFrame).laneWidth !== this.layoutL.laneWidth) this.buildLadder();
+    if (this.conn && ladderLayoutFor(this.conn, width).laneWidth !== this.layoutL.laneWidth) this.buildLadder();
   }
 
   show(visible: boolean): void {

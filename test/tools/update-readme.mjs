@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Regenerates the generated sections of README.md from the built CLI and the committed captures:
+// sample outputs, the diagnosis catalogue (example outputs), and the inference accuracy table.
+// Usage: npm run build && node test/tools/update-readme.mjs
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(repo, 'bin', 'tls-inspect');
+const cli = (args) =>
+  execFileSync(process.execPath, [bin, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1', SSLKEYLOGFILE: '' }, encoding: 'utf8', maxBuffer: 64 << 20 });
+
+function replace(text, name, body) {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < 0) throw new Error(`README has no ${name} markers`);
+  return `${text.slice(0, a + start.length)}\n${body.trim()}\n${text.slice(b)}`;
+}
+
+const captures = readdirSync(join(repo, 'captures'))
+  .filter((f) => /\.pcap(ng)?$/.test(f))
+  .sort((a, b) => (a === 'all-scenarios.pcap' ? -1 : b === 'all-scenarios.pcap' ? 1 : a.localeCompare(b)));
+
+// --- samples: text output of every capture, with its key log ---
+const samples = [
+  'Text output of `tls-inspect file CAPTURE --keylog KEYS` on every sample in `captures/` (regenerate with',
+  '`node test/tools/update-readme.mjs`). Arrow shafts: `---` plaintext, `===` decrypted with the key log,',
+  '`~~~` inferred from encrypted record sizes (never a fact), `...` encrypted. The first one in full:',
+  '',
+];
+let first = true;
+for (const f of captures) {
+  const keys = join('captures', f.replace(/\.pcap(ng)?$/, '.keys'));
+  const args = ['file', join('captures', f), '--no-tui', '--format', 'text'];
+  if (existsSync(join(repo, keys))) args.push('--keylog', keys);
+  const out = cli(args).trimEnd();
+  const cmd = `tls-inspect ${args.filter((x) => x !== '--no-tui' && x !== '--format' && x !== 'text').join(' ')}`;
+  if (first) {
+    samples.push('```', `$ ${cmd}`, out, '```', '', 'Every other sample:', '');
+    first = false;
+  } else {
+    samples.push(`<details><summary><code>${cmd}</code></summary>`, '', '```', out, '```', '', '</details>', '');
+  }
+}
+// the same TLS 1.3 failure without keys: inference
+const blind = cli(['file', 'captures/tls13-no-cert.pcap', '--no-tui', '--format', 'text']).trimEnd();
+samples.push('Without the key log, TLS 1.3 hides the empty Certificate and the alert; the sizes still tell:', '', '```', '$ tls-inspect file captures/tls13-no-cert.pcap', blind, '```');
+
+// --- catalogue ---
+const TRIGGERS = {
+  'client-cert-not-requested': ['info', 'The server finished its flight (ServerHelloDone / Finished) without a CertificateRequest: one-way TLS.'],
+  'client-cert-empty': ['error / warning', 'The client answered CertificateRequest with a Certificate message holding no certificate (error when the server then aborts).'],
+  'client-cert-required': ['error', 'certificate_required (116, TLS 1.3) — or handshake_failure (40) / decode_error (50) / bad_certificate (42) right after an empty Certificate (TLS 1.2).'],
+  'client-cert-unknown-ca': ['error', 'Server alert unknown_ca (48) after the client\'s Certificate, or bad_certificate / certificate_unknown / access_denied when the issuer is listed; with `--ca`, a chain missing its intermediate.'],
+  'client-cert-wrong-ca': ['error / warning', 'The client chain leads to no CA named in the server\'s CertificateRequest (DNs compared normalised) and the server rejected it (42/46/49), or closed silently (Node.js), or (warning) nothing visible happened yet.'],
+  'client-cert-expired': ['error / warning', 'The client certificate\'s notAfter is before the capture time (error with certificate_expired / bad_certificate from the server).'],
+  'client-cert-not-yet-valid': ['error / warning', 'notBefore after the capture time (OpenSSL servers answer bad_certificate, 42).'],
+  'client-cert-bad-usage': ['error / warning', 'No clientAuth extended key usage, or keyUsage without digitalSignature (error with unsupported_certificate, 43).'],
+  'client-cert-key-mismatch': ['error', 'decrypt_error (51) from the server after the client\'s CertificateVerify.'],
+  'client-cert-rejected': ['error (inferred)', 'TLS 1.3 without keys: the server answered the client\'s Certificate + CertificateVerify + Finished with an alert-sized record and closed.'],
+  'server-cert-rejected': ['error', 'The client sent unknown_ca / bad_certificate / certificate_expired / ... after the server\'s Certificate.'],
+  'handshake-alert': ['error / warning / info', 'Any other alert, with who sent it and its meaning (RFC section).'],
+  'handshake-incomplete': ['warning', 'FIN/RST or end of capture in the middle of the handshake, without an alert.'],
+  'encrypted-no-keys': ['info', 'TLS 1.3 without key-log secrets: what was inferred, and how to capture keys.'],
+  'capture-gap': ['warning', 'Bytes missing from the capture hide part of the TLS exchange.'],
+};
+const examples = new Map();
+const corpus = join(repo, '..', 'shared', 'corpus', 'zeek');
+const inputs = captures.map((f) => ['captures/' + f, join('captures', f.replace(/\.pcap(ng)?$/, '.keys'))]);
+inputs.push(['captures/tls13-wrong-ca.pcap', null]);
+if (existsSync(corpus)) for (const f of readdirSync(corpus).filter((x) => x.endsWith('.pcap'))) inputs.push([join('..', 'shared', 'corpus', 'zeek', f), null]);
+for (const [f, keys] of inputs) {
+  const args = ['file', f, '--format', 'json'];
+  if (keys && existsSync(join(repo, keys))) args.push('--keylog', keys);
+  const r = JSON.parse(cli(args));
+  for (const c of r.connections) for (const d of c.diagnoses) if (!examples.has(d.code)) examples.set(d.code, { f, d });
+}
+const cat = ['| code | severity | triggered by | example (capture: summary) |', '|---|---|---|---|'];
+for (const [code, [sev, trig]] of Object.entries(TRIGGERS)) {
+  const ex = examples.get(code);
+  const exText = ex ? `\`${ex.f.replace(/^.*\/(captures|zeek)\//, '$1/')}\`: ${ex.d.summary.replace(/\|/g, '\\|')}` : '—';
+  cat.push(`| \`${code}\` | ${sev} | ${trig} | ${exText} |`);
+}
+cat.push('', 'Each diagnosis has `summary`, `explanation` (with the RFC section), a concrete `fix` and `evidenceFrames`;',
+  'diagnoses that rest on the TLS 1.3 size inference carry `"inferred": true` and say so in their text.');
+
+// --- inference accuracy (from the accuracy test's output) ---
+let inference = '';
+try {
+  const out = execFileSync('npx', ['vitest', 'run', '--config', 'test/vitest.config.ts', 'test/analysis/inference-accuracy.test.ts'], { cwd: repo, encoding: 'utf8' });
+  const lines = out.split('\n').filter((l) => /TLS 1\.3 connections/.test(l));
+  inference = [
+    'Without keys, a TLS 1.3 connection shows only record sizes and order. tls-inspect names the records when',
+    'the sizes fit exactly (an empty client Certificate is a 25-byte record: 8 bytes + inner type + 16-byte tag;',
+    'Finished is 4 + hash length; an alert is 19 bytes), for stacks that send one message per record (OpenSSL,',
+    'GnuTLS, Node) and for stacks that coalesce them (Go, rustls: one record whose size is checked against the',
+    'possible combinations). Every such event and status is `inferred` and carries its reasoning; when the',
+    'shapes do not fit, the answer stays `unknown`.',
+    '',
+    'Measured against the decrypted truth on every TLS 1.3 capture in `captures/` with a key log',
+    '(`test/analysis/inference-accuracy.test.ts`):',
+    '',
+    '| stack | measured |',
+    '|---|---|',
+    ...lines.map((l) => {
+      const [stack, rest] = l.split(': ');
+      return `| ${stack} | ${rest} |`;
+    }),
+    '',
+    'An inference is never wrong in these captures (a wrong claim fails the test); misses are reported as `unknown`.',
+  ].join('\n');
+} catch (e) {
+  inference = `(accuracy test failed: ${e.message.split('\n')[0]})`;
+}
+
+let readme = readFileSync(join(repo, 'README.md'), 'utf8');
+readme = replace(readme, 'samples', samples.join('\n'));
+readme = replace(readme, 'catalogue', cat.join('\n'));
+readme = replace(readme, 'inference', inference);
+writeFileSync(join(repo, 'README.md'), readme);
+console.log('README.md updated');

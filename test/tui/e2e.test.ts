@@ -1,0 +1,123 @@
+/**
+ * End to end: the built CLI's TUI in a real pseudo-terminal (tmux), at 120x40 and 80x24, on the
+ * committed capture captures/all-scenarios.pcap (+ its key log). Keys go in with send-keys, the
+ * screen comes back with capture-pane, polled until the expected text appears (never fixed sleeps).
+ * Expected frame numbers come from tshark:
+ *   tshark -r captures/all-scenarios.pcap -Y 'tcp.port==44302 && (tls.handshake.type==11 || tls.alert_message)'
+ *   -> frame 70: client Certificate (record length 465), frame 71: alert 48 (unknown_ca).
+ * Skipped, with the reason printed, only when tmux is not installed.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.log('TUI end-to-end test skipped: tmux is not installed (apt-get install tmux)');
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+function screen(session: string): string {
+  return tmux('capture-pane', '-p', '-t', session);
+}
+
+/** Poll the pane until `pred` holds; fail with the last screen after `timeoutMs`. */
+async function waitFor(session: string, what: string, pred: (s: string) => boolean, timeoutMs = 15_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < end) {
+    last = screen(session);
+    if (pred(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+}
+
+function waitText(session: string, text: string, timeoutMs?: number): Promise<string> {
+  return waitFor(session, JSON.stringify(text), (s) => s.includes(text), timeoutMs);
+}
+
+function keys(session: string, ...k: string[]): void {
+  tmux('send-keys', '-t', session, ...k);
+}
+
+const sessions: string[] = [];
+afterEach(() => {
+  while (sessions.length > 0) {
+    const s = sessions.pop() as string;
+    spawnSync('tmux', ['kill-session', '-t', s]);
+  }
+});
+
+describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {
+  for (const [w, h] of [
+    [120, 40],
+    [80, 24],
+  ] as const) {
+    it(`opens, finds the wrong-CA connection, shows unknown_ca and the client certificate, helps, quits (${w}x${h})`, async () => {
+      expect(existsSync(join(ROOT, 'dist', 'cli', 'main.js')), 'build first: npm run build').toBe(true);
+      const session = `tlsi-e2e-${process.pid}-${w}x${h}`;
+      sessions.push(session);
+      // the shell records the tty state before and after, and the exit code
+      const script = [
+        'before=$(stty -g)',
+        'node bin/tls-inspect file captures/all-scenarios.pcap --keylog captures/all-scenarios.keys',
+        'code=$?',
+        'if [ "$(stty -g)" = "$before" ]; then tty=TTY-RESTORED; else tty=TTY-CHANGED; fi',
+        'clear',
+        'echo "EXIT=$code $tty"',
+        'sleep 600',
+      ].join('; ');
+      tmux(
+        'new-session', '-d', '-s', session, '-x', String(w), '-y', String(h),
+        '-e', 'TERM=xterm-256color', '-e', 'LANG=C.UTF-8', '-e', 'NO_COLOR=',
+        '-c', ROOT, 'bash', '--norc', '--noprofile', '-c', script,
+      );
+
+      // opens and lists the connections (loading done)
+      let s = await waitText(session, 'done, 86 packets', 20_000);
+      expect(s).toContain('6 connections');
+      expect(s).toMatch(/127\.0\.0\.1:46028 +127\.0\.0\.1:44302 .*sent +unknown_ca +FAILED/);
+      expect(tmux('display', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
+
+      // search for the wrong-CA connection and open it
+      keys(session, '/', '44302');
+      await waitText(session, 'showing 1');
+      keys(session, 'Enter');
+      await waitFor(session, 'the search prompt to close', (x) => !x.includes('Enter keep'));
+      keys(session, 'Enter');
+      s = await waitText(session, '[FAILED] #4 127.0.0.1:46028 -> 127.0.0.1:44302');
+      // the client certificate row is selected and its sentence shown
+      expect(s).toMatch(/\* +70 +0\.00\d+ Certificate \(1 cert\) -+>/);
+      const flat = s.replace(/[│┌┐└┘─]/g, ' ').replace(/\s+/g, ' ');
+      expect(flat).toContain('Client certificate: frame 70 -> TCP segment in frame 70 -> TLS record 1 client->server');
+      expect(flat).toContain('Certificate message at stream offset 211, 461 bytes');
+      expect(flat).toContain('CN=evil-client,O=tls-inspect evil issued by CN=Evil CA,O=tls-inspect evil');
+
+      // the alert: last row of the ladder
+      keys(session, 'G');
+      s = await waitText(session, 'Alert fatal unknown_ca (48)');
+      expect(s).toMatch(/! +71 .*Alert fatal unknown_ca \(48\)/);
+      // its detail says who sent it
+      await waitText(session, 'sent by: the server');
+
+      // help lists the keys; Esc closes it
+      keys(session, '?');
+      s = await waitText(session, 'Help: keys');
+      expect(s).toContain('Everywhere');
+      expect(s).toContain('quit');
+      keys(session, 'Escape');
+      await waitFor(session, 'the help to close', (x) => !x.includes('Help: keys'));
+
+      // quit: exit 0, the terminal restored (normal screen, tty mode, cursor, no mouse reporting)
+      keys(session, 'q');
+      await waitText(session, 'EXIT=0 TTY-RESTORED');
+      const flags = tmux('display', '-p', '-t', session, '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}').trim();
+      expect(flags).toBe('0 1 0 0');
+    }, 60_000);
+  }
+});
