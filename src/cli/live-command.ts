@@ -32,6 +32,12 @@ export interface LiveArgs {
   failOn?: 'error' | 'warning';
 }
 
+/**
+ * Capture sources stay referenced until the process exits: cap 0.2.1 crashes the process (SIGSEGV
+ * in its destructor, Pcap::~Pcap -> AsyncWrap::EmitDestroy) when a closed handle is garbage-collected.
+ */
+const retainedSources: LiveCaptureSource[] = [];
+
 /** Wraps the live source: tees packets to a pcapng file and stops after --count packets. */
 class TeeSource implements PacketSource {
   readonly kind = 'live' as const;
@@ -64,9 +70,10 @@ class TeeSource implements PacketSource {
 export async function runLiveCommand(a: LiveArgs): Promise<number> {
   if (a.duration !== undefined && !(a.duration > 0)) throw new UsageError('--duration must be a positive number of seconds');
   if (a.count !== undefined && !(a.count > 0)) throw new UsageError('--count must be a positive number of packets');
-  const { keys, warnings: keyWarnings } = loadKeyMaterial(a.keylog, true);
+  const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog, true);
   const trusted = a.ca ? loadTrustedCas(a.ca) : undefined;
   const live = openLiveCapture({ iface: a.interface, filter: a.filter, snaplen: a.snaplen });
+  retainedSources.push(live);
   const writer = a.write ? new PcapngWriter(a.write, live.linkType, a.snaplen) : null;
   const source = new TeeSource(live, writer, a.count ?? 0);
   const out = new Output(a.output);
@@ -77,7 +84,9 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   let failing = 0;
   const pipeline = new Pipeline({
     limits: { idleTimeoutSec: a.idleTimeout },
-    keys,
+    // Without a key log no secret can arrive: passing keys would make the tls stage hold every
+    // finished TLS 1.3 connection for late secrets, and nothing would be streamed until the end.
+    keys: keysGiven ? keys : undefined,
     analysis: { includeNonTls: a.all, trusted },
     onConnection: (c) => {
       if (failOnCode([c], a.failOn)) failing = 1;

@@ -157,8 +157,16 @@ export class ConnectionState implements DirectionOwner {
     d.closeOut();
     this.consumer.end(side, 'rst', frame, tsSec, tsNsec);
     const other = this.dirs[side ^ 1]!;
+    if (this.lingering) return; // already closed both ways: the RST is one of the last packets
     if (!answered || other.ended || !other.started || this.ctx.limits.rstLingerSec <= 0) {
-      this.ctx.retire(this, 'rst');
+      const linger = this.ctx.limits.closeLingerSec;
+      if (linger > 0) {
+        // nothing more can come, but repeated RSTs / last ACKs still belong to this tcp.stream
+        this.lingering = true;
+        this.ctx.lingerAfterReset(this, tsSec + linger - this.ctx.limits.rstLingerSec);
+      } else {
+        this.ctx.retire(this, 'rst');
+      }
     } else {
       this.ctx.lingerAfterReset(this, tsSec);
     }

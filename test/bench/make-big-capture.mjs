@@ -16,7 +16,8 @@
  *
  * Usage: node test/bench/make-big-capture.mjs [--out FILE] [--packets N | --connections N |
  *   --size 100MB] [--format pcap|pcapng] [--dsb] [--rate CONN_PER_S] [--seed N]
- * Writes FILE and FILE's key log (same name, extension .keys). Same options -> same bytes.
+ * Writes FILE, its key log (same name, extension .keys) and FILE.json (what was generated).
+ * Same options -> same bytes.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -338,7 +339,14 @@ export function generate(opts) {
     }
   }
   w.close();
-  return { out, keysPath, format, packets, connections: started, bytes: w.bytes, maxInFlight, byTemplate, durationSec: arrivalNs / 1e9 };
+  const summary = {
+    out, keysPath, format, packets, connections: started, bytes: w.bytes, maxInFlight, byTemplate,
+    durationSec: arrivalNs / 1e9,
+    options: { packets: opts.packets, connections: opts.connections, size: opts.size, dsb: opts.dsb === true, rate, seed: opts.seed ?? 9 },
+  };
+  // what was generated, so a runner can tell whether an existing file matches its options
+  writeFileSync(`${out}.json`, `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
 }
 
 function parseArgs(argv) {

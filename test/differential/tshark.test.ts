@@ -14,6 +14,19 @@ import { available, goldenInputs, REPO, rows, type GoldenInput } from '../helper
 import { HANDSHAKE_TYPES } from '../../src/tls/registry/index.js';
 import type { ConnectionModel } from '../../src/analysis/model.js';
 
+/**
+ * Where we decode more than tshark 4.0.17, checked by hand: these entries of ours are left out of
+ * the comparison (and must exist, so the exception cannot hide a regression).
+ */
+const BEYOND_TSHARK: Record<string, { entry: string; why: string }[]> = {
+  'zeek/tls-fragmented-handshake': [
+    {
+      entry: '410 S H11 A',
+      why: 'a 339,629-byte Certificate over 400 segments: tshark 4.0 gives up reassembling it ("Encrypted Handshake Message"); we decode it',
+    },
+  ],
+};
+
 const CODE_BY_NAME = new Map<string, number>(HANDSHAKE_TYPES.map((e) => [e.name, e.code]));
 CODE_BY_NAME.set('HelloRetryRequest', 2);
 
@@ -24,7 +37,9 @@ function ourTlsSequence(c: ConnectionModel): string[] {
     if (e.visibility === 'inferred') continue;
     let code: number | undefined;
     let isAlert = false;
-    if (e.kind === 'handshake') code = e.type ? CODE_BY_NAME.get(e.type) : undefined;
+    const d = e.details as { sslv2?: boolean; messageType?: number } | undefined;
+    if (e.kind === 'handshake' && d?.sslv2 && d.messageType !== undefined) code = d.messageType; // SSLv2 message types, as tshark shows them
+    else if (e.kind === 'handshake') code = e.type ? CODE_BY_NAME.get(e.type) : undefined;
     else if (e.kind === 'alert' && e.code !== undefined) {
       code = e.code;
       isAlert = true;
@@ -111,8 +126,11 @@ describe('differential against tshark golden files', () => {
         const tls = rows(g.name, 'tls.tsv') ?? [];
         const clientPort = new Map(a.connections.map((c) => [c.id, String(c.client.port)]));
         const theirs = tsharkTlsSequences(tls, clientPort);
+        const beyond = (BEYOND_TSHARK[g.name] ?? []).map((b) => b.entry);
         for (const c of a.connections) {
-          expect(ourTlsSequence(c), `connection ${c.id}`).toEqual(theirs.get(c.id) ?? []);
+          const ours = ourTlsSequence(c);
+          for (const b of beyond) expect(ours, `known difference still present: ${b}`).toContain(b);
+          expect(ours.filter((x) => !beyond.includes(x)), `connection ${c.id}`).toEqual(theirs.get(c.id) ?? []);
         }
         for (const id of theirs.keys()) expect(a.connections.some((c) => c.id === id), `tshark stream ${id}`).toBe(true);
       });

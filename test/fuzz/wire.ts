@@ -51,6 +51,42 @@ export function pcapFile(packets: PcapPacket[], snaplen = 262144): Uint8Array {
   return cat(head, ...recs);
 }
 
+// ---------- pcapng (little-endian; draft-ietf-opsawg-pcapng) ----------
+
+function le32(v: number): Uint8Array {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v >>> 0);
+  return b;
+}
+
+function pad4(b: Uint8Array): Uint8Array {
+  return b.length % 4 === 0 ? b : cat(b, new Uint8Array(4 - (b.length % 4)));
+}
+
+/** A block: type, total length, body (padded), total length. */
+export function pcapngBlock(type: number, body: Uint8Array): Uint8Array {
+  const padded = pad4(body);
+  return cat(le32(type), le32(padded.length + 12), padded, le32(padded.length + 12));
+}
+
+export function pcapngShb(): Uint8Array {
+  return pcapngBlock(0x0a0d0d0a, cat(le32(0x1a2b3c4d), Uint8Array.of(1, 0, 0, 0), new Uint8Array(8).fill(0xff)));
+}
+
+export function pcapngIdb(linkType = 1): Uint8Array {
+  return pcapngBlock(1, cat(Uint8Array.of(linkType & 0xff, linkType >> 8, 0, 0), le32(0)));
+}
+
+export function pcapngEpb(data: Uint8Array, usec = 0): Uint8Array {
+  return pcapngBlock(6, cat(le32(0), le32(0), le32(usec), le32(data.length), le32(data.length), pad4(data)));
+}
+
+/** Decryption Secrets Block carrying NSS key log text ("TLSK"). */
+export function pcapngDsb(text: string): Uint8Array {
+  const data = new TextEncoder().encode(text);
+  return pcapngBlock(0x0a, cat(le32(0x544c534b), le32(data.length), pad4(data)));
+}
+
 // ---------- Ethernet / IPv4 / TCP ----------
 
 export const TCP = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;

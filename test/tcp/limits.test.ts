@@ -9,7 +9,7 @@ import { Recorder, sideView } from './helpers/recorder.js';
 
 function setup(limits?: Partial<ReassemblyLimits>) {
   const rec = new Recorder();
-  const tcp = new TcpReassembler(rec.factory, limits);
+  const tcp = new TcpReassembler(rec.factory, { closeLingerSec: 0, ...limits });
   let frame = 0;
   const push = (seg: TcpSegment, tsSec = 1000) => tcp.push(++frame, tsSec, 0, seg);
   return { rec, tcp, push };

@@ -8,7 +8,8 @@
  * Skipped, with the reason printed, only when tmux is not installed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -120,4 +121,35 @@ describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {
       expect(flags).toBe('0 1 0 0');
     }, 60_000);
   }
+
+  it('shows a hostile SNI ({red-fg} tag and ESC) literally, in the list and the connection title', async () => {
+    // captures/tls12-wrong-ca.pcap with the 9-byte SNI "localhost" replaced by "{red-fg}" + ESC
+    const pcap = Buffer.from(readFileSync(join(ROOT, 'captures', 'tls12-wrong-ca.pcap')));
+    const at = pcap.indexOf('localhost');
+    expect(pcap.subarray(at - 5, at).toString('hex')).toBe('000c000009'); // server_name list length 12, host_name(0), name length 9
+    Buffer.from('{red-fg}\x1b', 'latin1').copy(pcap, at);
+    const dir = mkdtempSync(join(tmpdir(), 'tlsi-e2e-'));
+    const file = join(dir, 'evil-sni.pcap');
+    writeFileSync(file, pcap);
+    const session = `tlsi-e2e-${process.pid}-evil`;
+    sessions.push(session);
+    try {
+      tmux(
+        'new-session', '-d', '-s', session, '-x', '120', '-y', '30',
+        '-e', 'TERM=xterm-256color', '-e', 'LANG=C.UTF-8',
+        '-c', ROOT, 'bash', '--norc', '--noprofile', '-c', `node bin/tls-inspect file ${file}; echo "EXIT=$?"; sleep 600`,
+      );
+      let s = await waitText(session, 'done, 12 packets', 20_000);
+      expect(s).toMatch(/127\.0\.0\.1:44302 +\{red-fg\}\\x1b +TLS 1\.2/);
+      // the escaped text is drawn as-is, no colour switched on by it
+      const raw = tmux('capture-pane', '-p', '-e', '-t', session);
+      expect(raw).toContain('{red-fg}\\x1b');
+      keys(session, 'Enter');
+      s = await waitText(session, 'SNI {red-fg}\\x1b');
+      keys(session, 'q');
+      await waitText(session, 'EXIT=0');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

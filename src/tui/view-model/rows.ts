@@ -177,15 +177,25 @@ export function layoutColumns(total: number, content: ContentWidths = {}): Colum
       left -= add;
     }
   }
+  // what is left widens SNI and alert (up to twice their ideal); wider terminals keep the rest
   const flexTotal = COLUMNS.reduce((a, c) => a + c.flex, 0);
   if (left > 0 && flexTotal > 0) {
-    let given = 0;
+    const pool = left;
     COLUMNS.forEach((c, i) => {
-      const add = Math.floor((left * c.flex) / flexTotal);
-      widths[i] += add;
-      given += add;
+      const add = Math.min(Math.floor((pool * c.flex) / flexTotal), 2 * c.ideal - widths[i]);
+      if (add > 0) {
+        widths[i] += add;
+        left -= add;
+      }
     });
-    widths[COLUMNS.findIndex((c) => c.key === 'sni')] += left - given;
+    // rounding leftovers
+    COLUMNS.forEach((c, i) => {
+      const add = c.flex > 0 ? Math.min(left, 2 * c.ideal - widths[i]) : 0;
+      if (add > 0) {
+        widths[i] += add;
+        left -= add;
+      }
+    });
   }
   return COLUMNS.map((spec, i) => ({ spec, width: widths[i] }));
 }
