@@ -38,13 +38,17 @@ export interface LiveArgs {
  */
 const retainedSources: LiveCaptureSource[] = [];
 
-/** Wraps the live source: tees packets to a pcapng file and stops after --count packets. */
+/**
+ * Wraps the live source: tees packets to a pcapng file and stops after --count packets.
+ * `beforeStop` runs first whenever the capture is stopped (before the pipeline flushes).
+ */
 class TeeSource implements PacketSource {
   readonly kind = 'live' as const;
   constructor(
     private readonly inner: LiveCaptureSource,
     private readonly writer: PcapngWriter | null,
     private readonly maxPackets: number,
+    private readonly beforeStop: () => void,
   ) {}
 
   run(sink: PacketSink) {
@@ -55,7 +59,7 @@ class TeeSource implements PacketSource {
         n++;
         this.writer?.write(p);
         sink.packet(p);
-        if (this.maxPackets > 0 && n >= this.maxPackets) this.inner.stop();
+        if (this.maxPackets > 0 && n >= this.maxPackets) this.stop();
       },
       secrets: (s) => sink.secrets(s),
       warning: (w) => sink.warning(w),
@@ -63,6 +67,7 @@ class TeeSource implements PacketSource {
   }
 
   stop(): void {
+    this.beforeStop();
     this.inner.stop();
   }
 }
@@ -75,7 +80,12 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   const live = openLiveCapture({ iface: a.interface, filter: a.filter, snaplen: a.snaplen });
   retainedSources.push(live);
   const writer = a.write ? new PcapngWriter(a.write, live.linkType, a.snaplen) : null;
-  const source = new TeeSource(live, writer, a.count ?? 0);
+  // the key log is re-read on a timer; read it once more when the capture stops, so that secrets
+  // written just before the end decrypt here as they will from the -w file's DSB
+  const refreshKeys = () => {
+    if (keysGiven && keys.refresh() > 0) pipeline.secretsAdded();
+  };
+  const source = new TeeSource(live, writer, a.count ?? 0, () => refreshKeys());
   const out = new Output(a.output);
   const format = a.format ?? 'text';
   const color = useColor(a.color, out);
@@ -95,25 +105,21 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
     },
   });
   // the key log may grow while we capture (a client writing SSLKEYLOGFILE)
-  const keyTimer = setInterval(() => {
-    if (keys.refresh() > 0) pipeline.secretsAdded();
-  }, 250);
+  const keyTimer = setInterval(refreshKeys, 250);
   // idle connections are reported even when no packet arrives
   const idleTimer = setInterval(() => pipeline.expireIdle(Date.now() / 1000), 1000);
   const stop = () => source.stop();
   const durationTimer = a.duration ? setTimeout(stop, a.duration * 1000) : null;
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  if (!process.stdout.isTTY || a.output) {
-    process.stderr.write(`tls-inspect: capturing on ${a.interface} (filter "${a.filter}"); Ctrl-C to stop\n`);
-  }
+  // also on a terminal: text is streamed there too (no live TUI yet), and until the first
+  // connection ends this line is the only sign that the capture runs
+  process.stderr.write(`tls-inspect: capturing on ${a.interface} (filter "${a.filter}"); Ctrl-C to stop\n`);
   try {
     const res = await pipeline.run(source);
     keys.refresh();
     const src = sourceModel(res, undefined, keys.secretCount());
     src.warnings.unshift(...keyWarnings);
-    const stats = live.stats();
-    if (stats.droppedBeforeRun > 0) src.warnings.push(`${stats.droppedBeforeRun} packets dropped before analysis started`);
     if (format === 'json') out.write(renderReport('json', reportModel(src, kept, res.analyzer.summary()), color));
     else out.write(renderStreamSummary(format, { source: src, summary: res.analyzer.summary() }, color));
   } finally {

@@ -3,7 +3,7 @@
  * table, per-connection ladder drawn with HTML/CSS, certificate details and every diagnosis.
  */
 import type { CertificateModel, ConnectionModel, EventModel, ReportModel } from '../analysis/model.js';
-import { eventLabel } from './ladder.js';
+import { eventLabel, isProblemAlert } from './ladder.js';
 import { escapeHtml as h } from './sanitize.js';
 
 const CSS = `
@@ -41,7 +41,7 @@ function ladder(c: ConnectionModel): string {
   const rows = c.events.map((e: EventModel) => {
     const dir = e.direction === 'client->server' ? 'c2s' : 's2c';
     const cls = ['arrow', dir, `vis-${e.visibility}`, `kind-${e.kind}`];
-    if (e.kind === 'alert' || (e.kind === 'encrypted' && e.type === 'Alert')) cls.push('alert');
+    if (isProblemAlert(e)) cls.push('alert');
     if (e === certEv) cls.push('clientcert');
     const tag = e.visibility === 'plaintext' ? '' : ` [${e.visibility}]`;
     return `<div class="mono">${e.frame}</div><div class="mono">${(e.relTime ?? 0).toFixed(6)}</div><div class="${cls.join(' ')}" title="${h(e.reason ?? '')}">${h(eventLabel(e) + tag)}</div>`;

@@ -75,8 +75,15 @@ export function ladderLines(c: ConnectionModel, width = 64): LadderLine[] {
       label,
       text,
       event: e,
-      isAlert: e.kind === 'alert' || (e.kind === 'encrypted' && e.type === 'Alert'),
+      isAlert: isProblemAlert(e),
       isClientCertificate: e === certEv,
     };
   });
+}
+
+/** An alert worth red: anything but close_notify (0) / user_canceled (90) sent as warnings. */
+export function isProblemAlert(e: EventModel): boolean {
+  if (e.kind === 'encrypted') return e.type === 'Alert';
+  if (e.kind !== 'alert') return false;
+  return !(e.level === 'warning' && (e.code === 0 || e.code === 90));
 }

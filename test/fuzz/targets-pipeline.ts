@@ -13,7 +13,8 @@ import type { ConnectionModel } from '../../src/analysis/model.js';
 import { KeyMaterial } from '../../src/tls/keys.js';
 import { captureFiles, type CaptureFile } from './corpus.js';
 import type { FuzzTarget } from './harness.js';
-import { hexPreview, mutate } from './rng.js';
+import { Rng, hexPreview, mutate } from './rng.js';
+import { layout } from './layout.js';
 import { chunks, streamOf } from './targets-capture.js';
 
 /** Characters no report may contain raw (C0 but newline/tab, DEL, C1, bidi formatting). */
@@ -69,6 +70,25 @@ export async function runPipeline(i: PipelineInput): Promise<PipelineOutcome | n
   return { connections, warnings: src.warnings, reports };
 }
 
+/**
+ * Mutates bytes inside packets only (past the Ethernet/IPv4/TCP headers when there is room), the
+ * framing left intact: the damage reaches the TLS stage instead of stopping the capture reader.
+ */
+function mutatePayloads(rng: Rng, file: Uint8Array): Uint8Array {
+  const out = file.slice();
+  const units = layout(out).units.filter((u) => u.frame !== undefined);
+  if (units.length === 0) return out;
+  for (let n = 1 + rng.int(6); n > 0; n--) {
+    const u = rng.pick(units);
+    const dataStart = u.start + (file[0] === 0x0a ? 28 : 16);
+    const from = Math.min(u.end - 1, dataStart + (rng.bool(0.8) ? 54 : 0));
+    const at = from + rng.int(Math.max(1, u.end - from));
+    const piece = mutate(rng, out.subarray(at, Math.min(u.end, at + 64)));
+    out.set(piece.subarray(0, Math.min(piece.length, u.end - at)), at);
+  }
+  return out;
+}
+
 let seeds: CaptureFile[] | null = null;
 const keyText = new Map<string, string>();
 
@@ -79,7 +99,7 @@ export const pipelineTarget: FuzzTarget<PipelineInput> = {
   gen(rng) {
     seeds ??= captureFiles(30_000);
     const s = rng.pick(seeds);
-    const bytes = mutate(rng, s.bytes, rng.bool(0.95) ? 4 : 0);
+    const bytes = rng.bool(0.5) ? mutatePayloads(rng, s.bytes) : mutate(rng, s.bytes, rng.bool(0.95) ? 4 : 0);
     let keys: string | undefined;
     if (s.keysPath !== undefined && rng.bool(0.7)) {
       if (!keyText.has(s.keysPath)) keyText.set(s.keysPath, readFileSync(s.keysPath, 'utf8'));
