@@ -65,7 +65,7 @@ record() {
   ip netns exec "$NS" tcpdump -i lo --immediate-mode -U -Z root -s 0 -w "$name.pcap" \
     "tcp port $port" 2>"$tmp/tcpdump.err" &
   local tpid=$!; bg+=("$tpid")
-  wait_for 5 grep -q 'listening on' "$tmp/tcpdump.err"
+  wait_for 20 grep -q 'listening on' "$tmp/tcpdump.err"
   ip netns exec "$NS" timeout 30 "${SRV[@]}" >"$tmp/server.txt" 2>&1 &
   local spid=$!; bg+=("$spid")
   wait_for 10 listening "$port"
@@ -181,6 +181,19 @@ SRV=("${O_SRV[@]}" -accept 127.0.0.1:44442 -naccept 2) # the later -naccept wins
 CLI=("${O_CLI[@]}" -connect 127.0.0.1:44442 -keylogfile tls13-resumption.keys -sess_out "$tmp/sess.pem")
 CLI2=("${O_CLI[@]}" -connect 127.0.0.1:44442 -keylogfile tls13-resumption.keys -sess_in "$tmp/sess.pem")
 record tls13-resumption 44442 "OpenSSL TLS 1.3: full mTLS handshake, then a PSK resumption (-sess_out/-sess_in)"
+
+# ---- key mismatch: the client's private key does not belong to its certificate ----------------
+# s_client/curl/Node refuse to start with a mismatched key (FIELD-NOTES); gnutls-cli sends the
+# certificate with a CertificateVerify the server cannot verify: decrypt_error (51).
+for v in 13 12; do
+  reset_vars
+  port=444${v: -1}0
+  SRV=("${O_SRV[@]}" -accept 127.0.0.1:$port)
+  CLI=(gnutls-cli -p "$port" --x509cafile pki/test-ca.pem --x509certfile pki/client.pem
+    --x509keyfile pki/evil-client.key --priority "NORMAL:-VERS-ALL:+VERS-TLS1.${v: -1}" 127.0.0.1)
+  CLI_ENV=(SSLKEYLOGFILE="tls$v-key-mismatch.keys")
+  record "tls$v-key-mismatch" "$port" "OpenSSL server, gnutls-cli TLS 1.${v: -1} with test-client's certificate and Evil CA client's key"
+done
 
 # ---- pcapng with a Decryption Secrets Block ---------------------------------------------------
 for n in tls13-wrong-ca tls12-no-cert; do

@@ -290,6 +290,7 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
       evidenceFrames: g.frames.slice(0, 2),
     });
   }
+  for (const d of out) d.evidenceFrames = [...new Set(d.evidenceFrames)].sort((a, b) => a - b);
   return out;
 }
 

@@ -30,10 +30,10 @@ export function connectionJsonPiece(c: ConnectionModel): string {
 
 /**
  * The pretty JSON report in pieces. The connections are taken from `connections` when given
- * (pieces from connectionJsonPiece, in report order; `r.connections` is then ignored), else
- * serialised from `r.connections` one by one.
+ * (pieces from connectionJsonPiece, in report order, as strings or already encoded as UTF-8
+ * buffers; `r.connections` is then ignored), else serialised from `r.connections` one by one.
  */
-export function* reportJsonPieces(r: ReportModel, connections?: Iterable<string>): Generator<string> {
+export function* reportJsonPieces<T = string>(r: ReportModel, connections?: Iterable<T>): Generator<string | T> {
   const members = Object.entries(r).filter(([k, v]) => (k === 'connections' && connections) || jsonVisible(v));
   let head = '{';
   let first = true;
@@ -44,7 +44,7 @@ export function* reportJsonPieces(r: ReportModel, connections?: Iterable<string>
       head += shift(JSON.stringify(value, null, 2), GAP);
       continue;
     }
-    const items = connections ?? (value as ConnectionModel[]).map(connectionJsonPiece);
+    const items: Iterable<string | T> = connections ?? (value as ConnectionModel[]).map(connectionJsonPiece);
     let n = 0;
     for (const piece of items) {
       if (n === 0) {

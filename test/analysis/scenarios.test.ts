@@ -41,6 +41,9 @@ const SCENARIOS: Record<string, Expect> = {
   'tls12-chain-ok': ok,
   'tls13-server-rejected': { errors: ['server-cert-rejected'], cert: 'not-sent', alert: { from: 'client', code: 48 } },
   'tls12-server-rejected': { errors: ['server-cert-rejected'], cert: 'not-sent', alert: { from: 'client', code: 48 } },
+  // gnutls-cli with test-client's certificate and another key: the server cannot verify CertificateVerify
+  'tls13-key-mismatch': { errors: ['client-cert-key-mismatch'], cert: 'sent', alert: { from: 'server', code: 51 } },
+  'tls12-key-mismatch': { errors: ['client-cert-key-mismatch'], cert: 'sent', alert: { from: 'server', code: 51 } },
   'gnutls-tls13-mtls-ok': ok,
   'gnutls-tls12-mtls-ok': ok,
   // GnuTLS: access_denied then bad_certificate for an untrusted client certificate (FIELD-NOTES)

@@ -2,15 +2,26 @@
  * Regression tests for problems found by the fuzz and memory runs (issue 9). Each names the
  * input, what went wrong and where; none is skipped: a failure here is a bug in src/.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TcpReassembler } from '../../src/tcp/index.js';
+import type { TcpSegment } from '../../src/net/types.js';
+import { SNI_BYTES, hostileCapture } from '../security/hostile-capture.js';
+import { runCli } from './cli.js';
 import { probePipeline, probeReader } from './memory-probe.js';
+import { UNSAFE_OUTPUT } from './targets-pipeline.js';
 import { Flow, cat, pcapFile, pcapngIdb, pcapngShb, record, u24 } from './wire.js';
 
 const MB16 = 16 * 1024 * 1024;
 const TEN = new Uint8Array(10).fill(0x41);
 const SERVER = { ip: [10, 0, 0, 2] as [number, number, number, number], port: 443 };
 
-describe('memory grows with declared lengths, not with bytes received', () => {
+describe('memory grows with bytes received, not with declared lengths', () => {
+  // src/capture/pcapng.ts feed(): a block spanning chunks gets `Buffer.allocUnsafe(totalLength)`
+  // (line 66, and line 51 when the header itself spanned chunks) as soon as its 12-byte header is
+  // read: a truncated or lying block costs up to BLOCK_MAX = 16 MiB for a few bytes of input.
   it('pcapng block declaring exactly 16 MiB with 10 bytes behind it', async () => {
     const big = Buffer.alloc(8);
     big.writeUInt32LE(6, 0);
@@ -20,6 +31,10 @@ describe('memory grows with declared lengths, not with bytes received', () => {
     expect(p.peakMb).toBeLessThan(4);
   });
 
+  // src/tls/handshake-assembler.ts push(): a message header spanning records allocates
+  // `new Uint8Array(4 + len)` (lines 114 and 130) for any len up to --max-message-kb (1 MiB by
+  // default), per direction and connection, before its bytes arrive: a capture of N connections
+  // sending 14 bytes each holds N MiB (1,000 connections in a ~130 KB capture: 1 GB).
   it('64 connections each declaring a 1 MiB - 1 handshake message with 6 bytes behind it', async () => {
     const frames: Uint8Array[] = [];
     const body = cat(Uint8Array.of(11), u24(0x0fffff), TEN.subarray(0, 6));
@@ -30,3 +45,53 @@ describe('memory grows with declared lengths, not with bytes received', () => {
     expect(p.peakMb).toBeLessThan(16);
   });
 });
+
+describe('time grows linearly with the input', () => {
+  // Found by a pathological-order probe: 1-byte segments arriving in reverse order are each
+  // inserted at the front of SegmentBuffer.items (src/tcp/segment-buffer.ts insert: items.splice(lo,
+  // 0, seg)) and drained with items.shift(): both O(n) per segment, O(n^2) per direction. With
+  // the default 4 MiB per-direction cap, 64k such segments (a 4.5 MB capture) cost ~14 s of CPU
+  // (7 s push + 7 s flush) per direction and connection, where in-order data takes ~50 ms.
+  it('48,000 one-byte segments in reverse order through TcpReassembler (default limits)', () => {
+    const n = 48_000;
+    let delivered = 0;
+    const tcp = new TcpReassembler(() => ({ data: (_s, c) => void (delivered += c.bytes.length), gap() {}, end() {}, complete() {} }));
+    const one = Uint8Array.of(0x17);
+    const t0 = performance.now();
+    tcp.push(1, 0, 0, segment(0, 0x02, new Uint8Array(0)));
+    for (let k = 0; k < n; k++) tcp.push(k + 2, 0, 0, segment(1 + (n - 1 - k), 0x18, one));
+    tcp.flush();
+    const ms = performance.now() - t0;
+    expect(delivered).toBe(n);
+    expect(ms).toBeLessThan(1500);
+  });
+});
+
+describe('machine-readable output stays terminal-safe', () => {
+  // JSON.stringify escapes C0 controls but leaves DEL, the C1 controls (U+0080..U+009F, among them
+  // the 8-bit CSI U+009B, which xterm interprets in UTF-8 mode) and bidi overrides (U+202E) raw:
+  // `tls-inspect file x --format json` on a terminal prints them. They can be written as \u escapes
+  // (still valid JSON, same parsed data). Seen in src/cli/output.ts renderReport / renderStreamed.
+  it.each(['json', 'jsonl'])('--format %s writes DEL, C1 and bidi characters as \\u escapes', async (format) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tls-inspect-json-'));
+    try {
+      const capture = join(dir, 'hostile.pcap');
+      writeFileSync(capture, hostileCapture());
+      const r = await runCli(['file', capture, '--format', format]);
+      expect(r.code).toBe(0);
+      const first = format === 'json' ? JSON.parse(r.stdout).connections[0] : JSON.parse(r.stdout.split('\n')[0]!);
+      expect(first.serverName).toBe(Buffer.from(SNI_BYTES).toString('latin1')); // data stays exact
+      const raw = UNSAFE_OUTPUT.exec(r.stdout);
+      expect(raw === null ? null : `U+${raw[0].codePointAt(0)!.toString(16).padStart(4, '0')} at ${raw.index}`).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function segment(seq: number, flags: number, payload: Uint8Array): TcpSegment {
+  return {
+    ipVersion: 4, src: Uint8Array.of(10, 0, 0, 1), dst: Uint8Array.of(10, 0, 0, 2), srcPort: 40000, dstPort: 443, seq, ack: 0,
+    flags, window: 65535, payload, payloadLength: payload.length, payloadTruncated: false, vlan: -1, error: '',
+  };
+}
