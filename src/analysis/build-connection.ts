@@ -108,6 +108,9 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
     verdict: 'not-tls',
     warnings: [...conn.warnings, ...(facts?.warnings ?? [])],
   };
+  if (conn.closeReason === 'evicted') {
+    model.warnings.push('evicted: more TCP connections were open at once than --max-connections allows; this connection was reported early and its later packets start a new one');
+  }
   if (conn.warningsDropped > 0 || (facts && facts.warningsDropped > 0)) {
     model.warnings.push(`${conn.warningsDropped + (facts?.warningsDropped ?? 0)} more warnings not shown`);
   }

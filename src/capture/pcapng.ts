@@ -29,6 +29,8 @@ export class PcapngSource extends ChunkedFileSource {
   /** A block spanning chunks: its bytes so far (exactly BLOCK_MIN long while its length is unknown). */
   private carry: Buffer | null = null;
   private carryFill = 0;
+  /** Length of the block (or header) being carried across chunks. */
+  private carryTotal = 0;
   private carryHeaderOnly = false;
   private readonly header: BlockHeader = { totalLength: 0, littleEndian: true, problem: null };
   private readonly ts: SecNsec = { sec: 0, nsec: 0 };
@@ -40,22 +42,21 @@ export class PcapngSource extends ChunkedFileSource {
   protected feed(chunk: Buffer): void {
     let pos = 0;
     while (this.carry !== null) {
+      const n = Math.min(this.carryTotal - this.carryFill, chunk.length - pos);
+      this.carryReserve(this.carryFill + n);
       const carry = this.carry;
-      const n = Math.min(carry.length - this.carryFill, chunk.length - pos);
       chunk.copy(carry, this.carryFill, pos, pos + n);
       this.carryFill += n;
       pos += n;
-      if (this.carryFill < carry.length) return;
+      if (this.carryFill < this.carryTotal) return;
       if (this.carryHeaderOnly) {
         if (!this.checkHeader(carry, 0)) return;
-        const full = Buffer.allocUnsafe(this.header.totalLength);
-        carry.copy(full, 0, 0, BLOCK_MIN);
-        this.carry = full;
         this.carryHeaderOnly = false;
+        this.carryTotal = this.header.totalLength;
         continue;
       }
       this.carry = null;
-      this.handleBlock(carry, 0, carry.length);
+      this.handleBlock(carry, 0, this.carryTotal);
       if (this.damaged || this.stopRequested) return;
     }
     pos = this.parseBlocks(chunk, pos);
@@ -63,17 +64,26 @@ export class PcapngSource extends ChunkedFileSource {
     const rest = chunk.length - pos;
     // parseBlocks stopped at an incomplete block; when its header is present it was checked.
     this.carryHeaderOnly = rest < BLOCK_MIN;
-    this.carry = Buffer.allocUnsafe(this.carryHeaderOnly ? BLOCK_MIN : this.header.totalLength);
+    this.carryTotal = this.carryHeaderOnly ? BLOCK_MIN : this.header.totalLength;
+    // memory follows the bytes that arrive, not the length a (possibly lying) header declares
+    this.carry = Buffer.allocUnsafe(Math.min(this.carryTotal, Math.max(rest, 64 * 1024)));
     chunk.copy(this.carry, 0, pos);
     this.carryFill = rest;
+  }
+
+  /** Grows the carry buffer (doubling, capped at the block length) to hold `need` bytes. */
+  private carryReserve(need: number): void {
+    const carry = this.carry as Buffer;
+    if (need <= carry.length) return;
+    const grown = Buffer.allocUnsafe(Math.min(this.carryTotal, Math.max(carry.length * 2, need)));
+    carry.copy(grown, 0, 0, this.carryFill);
+    this.carry = grown;
   }
 
   protected finish(): void {
     if (this.carry === null) return;
     const what = this.carryHeaderOnly ? 'block header' : 'block';
-    this.damage(
-      `truncated pcapng ${what} at offset ${this.offset}: ${this.carryFill} of ${this.carry.length} bytes present`,
-    );
+    this.damage(`truncated pcapng ${what} at offset ${this.offset}: ${this.carryFill} of ${this.carryTotal} bytes present`);
   }
 
   /** Parses the complete blocks of b from pos; returns where the first incomplete block starts. */

@@ -28,6 +28,8 @@ export function sourceModel(res: PipelineResult, path: string | undefined, keylo
   const skipped: Record<string, number> = {};
   for (const e of res.net.skipped()) skipped[e.label] = e.count;
   const warnings = [...res.captureWarnings, ...res.net.malformedMessages];
+  const ev = res.reassembler.stats.connectionEvictions;
+  if (ev > 0) warnings.push(`${ev} TCP connection(s) evicted: more were open at once than --max-connections allows`);
   const m: SourceModel = {
     kind: res.capture.kind,
     packets: res.capture.packets,

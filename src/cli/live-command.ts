@@ -106,8 +106,9 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   });
   // the key log may grow while we capture (a client writing SSLKEYLOGFILE)
   const keyTimer = setInterval(refreshKeys, 250);
-  // idle connections are reported even when no packet arrives
-  const idleTimer = setInterval(() => pipeline.expireIdle(Date.now() / 1000), 1000);
+  // closed (after their linger) and idle connections are reported even when no packet arrives;
+  // a short period keeps each batch of completions (and the pause in packet reading) small
+  const idleTimer = setInterval(() => pipeline.expireIdle(Date.now() / 1000), 250);
   const stop = () => source.stop();
   const durationTimer = a.duration ? setTimeout(stop, a.duration * 1000) : null;
   process.once('SIGINT', stop);

@@ -10,6 +10,17 @@ import { UsageError, fail } from './errors.js';
 import { FORMATS, ONLY_FILTERS } from './output.js';
 import { VERSION } from './version.js';
 
+/** Numeric options must be finite and > 0 (yargs turns "abc" into NaN, which would disable a limit). */
+function positiveNumbers(args: Record<string, unknown>, names: string[]): void {
+  for (const n of names) {
+    const v = args[n];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+      throw new UsageError(`--${n} needs a positive number, got ${JSON.stringify(String(v))}`);
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(argv)
@@ -36,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
           .option('max-connections', { type: 'number', default: 1_000_000, describe: 'max TCP connections tracked at once' })
           .option('max-message-kb', { type: 'number', default: 1024, describe: 'max size of one handshake message (KiB)' }),
       async (args) => {
+        positiveNumbers(args, ['max-buffer-mb', 'max-connections', 'max-message-kb', 'port']);
         exitCode = await runFileCommand(args as unknown as FileArgs);
       },
     )
@@ -60,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
           .option('color', { type: 'boolean', describe: 'colour in text output' })
           .option('fail-on', { choices: ['error', 'warning'] as const, describe: 'exit 1 when a diagnosis of this severity exists' }),
       async (args) => {
+        positiveNumbers(args, ['duration', 'count', 'snaplen', 'idle-timeout']);
         exitCode = await runLiveCommand(args as unknown as LiveArgs);
       },
     )

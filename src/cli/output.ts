@@ -52,12 +52,21 @@ export function reportModel(source: SourceModel, connections: ConnectionModel[],
   };
 }
 
+/** JSON.stringify escapes C0 controls only; DEL, C1 controls (8-bit CSI) and bidi overrides from
+ * wire strings are written as \u escapes too, so JSON on a terminal is as safe as the text report
+ * (the parsed data is unchanged). */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+export function safeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function renderReport(format: Format, r: ReportModel, color: boolean): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(r, null, 2)}\n`;
+      return `${safeJson(r, 2)}\n`;
     case 'jsonl':
-      return r.connections.map((c) => JSON.stringify(c)).join('\n') + (r.connections.length > 0 ? '\n' : '');
+      return r.connections.map((c) => safeJson(c)).join('\n') + (r.connections.length > 0 ? '\n' : '');
     case 'markdown':
       return renderReportMarkdown(r);
     case 'html':
@@ -69,7 +78,7 @@ export function renderReport(format: Format, r: ReportModel, color: boolean): st
 
 /** One finished connection in a streaming format (jsonl / text). */
 export function renderStreamed(format: 'jsonl' | 'text', c: ConnectionModel, color: boolean): string {
-  return format === 'jsonl' ? `${JSON.stringify(c)}\n` : `${renderConnectionText(c, { color })}\n\n`;
+  return format === 'jsonl' ? `${safeJson(c)}\n` : `${renderConnectionText(c, { color })}\n\n`;
 }
 
 export function renderStreamSummary(format: 'jsonl' | 'text', r: Pick<ReportModel, 'source' | 'summary'>, color: boolean): string {

@@ -18,6 +18,9 @@
  */
 import { type BufferBudget, SEGMENT_OVERHEAD, type BudgetMember } from './buffer-budget.js';
 import { type BufferedSegment, SegmentBuffer, countDifferent } from './segment-buffer.js';
+
+/** Out-of-order segments buffered per direction at most (oldest-first eviction beyond). */
+export const MAX_SEGMENTS_PER_DIRECTION = 4096;
 import type {
   DirectionStats, ReassemblerStats, ReassemblyLimits, Side, StreamChunk, StreamConsumer, StreamGap,
 } from './types.js';
@@ -231,9 +234,8 @@ export class Direction implements BudgetMember {
     const pieces = this.owner.ctx.pieces;
     pieces.length = 0;
     let cur = from;
-    const items = buf.items;
-    for (let i = buf.firstEndingAfter(from); i < items.length && cur < e; i++) {
-      const b = items[i]!;
+    for (let i = buf.firstEndingAfter(from); i < buf.length && cur < e; i++) {
+      const b = buf.at(i)!;
       if (b.offset >= e) break;
       if (b.offset > cur) {
         pieces.push(cur, b.offset);
@@ -271,7 +273,8 @@ export class Direction implements BudgetMember {
     frame: number, tsSec: number, tsNsec: number): void {
     const charge = pe - ps + SEGMENT_OVERHEAD;
     const cap = this.owner.ctx.limits.maxBufferedPerDirection;
-    while (this.buf.charge + charge > cap && this.next < ps) {
+    // also a cap on the number of segments, so sorted inserts stay cheap for tiny segments
+    while ((this.buf.charge + charge > cap || this.buf.length >= MAX_SEGMENTS_PER_DIRECTION) && this.next < ps) {
       if (this.buf.firstOffset(ps) < ps) {
         this.evictFirstHole('per-direction');
       } else {
@@ -333,7 +336,7 @@ export class Direction implements BudgetMember {
         continue;
       }
       const holeEnd = Math.min(buf.firstOffset(to), to);
-      this.advanceGap(holeEnd - this.next, reason, buf.length > 0 ? buf.items[0]!.frame : 0);
+      this.advanceGap(holeEnd - this.next, reason, buf.length > 0 ? buf.at(0)!.frame : 0);
       this.drain();
       if (this.ended) break;
     }
@@ -341,7 +344,7 @@ export class Direction implements BudgetMember {
   }
 
   private evictFirstHole(which: 'per-direction' | 'total'): void {
-    const b = this.buf.items[0];
+    const b = this.buf.at(0);
     if (b === undefined) return;
     this.owner.ctx.stats.evictions++;
     this.warnEviction(b.offset - this.next, which);

@@ -16,8 +16,14 @@ export interface BufferedSegment {
   wireEnd: number;
 }
 
+/**
+ * A sorted deque: segments live in `arr[head..]`. Taking the first segment and inserting before it
+ * are O(1) (reverse-order arrival is a common adversarial pattern: 1-byte segments from the end),
+ * lookups are binary searches, inserts elsewhere shift the shorter side.
+ */
 export class SegmentBuffer {
-  readonly items: BufferedSegment[] = [];
+  private arr: BufferedSegment[] = [];
+  private head = 0;
   /** Payload bytes held. */
   bytes = 0;
   /** Payload + per-segment overhead held (what the limits count). */
@@ -29,24 +35,42 @@ export class SegmentBuffer {
   ) {}
 
   get length(): number {
-    return this.items.length;
+    return this.arr.length - this.head;
+  }
+
+  /** The i-th buffered segment in offset order. */
+  at(i: number): BufferedSegment | undefined {
+    return this.arr[this.head + i];
   }
 
   /** Offset of the first buffered byte, or `fallback` when empty. */
   firstOffset(fallback: number): number {
-    return this.items.length > 0 ? this.items[0]!.offset : fallback;
+    return this.length > 0 ? this.arr[this.head]!.offset : fallback;
   }
 
   insert(seg: BufferedSegment): void {
-    const items = this.items;
-    let lo = 0;
-    let hi = items.length;
+    const arr = this.arr;
+    let lo = this.head;
+    let hi = arr.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (items[mid]!.offset < seg.offset) lo = mid + 1;
+      if (arr[mid]!.offset < seg.offset) lo = mid + 1;
       else hi = mid;
     }
-    items.splice(lo, 0, seg);
+    if (lo === this.head && this.head > 0) {
+      arr[--this.head] = seg;
+    } else if (lo === this.head && arr.length > 0) {
+      // no room in front: re-centre, leaving as much room before the data as it holds
+      const n = this.length;
+      const room = Math.max(16, n);
+      const next: BufferedSegment[] = new Array(room + n);
+      for (let i = 0; i < n; i++) next[room + i] = arr[this.head + i]!;
+      next[room - 1] = seg;
+      this.arr = next;
+      this.head = room - 1;
+    } else {
+      arr.splice(lo, 0, seg);
+    }
     const n = seg.bytes.length;
     this.bytes += n;
     this.charge += n + SEGMENT_OVERHEAD;
@@ -54,45 +78,53 @@ export class SegmentBuffer {
   }
 
   shift(): BufferedSegment {
-    const seg = this.items.shift()!;
+    const seg = this.arr[this.head]!;
+    this.arr[this.head++] = undefined as unknown as BufferedSegment;
+    if (this.head === this.arr.length) {
+      this.arr = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.arr.length) {
+      this.arr = this.arr.slice(this.head);
+      this.head = 0;
+    }
     const n = seg.bytes.length;
     this.bytes -= n;
     this.charge -= n + SEGMENT_OVERHEAD;
-    this.budget.account(this.member, -n, -1, this.items.length > 0);
+    this.budget.account(this.member, -n, -1, this.length > 0);
     return seg;
   }
 
-  /** Index of the first segment that ends after offset `x`. */
+  /** Index (in offset order) of the first segment that ends after offset `x`. */
   firstEndingAfter(x: number): number {
-    const items = this.items;
-    let lo = 0;
-    let hi = items.length;
+    const arr = this.arr;
+    let lo = this.head;
+    let hi = arr.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (items[mid]!.offset <= x) lo = mid + 1;
+      if (arr[mid]!.offset <= x) lo = mid + 1;
       else hi = mid;
     }
-    if (lo > 0) {
-      const p = items[lo - 1]!;
-      if (p.offset + p.bytes.length > x) return lo - 1;
+    if (lo > this.head) {
+      const p = arr[lo - 1]!;
+      if (p.offset + p.bytes.length > x) return lo - 1 - this.head;
     }
-    return lo;
+    return lo - this.head;
   }
 
   /** Drop every byte at or after offset `off`; returns how many were dropped. */
   truncateFrom(off: number): number {
-    const items = this.items;
+    const arr = this.arr;
     let dropped = 0;
-    while (items.length > 0) {
-      const seg = items[items.length - 1]!;
+    while (arr.length > this.head) {
+      const seg = arr[arr.length - 1]!;
       const n = seg.bytes.length;
       if (seg.offset + n <= off) break;
       if (seg.offset >= off) {
-        items.pop();
+        arr.pop();
         dropped += n;
         this.bytes -= n;
         this.charge -= n + SEGMENT_OVERHEAD;
-        this.budget.account(this.member, -n, -1, items.length > 0);
+        this.budget.account(this.member, -n, -1, arr.length > this.head);
         continue;
       }
       const cut = n - (off - seg.offset);
@@ -103,6 +135,10 @@ export class SegmentBuffer {
       this.charge -= cut;
       this.budget.account(this.member, -cut, 0, true);
       break;
+    }
+    if (arr.length === this.head) {
+      this.arr = [];
+      this.head = 0;
     }
     return dropped;
   }

@@ -37,7 +37,9 @@ export type WarningCallback = (message: string, frame: number, streamOffset: num
 const MAX_FRAMES = 64;
 
 export class HandshakeAssembler {
-  private buf: Uint8Array | null = null;
+  /** Fragments of the message being assembled (copies); memory follows the bytes received, not
+   * the length the header declares. */
+  private parts: Uint8Array[] | null = null;
   private have = 0;
   private need = 0;
   /** Header bytes of a message whose header spans records. */
@@ -58,12 +60,12 @@ export class HandshakeAssembler {
 
   /** True while a message is partially assembled. */
   get pending(): boolean {
-    return this.hdrLen > 0 || this.buf !== null || this.skip > 0;
+    return this.hdrLen > 0 || this.parts !== null || this.skip > 0;
   }
 
   /** Drop any partial message (after a gap or a key change). */
   reset(): void {
-    this.buf = null;
+    this.parts = null;
     this.have = 0;
     this.need = 0;
     this.hdrLen = 0;
@@ -82,17 +84,13 @@ export class HandshakeAssembler {
         pos += take;
         continue;
       }
-      if (this.buf !== null) {
+      if (this.parts !== null) {
         const take = Math.min(this.need - this.have, n - pos);
-        this.buf.set(body.subarray(pos, pos + take), this.have);
+        this.parts.push(body.slice(pos, pos + take));
         this.have += take;
         pos += take;
         this.addFrames(rec);
-        if (this.have === this.need) {
-          const raw = this.buf;
-          this.buf = null;
-          this.emit(raw, rec);
-        }
+        if (this.have === this.need) this.emitParts(rec);
         continue;
       }
       // a new message header
@@ -111,8 +109,7 @@ export class HandshakeAssembler {
           pos += 4; // the body is skipped by `skip`
           continue;
         }
-        this.buf = new Uint8Array(4 + len);
-        this.buf.set(body.subarray(pos, n));
+        this.parts = [body.slice(pos, n)];
         this.have = n - pos;
         pos = n;
         continue;
@@ -127,15 +124,10 @@ export class HandshakeAssembler {
       this.hdrLen = 0;
       const len = (this.hdr[1] << 16) | (this.hdr[2] << 8) | this.hdr[3];
       if (!this.begin(this.hdr[0], len, rec)) continue;
-      this.buf = new Uint8Array(4 + len);
-      this.buf.set(this.hdr);
+      this.parts = [this.hdr.slice()];
       this.have = 4;
       this.addFrames(rec);
-      if (len === 0) {
-        const raw = this.buf;
-        this.buf = null;
-        this.emit(raw, rec);
-      }
+      if (len === 0) this.emitParts(rec);
     }
   }
 
@@ -152,6 +144,18 @@ export class HandshakeAssembler {
     }
     this.need = 4 + len;
     return true;
+  }
+
+  private emitParts(rec: RecordInfo): void {
+    const parts = this.parts as Uint8Array[];
+    this.parts = null;
+    const raw = new Uint8Array(this.have);
+    let o = 0;
+    for (const p of parts) {
+      raw.set(p, o);
+      o += p.length;
+    }
+    this.emit(raw, rec);
   }
 
   private addFrames(rec: RecordInfo): void {

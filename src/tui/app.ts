@@ -89,7 +89,9 @@ export class TuiApp {
     this.relayout();
     this.showView('connections');
     this.spinner = setInterval(() => {
-      if (this.progress && !this.progress.done) {
+      const loading = this.progress !== undefined && !this.progress.done;
+      // live stats: the time axis moves on even when no handshake arrives
+      if (loading || (this.opts.mode === 'live' && this.view === 'stats')) {
         this.tick++;
         this.scheduleRender();
       }
@@ -202,7 +204,7 @@ export class TuiApp {
       );
       this.header.setContent(lines.map((l) => this.theme.line(l)).join('\n'));
     }
-    this.footer.setContent(this.theme.line(footerLine(this.view, w, this.search?.text)));
+    this.footer.setContent(this.theme.line(footerLine(this.view, w, this.search?.text, this.progress)));
     if (this.view === 'connections') this.connections.paint();
     else if (this.view === 'connection') this.connection.paint();
     else this.statsView.paint();

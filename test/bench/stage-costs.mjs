@@ -12,7 +12,10 @@
  * Each level runs `--runs` times (default 3) and the median is printed with the difference to the
  * level before: that difference is the stage's cost. Levels run in one process, after a warm-up.
  *
- * Usage: node test/bench/stage-costs.mjs FILE [--keylog KEYS] [--runs N] [--dist DIR]
+ * With --level L only that level runs, once, without warm-up, and the peak RSS of the process is
+ * printed too (what each stage adds to memory: run it once per level).
+ *
+ * Usage: node test/bench/stage-costs.mjs FILE [--keylog KEYS] [--runs N] [--dist DIR] [--level L]
  */
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,7 +28,8 @@ const opt = (name) => {
 const dist = resolve(opt('--dist') ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../dist'));
 const runs = Number(opt('--runs') ?? 3);
 const keylog = opt('--keylog');
-const file = args.find((a, i) => !a.startsWith('--') && !['--dist', '--runs', '--keylog'].includes(args[i - 1]));
+const only = opt('--level');
+const file = args.find((a, i) => !a.startsWith('--') && !['--dist', '--runs', '--keylog', '--level'].includes(args[i - 1]));
 if (!file) {
   process.stderr.write('usage: stage-costs.mjs FILE [--keylog KEYS] [--runs N] [--dist DIR]\n');
   process.exit(2);
@@ -81,6 +85,13 @@ async function runLevel(level) {
   return { sec: Number(process.hrtime.bigint() - t0) / 1e9, packets, out };
 }
 
+if (only !== undefined) {
+  if (!LEVELS.includes(only)) throw new Error(`--level: one of ${LEVELS.join(', ')}`);
+  const x = await runLevel(only);
+  const rss = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${only}: ${x.sec.toFixed(3)} s, ${x.packets} packets, peak RSS ${rss.toFixed(0)} MiB\n`);
+  process.exit(0);
+}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 await runLevel('jsonl'); // warm-up: compile everything once
 let prev = 0;

@@ -10,6 +10,8 @@ import { TcpReassembler } from '../../src/tcp/index.js';
 import type { TcpSegment } from '../../src/net/types.js';
 import { SNI_BYTES, hostileCapture } from '../security/hostile-capture.js';
 import { runCli } from './cli.js';
+import { REPO } from './corpus.js';
+import { concurrentCapture } from '../security/limit-captures.js';
 import { probePipeline, probeReader } from './memory-probe.js';
 import { UNSAFE_OUTPUT } from './targets-pipeline.js';
 import { Flow, cat, pcapFile, pcapngIdb, pcapngShb, record, u24 } from './wire.js';
@@ -86,6 +88,38 @@ describe('machine-readable output stays terminal-safe', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('resource limits say when they act and refuse values they cannot use', () => {
+  // --max-connections 2 with 5 connections open at once: the TcpReassembler completes the oldest as
+  // 'evicted' (src/tcp/reassembler.ts open(), connectionEvictions++) but nothing reaches the
+  // report: no connection warning, no source warning; each handshake silently splits into two
+  // connections. The out-of-order buffer limit, by contrast, warns.
+  it('--max-connections: evicting a live connection produces a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tls-inspect-maxconn-'));
+    try {
+      const capture = join(dir, 'concurrent.pcap');
+      writeFileSync(capture, concurrentCapture(5));
+      const r = await runCli(['file', capture, '--format', 'json', '--max-connections', '2']);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as { source: { warnings: string[] }; connections: Array<{ warnings: string[] }> };
+      const all = [...report.source.warnings, ...report.connections.flatMap((c) => c.warnings)];
+      expect(all.filter((w) => /connection/i.test(w) && /limit|max-connections|evict/i.test(w))).not.toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // yargs turns "abc" into NaN and src/cli/file-command.ts passes NaN / negative numbers on:
+  // NaN disables the limit silently (every comparison is false); a negative buffer size as well.
+  it.each([
+    ['--max-buffer-mb', 'abc'], ['--max-buffer-mb', '-1'], ['--max-message-kb', 'abc'], ['--max-message-kb', '-5'],
+    ['--max-connections', 'abc'], ['--max-connections', '-1'],
+  ])('%s %s is refused with one line and exit 2', async (flag, value) => {
+    const r = await runCli(['file', join(REPO, 'captures', 'tls12-no-cert.pcap'), '--format', 'json', `${flag}=${value}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^tls-inspect: [^\n]*${flag.slice(2)}[^\n]*\n$`));
   });
 });
 

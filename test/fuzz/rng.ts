@@ -65,7 +65,7 @@ const EXTREME: readonly number[][] = [
  * of a slice. `maxLen` bounds the result.
  */
 export function mutate(rng: Rng, seed: Uint8Array, keep = 0, maxLen = 1 << 20): Uint8Array {
-  let b = new Uint8Array(seed);
+  let b: Uint8Array = new Uint8Array(seed);
   const rounds = 1 + rng.int(rng.bool(0.8) ? 3 : 12);
   for (let r = 0; r < rounds; r++) {
     const n = b.length;

@@ -97,7 +97,7 @@ export interface Endpoint {
 }
 
 /** Ethernet II + IPv4 (no options, checksum 0) + TCP (no options) frame. */
-export function tcpFrame(src: Endpoint, dst: Endpoint, seq: number, ack: number, flags: number, payload = new Uint8Array(0)): Uint8Array {
+export function tcpFrame(src: Endpoint, dst: Endpoint, seq: number, ack: number, flags: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
   const eth = cat(u8(2, 0, 0, 0, 0, 2), u8(2, 0, 0, 0, 0, 1), u16(0x0800));
   const tcp = cat(
     u16(src.port), u16(dst.port), u16(seq >>> 16), u16(seq & 0xffff), u16(ack >>> 16), u16(ack & 0xffff),

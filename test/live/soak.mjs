@@ -18,6 +18,7 @@
  *   --keylog        clients log their secrets (node 'keylog' event) to a file given to --keylog
  *   --heap-snapshots  run tls-inspect with --heapsnapshot-signal=SIGUSR2 and write a snapshot
  *                   after minute 1 and at the end (into --out)
+ *   --node-arg ARG  extra node option for tls-inspect (repeatable), e.g. --cpu-prof
  *   --tcpdump       also record the port with tcpdump (-B 32768, like tls-inspect's 32 MiB ring)
  *                   and compare per-connection packet counts with tls-inspect's (capture drops)
  */
@@ -31,7 +32,7 @@ const REPO = join(import.meta.dirname, '..', '..');
 const PKI = (n) => readFileSync(join(REPO, 'captures', 'pki', n));
 
 function parseArgs(argv) {
-  const o = { minutes: 10, rate: 3000, concurrency: 8, badEvery: 20, keylog: false, heapSnapshots: false, tcpdump: false, out: '', bin: join(REPO, 'bin', 'tls-inspect') };
+  const o = { minutes: 10, rate: 3000, concurrency: 8, badEvery: 20, keylog: false, heapSnapshots: false, tcpdump: false, nodeArgs: [], out: '', bin: join(REPO, 'bin', 'tls-inspect') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -45,6 +46,7 @@ function parseArgs(argv) {
     else if (a === '--keylog') o.keylog = true;
     else if (a === '--heap-snapshots') o.heapSnapshots = true;
     else if (a === '--tcpdump') o.tcpdump = true;
+    else if (a === '--node-arg') o.nodeArgs.push(next());
     else if (a === '--out') o.out = next();
     else if (a === '--bin') o.bin = next();
     else throw new Error(`unknown option ${a} (see the header of soak.mjs)`);
@@ -193,7 +195,7 @@ async function main() {
   const port = server.address().port;
   const keylogPath = join(out, 'soak.keys');
   const keylogStream = o.keylog ? createWriteStream(keylogPath) : null;
-  const nodeArgs = o.heapSnapshots ? ['--heapsnapshot-signal=SIGUSR2'] : [];
+  const nodeArgs = [...o.nodeArgs, ...(o.heapSnapshots ? ['--heapsnapshot-signal=SIGUSR2'] : [])];
   const args = [...nodeArgs, o.bin, 'live', '-i', 'lo', '-f', `tcp port ${port}`, '--format', 'jsonl', ...(o.keylog ? ['--keylog', keylogPath] : [])];
   const ti = spawn(process.execPath, args, { cwd: out, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SSLKEYLOGFILE: '' } });
   children.push(ti);

@@ -12,14 +12,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.log('TUI end-to-end test skipped: tmux is not installed (apt-get install tmux)');
 
+/** A private tmux server (socket name), so the test never touches the user's own sessions. */
+const SOCKET = `tlsi-e2e-${process.pid}`;
+
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
+  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 }
 
 function screen(session: string): string {
@@ -50,8 +53,11 @@ const sessions: string[] = [];
 afterEach(() => {
   while (sessions.length > 0) {
     const s = sessions.pop() as string;
-    spawnSync('tmux', ['kill-session', '-t', s]);
+    spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', s]);
   }
+});
+afterAll(() => {
+  if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
 });
 
 describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {

@@ -122,7 +122,6 @@ export function eventTree(e: EventModel, c: ConnectionModel): TreeNode {
   }
   kids.push(leaf('role', `Role: ${explainEvent(e, c.version)}`, 'info'));
   if (e.reason) kids.push(leaf('reason', `Why: ${san(e.reason)}`, e.visibility === 'inferred' ? 'inferred' : undefined));
-  kids.push(wireNode(e));
   if (e.certificates) {
     const fromClient = e.direction === 'client->server';
     const chainKids = e.certificates.map((cert, i) =>
@@ -151,6 +150,7 @@ export function eventTree(e: EventModel, c: ConnectionModel): TreeNode {
     d.open = true;
     kids.push(d);
   }
+  kids.push(wireNode(e));
   return root;
 }
 

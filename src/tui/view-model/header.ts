@@ -65,9 +65,13 @@ export function headerLines(s: HeaderState, width: number, tick = 0): StyledLine
   return [clip(l1, width), clip(l2, width)];
 }
 
-export function footerLine(view: 'connections' | 'connection' | 'stats', width: number, search?: string): StyledLine {
+/** Key hints (or the search prompt); views without the header show loading progress here. */
+export function footerLine(view: 'connections' | 'connection' | 'stats', width: number, search?: string, progress?: ProgressInfo): StyledLine {
   if (search !== undefined) {
     return clip([seg('/', 'key'), seg(san(search)), seg('_', 'highlight'), seg('   Enter keep  Esc cancel', 'dim')], width);
   }
-  return clip([seg(footerHints(view), 'dim')], width);
+  const line: StyledLine = [];
+  if (view === 'connection' && progress && !progress.done) line.push(seg(`${progressText(progress, 10)} | `, 'info'));
+  line.push(seg(footerHints(view), 'dim'));
+  return clip(line, width);
 }

@@ -71,11 +71,11 @@ export function hexLines(bytes: Uint8Array, ranges: HexRange[], perLine: number,
 
 /** What the hex pane shows for an event (and why nothing, when there are no bytes). */
 export function eventHex(e: EventModel | undefined, b: EventBytes | undefined, width: number): HexView {
-  if (!e) return { title: 'bytes', lines: [[seg('no event selected', 'dim')]] };
+  if (!e) return { title: 'none', lines: [[seg('no event selected', 'dim')]] };
   if (!b) {
     return {
-      title: 'bytes',
-      lines: [[seg('no bytes kept for this event (bytes are kept only while the TUI reads a capture)', 'dim')]],
+      title: 'none',
+      lines: [[seg('the pipeline kept no bytes for this event', 'dim')]],
     };
   }
   const per = bytesPerLine(width);

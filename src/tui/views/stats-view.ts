@@ -123,7 +123,7 @@ export class StatsView {
       barSpacing: g.spacing,
       xOffset: 1,
       maxHeight: Math.max(...shown.map((c) => c.value)),
-      barBgColor: this.theme.color ? 'cyan' : undefined,
+      barBgColor: this.theme.color ? 'cyan' : 'white',
       labelColor: 'white',
     });
     this.add(chart);
