@@ -11,7 +11,8 @@ import { join } from 'node:path';
 const GNU_TIME = '/usr/bin/time';
 const haveGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-v', 'true']).status === 0;
 
-/** Runs `argv` once. Returns { wallSec, rssKb, status, stderr (last lines) }. */
+/** Runs `argv` once. Returns { wallSec, cpuSec (user + system, NaN when unknown), rssKb, status,
+ * stderr (last lines) }. CPU time varies less than wall time when other processes compete. */
 export async function timeOnce(argv, { stdoutFile = '/dev/null', cwd } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tls-bench-'));
   const timeOut = join(dir, 'time.txt');
@@ -38,13 +39,18 @@ export async function timeOnce(argv, { stdoutFile = '/dev/null', cwd } = {}) {
   closeSync(out);
   closeSync(err);
   let rssKb = hwmKb;
+  let cpuSec = NaN;
   if (haveGnuTime && existsSync(timeOut)) {
-    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeOut, 'latin1'));
+    const t = readFileSync(timeOut, 'latin1');
+    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(t);
     if (m) rssKb = Number(m[1]);
+    const u = /User time \(seconds\): ([\d.]+)/.exec(t);
+    const s = /System time \(seconds\): ([\d.]+)/.exec(t);
+    if (u && s) cpuSec = Number(u[1]) + Number(s[1]);
   }
   const stderr = readFileSync(errPath, 'utf8').split('\n').filter((l) => l && !/Running as user "root"/.test(l)).slice(-5).join('\n');
   rmSync(dir, { recursive: true, force: true });
-  return { wallSec, rssKb, status, stderr };
+  return { wallSec, cpuSec, rssKb, status, stderr };
 }
 
 export function median(xs) {

@@ -88,6 +88,7 @@ function shellQuote(argv) {
 
 async function timeCommand(name, argv, runs) {
   const walls = [];
+  const cpus = [];
   const rss = [];
   const loads = [];
   for (let r = 0; r < runs; r++) {
@@ -95,10 +96,11 @@ async function timeCommand(name, argv, runs) {
     const t = await timeOnce(argv, { cwd: REPO });
     if (t.status !== 0) throw new Error(`${name} failed (${t.status}): ${shellQuote(argv)}\n${t.stderr}`);
     walls.push(t.wallSec);
+    cpus.push(t.cpuSec);
     rss.push(t.rssKb);
-    log(`  ${name} run ${r + 1}: ${fmt(t.wallSec)} s, ${Math.round(t.rssKb / 1024)} MiB peak RSS, load ${fmt(loads[r])}`);
+    log(`  ${name} run ${r + 1}: ${fmt(t.wallSec)} s wall, ${fmt(t.cpuSec)} s CPU, ${Math.round(t.rssKb / 1024)} MiB peak RSS, load ${fmt(loads[r])}`);
   }
-  return { name, argv, wall: median(walls), walls, rssMb: median(rss) / 1024, load: median(loads) };
+  return { name, argv, wall: median(walls), walls, cpu: median(cpus), rssMb: median(rss) / 1024, load: median(loads) };
 }
 
 function printSpeedTable(info, rows) {
@@ -107,12 +109,12 @@ function printSpeedTable(info, rows) {
     `capture: ${info.out.replace(`${REPO}/`, '')} — ${info.packets} packets, ${info.connections} connections, ${fmt(mb, 1)} MB`,
     `median of ${rows[0]?.walls.length ?? 0} runs; peak RSS by ${rssMethod}; ${load().cpus} CPUs`,
     '',
-    '| what | wall s (median) | runs | packets/s | MB/s | peak RSS MiB | load avg | command |',
-    '|---|---:|---|---:|---:|---:|---:|---|',
+    '| what | wall s (median) | runs (wall s) | CPU s (user+sys) | packets/s | MB/s | peak RSS MiB | load avg | command |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.name} | ${fmt(r.wall)} | ${r.walls.map((w) => fmt(w)).join(' / ')} | ${Math.round(info.packets / r.wall).toLocaleString('en')} | ` +
+      `| ${r.name} | ${fmt(r.wall)} | ${r.walls.map((w) => fmt(w)).join(' / ')} | ${fmt(r.cpu)} | ${Math.round(info.packets / r.wall).toLocaleString('en')} | ` +
         `${fmt(mb / r.wall, 1)} | ${Math.round(r.rssMb)} | ${fmt(r.load)} | \`${shellQuote(r.argv)}\` |`,
     );
   }
@@ -120,8 +122,11 @@ function printSpeedTable(info, rows) {
   const ratio = (a, b, target, sense) => {
     if (!by[a] || !by[b]) return;
     const x = by[a].wall / by[b].wall;
+    const c = by[a].cpu / by[b].cpu;
     const ok = sense === 'min' ? x >= target : x <= target;
-    lines.push(`- ${a} / ${b} wall time: ${fmt(x)}x (target ${sense === 'min' ? '>=' : '<='} ${target}x: ${ok ? 'met' : 'NOT met'})`);
+    lines.push(
+      `- ${a} / ${b}: wall ${fmt(x)}x (target ${sense === 'min' ? '>=' : '<='} ${target}x: ${ok ? 'met' : 'NOT met'}); CPU time ${fmt(c)}x`,
+    );
   };
   lines.push('');
   ratio('tshark', 'json', 20, 'min');
@@ -154,8 +159,8 @@ async function memory(o) {
   const lines = [
     `peak RSS by ${rssMethod}; one run each`,
     '',
-    '| capture | packets | connections | what | wall s | peak RSS MiB | command |',
-    '|---|---:|---:|---|---:|---:|---|',
+    '| capture | packets | connections | what | wall s | CPU s | peak RSS MiB | command |',
+    '|---|---:|---:|---|---:|---:|---:|---|',
   ];
   const cli = cliArgv(o.dist);
   for (const [size, name] of sizes) {
@@ -169,8 +174,11 @@ async function memory(o) {
       log(`${size} ${what}: ${shellQuote(argv)}`);
       const t = await timeOnce(argv, { cwd: REPO });
       const failed = t.status !== 0 ? ` (exit ${t.status}: ${t.stderr.split('\n').pop()})` : '';
-      log(`  ${fmt(t.wallSec)} s, ${Math.round(t.rssKb / 1024)} MiB${failed}`);
-      lines.push(`| ${size} (${fmt(info.bytes / 1048576, 0)} MiB) | ${info.packets} | ${info.connections} | ${what}${failed} | ${fmt(t.wallSec)} | ${Math.round(t.rssKb / 1024)} | \`${shellQuote(argv)}\` |`);
+      log(`  ${fmt(t.wallSec)} s wall, ${fmt(t.cpuSec)} s CPU, ${Math.round(t.rssKb / 1024)} MiB${failed}`);
+      lines.push(
+        `| ${size} (${fmt(info.bytes / 1048576, 0)} MiB) | ${info.packets} | ${info.connections} | ${what}${failed} | ${fmt(t.wallSec)} | ` +
+          `${fmt(t.cpuSec)} | ${Math.round(t.rssKb / 1024)} | \`${shellQuote(argv)}\` |`,
+      );
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -44,6 +44,19 @@ describe('ladder pane', () => {
     expect(rows[2].marker).toBe(' ');
   });
 
+  it('TLS 1.3 without keys: the record inferred to be the client Certificate is marked too', () => {
+    const base = oneWayTls13(8);
+    base.events = [
+      { frame: 8, time: 't', direction: 'client->server', kind: 'change_cipher_spec', visibility: 'plaintext', length: 1 },
+      { frame: 8, time: 't', direction: 'client->server', kind: 'encrypted', visibility: 'inferred', type: 'Certificate', length: 485 },
+      { frame: 8, time: 't', direction: 'client->server', kind: 'encrypted', visibility: 'inferred', type: 'CertificateVerify', length: 96 },
+    ];
+    const rows = ladderRows(base, ladderLayoutFor(base, 80));
+    expect(rows.map((r) => r.marker)).toEqual([' ', '*', ' ']);
+    expect(clientCertRowIndex(rows)).toBe(1);
+    expect(rows[1].style).toBe('inferred');
+  });
+
   it('narrow panes keep the frame, shorten the time and the lane', () => {
     const layout = ladderLayoutFor(c, 48);
     expect(layout.decimals).toBe(3);
@@ -85,7 +98,10 @@ describe('where the client certificate is', () => {
     );
     const none = clientCertPath(oneWayTls13(1));
     expect(none.status).toBe('not requested');
-    expect(none.sentence).toBe('Client certificate not requested: not requested: the server sent no CertificateRequest — this is one-way TLS');
+    expect(none.sentence).toBe('Client certificate: not requested: the server sent no CertificateRequest — this is one-way TLS');
+    const c3 = oneWayTls13(3);
+    c3.clientCertificate = { requested: 'unknown', status: 'unknown', sentence: 'the capture ended early' };
+    expect(clientCertPath(c3).sentence).toBe('Client certificate unknown: the capture ended early');
   });
 
   it('the certificate box and preview wrap to the width and mention the accepted CAs', () => {

@@ -36,7 +36,10 @@ export function clientCertPath(c: ConnectionModel): ClientCertPath {
   const out: ClientCertPath = { status, steps: [], sentence: '' };
   if (accepted) out.accepted = accepted;
   if (!e) {
-    out.sentence = `Client certificate ${status}: ${sanitizeTerminal(cc.sentence ?? 'no Certificate message from the client')}`;
+    const said = sanitizeTerminal(cc.sentence ?? 'no Certificate message from the client');
+    // the model's sentence usually starts with the status already ("not requested: ...")
+    const repeats = said.toLowerCase().startsWith(status.toLowerCase());
+    out.sentence = repeats ? `Client certificate: ${said}` : `Client certificate ${status}: ${said}`;
     return out;
   }
   out.event = e;

@@ -11,8 +11,10 @@ import { seg, type Style, type StyledLine } from './styled.js';
 export interface LadderRow {
   line: LadderLine;
   style: Style | undefined;
-  /** Marker column: '!' alert, '*' client certificate, ' ' otherwise. */
+  /** Marker column: '!' alert, '*' client certificate (also when only inferred), ' ' otherwise. */
   marker: string;
+  /** The client's Certificate, decoded or inferred from an encrypted record. */
+  clientCert: boolean;
 }
 
 export interface LadderLayout {
@@ -59,12 +61,18 @@ export function ladderLayoutFor(c: ConnectionModel, width: number): LadderLayout
   return ladderLayout(width, maxFrame, maxRel);
 }
 
+function inferredClientCert(l: LadderLine): boolean {
+  const e = l.event;
+  return e.kind === 'encrypted' && e.type === 'Certificate' && e.direction === 'client->server' && e.visibility === 'inferred';
+}
+
 export function ladderRows(c: ConnectionModel, layout: LadderLayout): LadderRow[] {
-  return ladderLines(c, layout.laneWidth).map((line) => ({
-    line,
-    style: rowStyle(line),
-    marker: line.isAlert ? '!' : line.isClientCertificate ? '*' : ' ',
-  }));
+  const lines = ladderLines(c, layout.laneWidth);
+  const decoded = lines.some((l) => l.isClientCertificate);
+  return lines.map((line) => {
+    const clientCert = line.isClientCertificate || (!decoded && inferredClientCert(line));
+    return { line, style: rowStyle(line), marker: line.isAlert ? '!' : clientCert ? '*' : ' ', clientCert };
+  });
 }
 
 /** The column titles above the ladder. */
@@ -83,7 +91,7 @@ export function renderLadderRow(r: LadderRow, layout: LadderLayout): StyledLine 
 
 /** Index of the client's Certificate row, or -1. */
 export function clientCertRowIndex(rows: LadderRow[]): number {
-  return rows.findIndex((r) => r.line.isClientCertificate);
+  return rows.findIndex((r) => r.clientCert);
 }
 
 export const LADDER_LEGEND = '---- plaintext  ==== decrypted  ~~~~ inferred  .... encrypted  ! alert  * client certificate';
