@@ -69,6 +69,14 @@ export function describeClientCertificate(
     return out;
   }
   const tls13Hidden = facts.version === 0x0304 && !facts.decrypted;
+  const clientGap = facts.gaps?.find((g) => g.side === facts.clientSide);
+  if (cr && clientGap) {
+    out.status = 'unknown';
+    out.sentence =
+      `requested by the server in frame ${cr.frame} (${accepts(cas)}); whether the client answered is hidden by a capture gap ` +
+      `(${clientGap.length} bytes missing at client->server stream offset ${clientGap.streamOffset})`;
+    return out;
+  }
   if (cr) {
     out.status = 'not-sent';
     out.sentence =

@@ -107,3 +107,17 @@ describe('successful handshakes get no error', () => {
     });
   }
 });
+
+describe('a capture gap is reported, and hides rather than invents', () => {
+  it('gap-mtls: capture-gap diagnosis with its frames; the client certificate is unknown, not "not sent"', async () => {
+    const a = await analyse(join(REPO, 'captures', 'gap-mtls.pcap'), { keylog: join(REPO, 'captures', 'gap-mtls.keys'), all: false });
+    const c = a.connections[0];
+    const gap = c.diagnoses.find((d) => d.code === 'capture-gap');
+    expect(gap?.severity).toBe('warning');
+    expect(gap?.summary).toMatch(/548 bytes missing at stream offset 206/);
+    expect(gap?.evidenceFrames).toEqual([4, 12]); // last frame before the hole, first after it (frames renumbered after the deletion)
+    expect(c.clientCertificate.status).toBe('unknown');
+    expect(c.clientCertificate.sentence).toMatch(/hidden by a capture gap/);
+    expect(c.tcp.gaps.clientToServer).toBe(1);
+  });
+});
