@@ -19,6 +19,14 @@ import type { ConnectionModel } from '../../src/analysis/model.js';
  * the comparison (and must exist, so the exception cannot hide a regression).
  */
 const BEYOND_TSHARK: Record<string, { entry: string; why: string }[]> = {
+  // frame 12 (a client segment) was deleted: tshark stops decoding the client direction at the
+  // hole; we resynchronise on the next record header and go on
+  'captures/gap-mtls': [{ entry: '12 C H16,15 A', why: 'ClientKeyExchange + CertificateVerify in the record after the hole' }],
+  'captures/gap-mtls|keys': [
+    { entry: '12 C H16,15 A', why: 'ClientKeyExchange + CertificateVerify in the record after the hole' },
+    { entry: '13 C H20 A', why: "the client's Finished, decrypted after the hole" },
+    { entry: '976 C H A0', why: "the client's close_notify, decrypted after the hole" },
+  ],
   'zeek/tls-fragmented-handshake': [
     {
       entry: '410 S H11 A',
@@ -114,8 +122,12 @@ describe('differential against tshark golden files', () => {
           const cv = conv.get(String(c.id));
           // follow.tsv is oriented client (node 0 = first packet's source) -> server
           const aIsClient = !cv || (cv[1] === c.client.ip && cv[2] === String(c.client.port));
-          const ab = aIsClient ? c.tcp.bytes.clientToServer : c.tcp.bytes.serverToClient;
-          const ba = aIsClient ? c.tcp.bytes.serverToClient : c.tcp.bytes.clientToServer;
+          // tshark's follow output puts "[N bytes missing in capture file]" + NUL in place of a lost range
+          const marker = (gapBytes: number, gaps: number) => (gaps === 1 ? `[${gapBytes} bytes missing in capture file]`.length + 1 : 0);
+          const c2s = c.tcp.bytes.clientToServer + marker(c.tcp.gapBytes.clientToServer, c.tcp.gaps.clientToServer);
+          const s2c = c.tcp.bytes.serverToClient + marker(c.tcp.gapBytes.serverToClient, c.tcp.gaps.serverToClient);
+          const ab = aIsClient ? c2s : s2c;
+          const ba = aIsClient ? s2c : c2s;
           return `${c.id} ${ab} ${ba}`;
         });
         expect(ours).toEqual(follow.map((r) => `${r[0]} ${r[1]} ${r[2]}`));
@@ -141,8 +153,11 @@ describe('differential against tshark golden files', () => {
           const tls = rows(g.name, 'tls-keys.tsv') ?? [];
           const clientPort = new Map(a.connections.map((c) => [c.id, String(c.client.port)]));
           const theirs = tsharkTlsSequences(tls, clientPort);
+          const beyond = (BEYOND_TSHARK[`${g.name}|keys`] ?? []).map((b) => b.entry);
           for (const c of a.connections) {
-            expect(ourTlsSequence(c), `connection ${c.id}`).toEqual(theirs.get(c.id) ?? []);
+            const ours = ourTlsSequence(c);
+            for (const b of beyond) expect(ours, `known difference still present: ${b}`).toContain(b);
+            expect(ours.filter((x) => !beyond.includes(x)), `connection ${c.id}`).toEqual(theirs.get(c.id) ?? []);
           }
         });
       }
