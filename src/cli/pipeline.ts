@@ -89,7 +89,7 @@ export class Pipeline {
         }
       },
       warning: (w) => {
-        const where = w.offset !== undefined ? ` at byte offset ${w.offset}` : '';
+        const where = w.offset !== undefined && !/offset \d/.test(w.message) ? ` at byte offset ${w.offset}` : '';
         const frame = w.frame !== undefined ? ` (frame ${w.frame})` : '';
         this.captureWarning(`${w.message}${where}${frame}`);
       },

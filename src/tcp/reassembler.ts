@@ -132,7 +132,8 @@ export class TcpReassembler {
     const open: ConnectionState[] = [];
     for (let e = this.live.head; e !== null; e = e.next) if (e.state !== null) open.push(e.state);
     open.sort((a, b) => a.conn.id - b.conn.id);
-    for (const state of open) this.retire(state, 'end-of-capture');
+    // connections already closed both ways (lingering for their last ACKs) ended by FIN/RST
+    for (const state of open) this.retire(state, state.lingering ? (state.wasReset() ? 'rst' : 'fin') : 'end-of-capture');
     this.resets.length = 0;
     this.resetTimes.length = 0;
     this.resetHead = 0;

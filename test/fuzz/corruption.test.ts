@@ -5,11 +5,10 @@
  * whose packets all lie before the damage has the same events as in the intact file.
  * CORRUPTION_CASES (default 24, fixed seed) sets the number of cases; `npm run fuzz` runs more.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import { captureFiles, type CaptureFile } from './corpus.js';
 import { pool, runCli } from './cli.js';
 import { framesBefore, layout, unitAt, type Layout } from './layout.js';
