@@ -316,6 +316,18 @@ function inferredDiagnoses(m: ConnectionModel, inf: Tls13Inference): DiagnosisMo
       evidenceFrames: [cert.frame, ...(alert ? [alert.frame] : [])],
       inferred: true,
     });
+  } else if (inf.clientCert === 'sent' && cert && !alert && !inf.continued && serverClosedSilently(m)) {
+    out.push({
+      code: 'client-cert-rejected',
+      severity: 'warning',
+      summary: `INFERRED: the server sent nothing after the client's certificate and closed (${serverClosedSilently(m)}) — most likely it rejected the certificate without an alert.`,
+      explanation:
+        `From encrypted record sizes (no keys): ${why}. No application data and no alert came from the server after the client's flight; ` +
+        'Node.js servers (requestCert + rejectUnauthorized) reject client certificates exactly like this in TLS 1.3, where the handshake already looks complete. Give the key log to confirm.',
+      fix: `${FIX.noKeys} Then compare the client certificate's issuer with the CAs the server accepts.`,
+      evidenceFrames: [cert.frame, ...closeFrames(m)],
+      inferred: true,
+    });
   } else if (inf.clientCert === 'sent' && cert && alert) {
     out.push({
       code: 'client-cert-rejected',

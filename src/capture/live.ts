@@ -121,7 +121,10 @@ export function openLiveCapture(opts: LiveCaptureOptions): LiveCaptureSource {
     throw activationError(iface, err);
   }
   probe.close();
+  // cap 0.2.1 crashes (SIGSEGV) when a closed handle is garbage-collected: keep it referenced
+  failedHandles.push(probe);
   const handle = new cap.Cap();
+  failedHandles.push(handle);
   const buffer = Buffer.alloc(CAP_SNAPLEN);
   let linkName: string;
   try {

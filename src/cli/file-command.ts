@@ -7,7 +7,6 @@ import type { ConnectionModel, SourceModel } from '../analysis/model.js';
 import { Pipeline, type PipelineResult } from './pipeline.js';
 import { connectionFilter, Output, renderReport, renderStreamed, reportModel, useColor, type FilterArgs, type Format } from './output.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
-import { runTuiForFile } from './tui-launch.js';
 
 export interface FileArgs extends FilterArgs {
   capture: string;
@@ -54,14 +53,17 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   if (a.capture === '') a.capture = '-';
   const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog);
   const trusted = a.ca ? loadTrustedCas(a.ca) : undefined;
-  const source = await openCaptureFile(a.capture);
   const out = new Output(a.output);
   const wantTui = a.tui && a.format === undefined && !a.output && out.isTty && process.stdin.isTTY === true;
+  // the TUI handles keys between read chunks: smaller chunks keep it responsive while loading
+  const source = await openCaptureFile(a.capture, wantTui ? { chunkSize: 64 * 1024 } : undefined);
   const pipelineBase = {
     limits: { maxBufferedTotal: a.maxBufferMb * 1024 * 1024, maxConnections: a.maxConnections },
     keys,
   };
   if (wantTui) {
+    // loaded only for the TUI: blessed costs ~0.5 s of start-up that reports do not need
+    const { runTuiForFile } = await import('./tui-launch.js');
     return runTuiForFile(source, a.capture, { ...pipelineBase, all: a.all, trusted, maxMessage: a.maxMessageKb * 1024 }, connectionFilter(a));
   }
   const format: Format = a.format ?? 'text';

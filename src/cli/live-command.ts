@@ -3,7 +3,7 @@
  * (FIN/RST or idle) are streamed as jsonl or text; SIGINT/SIGTERM, --duration and --count stop the
  * capture, flush what is still open and print the summary.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { openLiveCapture, type LiveCaptureSource } from '../capture/index.js';
 import { PcapngWriter } from '../capture/pcapng-writer.js';
 import type { Packet, PacketSink, PacketSource } from '../capture/types.js';
@@ -37,6 +37,51 @@ export interface LiveArgs {
  * in its destructor, Pcap::~Pcap -> AsyncWrap::EmitDestroy) when a closed handle is garbage-collected.
  */
 const retainedSources: LiveCaptureSource[] = [];
+
+/** -w: packets stay this long in memory, so key log lines read meanwhile go in front of them. */
+const WRITE_HOLD_SEC = 2;
+const MAX_TAIL_READ = 4 * 1024 * 1024;
+
+/**
+ * The lines appended to key log files since the last call, for the -w file's Decryption Secrets
+ * Blocks (only complete lines, unless `final`; a file that shrank is read again from the start).
+ */
+class KeyLogTail {
+  private readonly offsets = new Map<string, number>();
+  constructor(private readonly paths: string[]) {}
+
+  read(final = false): string {
+    let text = '';
+    for (const path of this.paths) {
+      let fd: number;
+      try {
+        fd = openSync(path, 'r');
+      } catch {
+        continue; // not created yet, or gone
+      }
+      try {
+        let off = this.offsets.get(path) ?? 0;
+        const size = fstatSync(fd).size;
+        if (size < off) off = 0;
+        // at most MAX_TAIL_READ per timer tick; at the end, everything
+        do {
+          const buf = Buffer.allocUnsafe(Math.min(size - off, MAX_TAIL_READ));
+          const n = buf.length > 0 ? readSync(fd, buf, 0, buf.length, off) : 0;
+          if (n <= 0) break;
+          const chunk = buf.toString('latin1', 0, n);
+          const end = final && off + n === size ? n : chunk.lastIndexOf('\n') + 1;
+          if (end === 0) break; // an unfinished line: wait for its newline
+          off += end;
+          text += chunk.endsWith('\n') || end < n ? chunk.slice(0, end) : `${chunk}\n`;
+        } while (final && off < size);
+        this.offsets.set(path, off);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return text;
+  }
+}
 
 /**
  * Wraps the live source: tees packets to a pcapng file and stops after --count packets.
@@ -79,20 +124,57 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   const trusted = a.ca ? loadTrustedCas(a.ca) : undefined;
   const live = openLiveCapture({ iface: a.interface, filter: a.filter, snaplen: a.snaplen });
   retainedSources.push(live);
-  const writer = a.write ? new PcapngWriter(a.write, live.linkType, a.snaplen) : null;
+  const writer = a.write ? new PcapngWriter(a.write, live.linkType, a.snaplen, { holdSec: WRITE_HOLD_SEC }) : null;
+  const keylogPaths = a.keylog && a.keylog.length > 0 ? a.keylog : process.env.SSLKEYLOGFILE ? [process.env.SSLKEYLOGFILE] : [];
+  const tail = writer ? new KeyLogTail(keylogPaths) : null;
+  // -w: new key log lines go into a DSB ahead of the held packets (Wireshark needs the secrets
+  // before the ServerHello they belong to); packets older than the hold are then written
+  const writeSecrets = (final: boolean) => {
+    const text = tail?.read(final);
+    if (text) writer?.writeSecrets(text);
+  };
   // the key log is re-read on a timer; read it once more when the capture stops, so that secrets
   // written just before the end decrypt here as they will from the -w file's DSB
+  let active: Pipeline | null = null;
   const refreshKeys = () => {
-    if (keysGiven && keys.refresh() > 0) pipeline.secretsAdded();
+    if (keysGiven && keys.refresh() > 0) active?.secretsAdded();
   };
   const source = new TeeSource(live, writer, a.count ?? 0, () => refreshKeys());
   const out = new Output(a.output);
+  if (a.tui && a.format === undefined && !a.output && out.isTty && process.stdin.isTTY === true) {
+    // on a terminal: the TUI, updating live (loaded only here: blessed is slow to load)
+    const { runTuiForLive } = await import('./tui-launch.js');
+    const durationTimer = a.duration ? setTimeout(() => source.stop(), a.duration * 1000) : null;
+    try {
+      return await runTuiForLive(source, {
+        iface: a.interface,
+        pipeline: { limits: { idleTimeoutSec: a.idleTimeout }, keys: keysGiven ? keys : undefined, analysis: { includeNonTls: a.all, trusted } },
+        filter: () => true,
+        stats: () => live.stats(),
+        tick: (p) => {
+          active = p;
+          refreshKeys();
+          if (writer) {
+            writeSecrets(false);
+            writer.release(Date.now() / 1000);
+          }
+          p.expireIdle(Date.now() / 1000);
+        },
+      });
+    } finally {
+      if (durationTimer) clearTimeout(durationTimer);
+      if (writer) {
+        writeSecrets(true);
+        writer.close();
+      }
+    }
+  }
   const format = a.format ?? 'text';
   const color = useColor(a.color, out);
   for (const w of keyWarnings) process.stderr.write(`tls-inspect: warning: ${w}\n`);
   const kept: ConnectionModel[] = [];
   let failing = 0;
-  const pipeline = new Pipeline({
+  const pipeline: Pipeline = new Pipeline({
     limits: { idleTimeoutSec: a.idleTimeout },
     // Without a key log no secret can arrive: passing keys would make the tls stage hold every
     // finished TLS 1.3 connection for late secrets, and nothing would be streamed until the end.
@@ -104,17 +186,23 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
       else out.write(renderStreamed(format, c, color));
     },
   });
+  active = pipeline;
   // the key log may grow while we capture (a client writing SSLKEYLOGFILE)
-  const keyTimer = setInterval(refreshKeys, 250);
-  // closed (after their linger) and idle connections are reported even when no packet arrives;
-  // a short period keeps each batch of completions (and the pause in packet reading) small
+  const keyTimer = setInterval(() => {
+    refreshKeys();
+    if (writer) {
+      writeSecrets(false);
+      writer.release(Date.now() / 1000);
+    }
+  }, 250);
+  // closed (after their linger) and idle connections are reported even when no packet arrives,
+  // within 250 ms of their deadline
   const idleTimer = setInterval(() => pipeline.expireIdle(Date.now() / 1000), 250);
   const stop = () => source.stop();
   const durationTimer = a.duration ? setTimeout(stop, a.duration * 1000) : null;
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  // also on a terminal: text is streamed there too (no live TUI yet), and until the first
-  // connection ends this line is the only sign that the capture runs
+  // until the first connection ends this line is the only sign that the capture runs
   process.stderr.write(`tls-inspect: capturing on ${a.interface} (filter "${a.filter}"); Ctrl-C to stop\n`);
   try {
     const res = await pipeline.run(source);
@@ -130,8 +218,7 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     if (writer) {
-      const text = keys.keyLogText(readFileSync);
-      if (text) writer.writeSecrets(text);
+      writeSecrets(true);
       writer.close();
     }
   }

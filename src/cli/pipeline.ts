@@ -109,6 +109,8 @@ export class Pipeline {
   /** Live runs: complete connections idle for longer than the limit (called on a timer). */
   expireIdle(nowSec: number): void {
     this.reassembler.expireIdle(nowSec);
+    // a finished connection waits at most 10 s for key-log lines that may still be written
+    this.tls.expireHeld(10_000);
   }
 
   /** Live runs: the key log grew; decrypt what was waiting for it. */

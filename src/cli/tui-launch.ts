@@ -83,3 +83,60 @@ export async function runTuiForFile(
   await loading;
   return code;
 }
+
+export interface TuiLiveOptions {
+  iface: string;
+  pipeline: import('./pipeline.js').PipelineOptions;
+  filter: (c: ConnectionModel) => boolean;
+  /** Live stats of the capture (received / dropped). */
+  stats: () => { received: number; dropped: number | null };
+  /** Called every second: key-log refresh etc. Returns nothing. */
+  tick: (p: Pipeline) => void;
+}
+
+/** `live` on a terminal: the same TUI, fed by the live Pipeline; in-progress connections are shown
+ * from snapshots and replaced when they finish; a status line tells what the capture is doing. */
+export async function runTuiForLive(source: PacketSource, o: TuiLiveOptions): Promise<number> {
+  const app = new TuiApp({ source: `live: ${o.iface}`, mode: 'live' });
+  let packets = 0;
+  const dirty = new Set<number>();
+  const pipeline: Pipeline = new Pipeline({
+    ...o.pipeline,
+    tls: { ...o.pipeline.tls, keepBytes: true },
+    analysis: { ...o.pipeline.analysis, keepBytes: true },
+    progressEvery: 200,
+    onProgress: (p) => {
+      packets = p;
+    },
+    onActivity: () => {
+      for (const id of pipeline.analyzer.open.keys()) dirty.add(id);
+    },
+    onConnection: (c) => {
+      dirty.delete(c.id);
+      if (o.filter(c)) app.addConnection(c);
+    },
+  });
+  const timer = setInterval(() => {
+    o.tick(pipeline);
+    for (const id of dirty) {
+      const snap = pipeline.analyzer.snapshot(id);
+      if (snap && o.filter(snap)) app.addConnection(snap);
+    }
+    dirty.clear();
+    const s = o.stats();
+    const mem = Math.round(process.memoryUsage().rss / (1024 * 1024));
+    app.setLiveStatus(
+      `${Math.max(packets, s.received)} packets, dropped ${s.dropped ?? 'n/a (the libpcap binding reports no drop counts)'}; ` +
+        `${pipeline.analyzer.open.size} open / ${pipeline.analyzer.finished} finished connections; RSS ${mem} MB`,
+    );
+  }, 1000);
+  const running = pipeline.run(source).then(
+    () => app.setStatus('capture stopped', 'info'),
+    (err: unknown) => app.setStatus(`capture stopped: ${err instanceof Error ? err.message : String(err)}`, 'error'),
+  );
+  const code = await app.waitForQuit();
+  clearInterval(timer);
+  source.stop();
+  await running;
+  return code;
+}

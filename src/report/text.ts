@@ -102,7 +102,7 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   const src = report.source;
   const out: string[] = [];
   out.push(p.paint('bold', 'Summary'));
-  out.push(`  source: ${san(src.path ?? src.kind)} (${src.kind}), ${src.packets} frames`);
+  out.push(`  source: ${src.path !== undefined ? `${san(src.path)} (${src.kind})` : src.kind}, ${src.packets} frames`);
   out.push(`  connections: ${s.connections} TCP, ${s.tlsConnections} TLS`);
   out.push(`  verdicts: ${countsLine(s.verdicts)}`);
   out.push(`  client certificates: ${countsLine(s.clientCertificates)}`);

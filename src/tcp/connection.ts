@@ -126,7 +126,8 @@ export class ConnectionState implements DirectionOwner {
     if (linger > 0) {
       // both sides are done: keep counting the last ACKs for a moment, then complete
       this.lingering = true;
-      this.ctx.lingerAfterReset(this, this.conn.lastTsSec + linger - this.ctx.limits.rstLingerSec);
+      // fractional seconds: whole-second deadlines would complete a second's connections in one burst
+      this.ctx.lingerAfterReset(this, this.conn.lastTsSec + this.conn.lastTsNsec / 1e9 + linger - this.ctx.limits.rstLingerSec);
     } else {
       this.ctx.retire(this, this.wasReset() ? 'rst' : 'fin');
     }
@@ -163,12 +164,12 @@ export class ConnectionState implements DirectionOwner {
       if (linger > 0) {
         // nothing more can come, but repeated RSTs / last ACKs still belong to this tcp.stream
         this.lingering = true;
-        this.ctx.lingerAfterReset(this, tsSec + linger - this.ctx.limits.rstLingerSec);
+        this.ctx.lingerAfterReset(this, tsSec + tsNsec / 1e9 + linger - this.ctx.limits.rstLingerSec);
       } else {
         this.ctx.retire(this, 'rst');
       }
     } else {
-      this.ctx.lingerAfterReset(this, tsSec);
+      this.ctx.lingerAfterReset(this, tsSec + tsNsec / 1e9);
     }
   }
 }

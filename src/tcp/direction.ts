@@ -24,6 +24,7 @@ export const MAX_SEGMENTS_PER_DIRECTION = 4096;
 import type {
   DirectionStats, ReassemblerStats, ReassemblyLimits, Side, StreamChunk, StreamConsumer, StreamGap,
 } from './types.js';
+import { copyBytes } from '../net/bytes.js';
 
 /** Farther ahead than any TCP window can reach (RFC 7323: 2^30): such sequence numbers are bogus. */
 const MAX_AHEAD = 0x40000000;
@@ -291,7 +292,7 @@ export class Direction implements BudgetMember {
       }
       return;
     }
-    this.buf.insert({ offset: ps, bytes: payload.slice(ps - s, pe - s), frame, tsSec, tsNsec, wireEnd });
+    this.buf.insert({ offset: ps, bytes: copyBytes(payload, ps - s, pe - s), frame, tsSec, tsNsec, wireEnd });
     if (this.buf.bytes > this.stats.maxBuffered) this.stats.maxBuffered = this.buf.bytes;
   }
 

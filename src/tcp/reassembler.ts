@@ -80,7 +80,7 @@ export class TcpReassembler {
    */
   push(frame: number, tsSec: number, tsNsec: number, seg: TcpSegment): number {
     this.stats.packets++;
-    if (this.resetHead < this.resets.length) this.expireResets(tsSec);
+    if (this.resetHead < this.resets.length) this.expireResets(tsSec + tsNsec / 1e9);
     if (this.limits.idleTimeoutSec > 0 && tsSec > this.lastIdleCheck) {
       this.lastIdleCheck = tsSec;
       this.expireIdle(tsSec);

@@ -7,6 +7,7 @@
 import type { Side } from '../tcp/types.js';
 import type { TlsEvent } from './events.js';
 import type { RecordInfo } from './record-reader.js';
+import { copyBytes } from '../net/bytes.js';
 
 /** Shared across connections: bytes kept for deferred decryption. */
 export interface DeferBudget {
@@ -56,8 +57,8 @@ export class DeferredRecords {
     const r: DeferredRecord = {
       side,
       info: { ...info, frames: info.frames.slice() },
-      header: header.slice(),
-      body: body.slice(),
+      header: copyBytes(header),
+      body: copyBytes(body),
       event: null,
       countedAppData: false,
     };

@@ -5,6 +5,7 @@
  * else as a copy bounded by `maxMessageSize`.
  */
 import type { RecordInfo } from './record-reader.js';
+import { copyBytes } from '../net/bytes.js';
 
 export interface HandshakeFragmentSource {
   record: RecordInfo;
@@ -86,7 +87,7 @@ export class HandshakeAssembler {
       }
       if (this.parts !== null) {
         const take = Math.min(this.need - this.have, n - pos);
-        this.parts.push(body.slice(pos, pos + take));
+        this.parts.push(copyBytes(body, pos, pos + take));
         this.have += take;
         pos += take;
         this.addFrames(rec);
@@ -109,7 +110,7 @@ export class HandshakeAssembler {
           pos += 4; // the body is skipped by `skip`
           continue;
         }
-        this.parts = [body.slice(pos, n)];
+        this.parts = [copyBytes(body, pos, n)];
         this.have = n - pos;
         pos = n;
         continue;

@@ -7,6 +7,7 @@ import type { Side } from '../tcp/types.js';
 import type { TlsFacts } from './events.js';
 import { decodeHandshake, decodeSslv2Handshake } from './messages/index.js';
 import type { ClientHello, EncryptedExtensions, ServerHello, TlsExtension } from './messages/types.js';
+import { copyBytes } from '../net/bytes.js';
 
 export interface MessageContext {
   tls13: boolean;
@@ -72,8 +73,8 @@ export function applyMessageFacts(f: TlsFacts, side: Side, type: number, d: Deco
       const ch = d.typed as ClientHello | undefined;
       f.clientSide = side;
       if (!ch || !ch.random || ch.random.length !== 32) return null;
-      f.clientRandom = ch.random.slice();
-      if (ch.sessionId && ch.sessionId.length > 0) clientSessionIds.set(f, ch.sessionId.slice());
+      f.clientRandom = copyBytes(ch.random);
+      if (ch.sessionId && ch.sessionId.length > 0) clientSessionIds.set(f, copyBytes(ch.sessionId));
       if (ch.serverName !== undefined) f.serverName = ch.serverName;
       if (hasExt(ch.extensions, EXT_EARLY_DATA)) f.earlyDataOffered = true;
       return null;
@@ -87,7 +88,7 @@ export function applyMessageFacts(f: TlsFacts, side: Side, type: number, d: Deco
         f.helloRetryRequest = true;
         return 'hello-retry';
       }
-      f.serverRandom = sh.random.slice();
+      f.serverRandom = copyBytes(sh.random);
       f.encryptThenMac = hasExt(sh.extensions, EXT_ENCRYPT_THEN_MAC);
       f.extendedMasterSecret = hasExt(sh.extensions, EXT_EXTENDED_MASTER_SECRET);
       if (sh.alpnProtocol !== undefined) f.alpn = sh.alpnProtocol;

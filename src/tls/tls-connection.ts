@@ -14,6 +14,7 @@ import { SideState } from './tls-side.js';
 import { alertEvents, heartbeatType, recordEvent } from './record-events.js';
 import { DeferredRecords, newDeferBudget, type DeferBudget } from './deferred-records.js';
 import { newTlsFacts } from './facts.js';
+import { copyBytes } from '../net/bytes.js';
 
 export interface TlsStageOptions {
   /** Keep message/record bytes in events (TUI hex pane). */
@@ -121,8 +122,12 @@ export class TlsConnection implements StreamConsumer {
     this.finishComplete();
   }
 
+  /** When it was held waiting for secrets (ms). */
+  heldAt = 0;
+
   /** Hands the connection to the observer (after a hold, with whatever keys arrived meanwhile). */
   finishComplete(): void {
+    this.deferred?.take(); // give the kept bytes back to the shared budget
     if (this.deferred?.full && !this.keys) this.warn(this.facts.clientSide, 'too many protected records to keep for later decryption; the rest stay encrypted', -1);
     this.observer.complete(this.conn, this.facts);
   }
@@ -180,6 +185,9 @@ export class TlsConnection implements StreamConsumer {
     if (s.encrypted && protectedRecord && (type !== CONTENT_APPDATA || this.facts.version === 0x0304 || s.prot !== null || keepForLater)) {
       if (s.prot === null && this.deferred && this.tryLateKeys()) {
         // secrets arrived meanwhile (live key log): this record is decryptable now
+      } else if (s.prot === null && this.keys && s.keyStage && this.opts.keys && this.opts.keys.generation() !== s.keyGen) {
+        // keys were found but this stage's secret was missing: the key log grew, try again
+        this.installKeys(side, s.keyStage);
       }
       if (s.prot !== null) this.decryptRecord(side, s, info, header, body);
       else this.onUndecryptable(side, s, info, header, body);
@@ -290,10 +298,10 @@ export class TlsConnection implements StreamConsumer {
       length: m.length,
       details: decoded.details,
     };
-    if (decoded.certificates) ev.certificates = decoded.certificates.map((c) => c.slice());
-    if (decoded.certificateAuthorities) ev.certificateAuthorities = decoded.certificateAuthorities.map((c) => c.slice());
+    if (decoded.certificates) ev.certificates = decoded.certificates.map((c) => copyBytes(c));
+    if (decoded.certificateAuthorities) ev.certificateAuthorities = decoded.certificateAuthorities.map((c) => copyBytes(c));
     if (decoded.warnings.length > 0) ev.warnings = decoded.warnings.slice(0, 10);
-    if (this.opts.keepBytes) ev.raw = m.raw.slice();
+    if (this.opts.keepBytes) ev.raw = copyBytes(m.raw);
     const change = applyMessageFacts(f, side, m.type, decoded, this.clientHelloSeen);
     if (m.type === 1) this.clientHelloSeen = true;
     this.push(ev);
@@ -326,7 +334,7 @@ export class TlsConnection implements StreamConsumer {
     // kept (bounded) until the ServerHello names the cipher suite the early key needs
     if (this.early.length < 16 && this.earlyBytes + body.length <= 64 * 1024) {
       this.earlyBytes += body.length;
-      this.early.push({ info: { ...info, frames: info.frames.slice() }, header: header.slice(), body: body.slice(), event: ev });
+      this.early.push({ info: { ...info, frames: info.frames.slice() }, header: copyBytes(header), body: copyBytes(body), event: ev });
     }
   }
 
@@ -362,8 +370,10 @@ export class TlsConnection implements StreamConsumer {
   }
 
   private installKeys(side: Side, stage: KeyStage): void {
-    if (!this.lookupKeys()) return;
     const s = this.sides[side];
+    s.keyStage = stage;
+    s.keyGen = this.opts.keys?.generation() ?? -1;
+    if (!this.lookupKeys()) return;
     // why not (a missing secret) is said only if a record of this direction then stays encrypted
     s.noKeyReason = null;
     const prot = this.keys!.protection(side === this.facts.clientSide, stage, (msg) => (s.noKeyReason = msg));
@@ -493,8 +503,15 @@ export class TlsStage implements ConnectionHolder {
   }
 
   hold(c: TlsConnection): void {
+    c.heldAt = Date.now();
     this.held.push(c);
     if (this.held.length > MAX_HELD) this.held.shift()!.finishComplete();
+  }
+
+  /** Live runs: report connections whose secrets did not come within `maxWaitMs`. */
+  expireHeld(maxWaitMs: number): void {
+    const now = Date.now();
+    while (this.held.length > 0 && now - this.held[0].heldAt > maxWaitMs) this.held.shift()!.finishComplete();
   }
 
   /** New secrets arrived: report the held connections they decrypt. */

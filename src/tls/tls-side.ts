@@ -23,6 +23,10 @@ export class SideState {
   hsVisibility: 'plaintext' | 'decrypted' = 'plaintext';
   /** Why no keys could be installed for the current stage (said once a record stays encrypted). */
   noKeyReason: string | null = null;
+  /** The key stage this direction is in, and the key-log generation its keys were looked up at:
+   * when a secret was missing then, a grown key log is tried again (live capture). */
+  keyStage: import('./protection.js').KeyStage | null = null;
+  keyGen = -1;
   reader!: RecordReader;
   hs!: HandshakeAssembler;
 

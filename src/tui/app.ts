@@ -7,6 +7,7 @@
 import blessed from 'blessed';
 import type { Readable, Writable } from 'node:stream';
 import type { ConnectionModel } from '../analysis/model.js';
+import { sanitizeTerminal } from '../report/sanitize.js';
 import { createScreen, guardTerminal, type TerminalGuard } from './screen.js';
 import { colorWanted, Theme } from './theme.js';
 import { ConnectionsView, place } from './views/connections-view.js';
@@ -64,30 +65,37 @@ export class TuiApp {
 
   constructor(private readonly opts: TuiOptions) {
     this.theme = new Theme(opts.color ?? colorWanted());
-    this.screen = createScreen({ title: `tls-inspect ${opts.source}`, input: opts.input, output: opts.output, terminal: opts.terminal });
+    // the terminal title is set with an escape sequence: no raw control characters in it
+    this.screen = createScreen({ title: `tls-inspect ${sanitizeTerminal(opts.source)}`, input: opts.input, output: opts.output, terminal: opts.terminal });
     this.guard = guardTerminal(this.screen, opts.captureStderr !== false);
     this.quitPromise = new Promise((resolve) => {
       this.resolveQuit = resolve;
     });
-    this.header = blessed.box({ parent: this.screen, tags: true, wrap: false });
-    this.footer = blessed.box({ parent: this.screen, tags: true, wrap: false });
-    this.connections = new ConnectionsView(this.screen, this.theme, this.table, {
-      open: (row) => this.openConnection(row.model),
-      changed: () => this.render(),
-    });
-    this.connection = new ConnectionView(this.screen, this.theme, () => this.render());
-    this.statsView = new StatsView(this.screen, this.theme, this.stats, () => this.opts.mode === 'live', () => this.render());
-    this.help = new HelpOverlay(this.screen, this.theme);
-    this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
-      try {
-        this.onKey(ch, key);
-      } catch (err) {
-        this.setStatus(`internal error: ${err instanceof Error ? err.message : String(err)}`, 'error');
-      }
-    });
-    this.screen.on('resize', () => this.relayout());
-    this.relayout();
-    this.showView('connections');
+    try {
+      this.header = blessed.box({ parent: this.screen, tags: true, wrap: false });
+      this.footer = blessed.box({ parent: this.screen, tags: true, wrap: false });
+      this.connections = new ConnectionsView(this.screen, this.theme, this.table, {
+        open: (row) => this.openConnection(row.model),
+        changed: () => this.render(),
+      });
+      this.connection = new ConnectionView(this.screen, this.theme, () => this.render());
+      this.statsView = new StatsView(this.screen, this.theme, this.stats, () => this.opts.mode === 'live', () => this.render());
+      this.help = new HelpOverlay(this.screen, this.theme);
+      this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
+        try {
+          this.onKey(ch, key);
+        } catch (err) {
+          this.setStatus(`internal error: ${err instanceof Error ? err.message : String(err)}`, 'error');
+        }
+      });
+      this.screen.on('resize', () => this.relayout());
+      this.relayout();
+      this.showView('connections');
+    } catch (err) {
+      // never leave the terminal in the TUI's state
+      this.guard.release();
+      throw err;
+    }
     this.spinner = setInterval(() => {
       const loading = this.progress !== undefined && !this.progress.done;
       // live stats: the time axis moves on even when no handshake arrives
@@ -111,7 +119,7 @@ export class TuiApp {
     if (old) this.stats.add(old.model, -1);
     this.table.upsert(c);
     this.stats.add(c, 1);
-    if (this.view === 'connection' && this.connection.connection?.id === c.id) this.connection.setConnection(c);
+    if (this.view === 'connection' && this.connection.connection?.id === c.id) this.connection.update(c);
     this.scheduleRender();
   }
 

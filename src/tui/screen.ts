@@ -2,7 +2,8 @@
  * The blessed screen and the guard that gives the terminal back: on quit, on SIGINT / SIGTERM /
  * SIGHUP and on an uncaught exception or unhandled rejection the screen is destroyed (normal
  * buffer, cursor, mouse and tty mode restored) before anything is printed. While the TUI runs,
- * writes to stderr are held back (they would scribble over the screen) and replayed afterwards.
+ * writes to stderr and console.log / info / debug are held back (they would scribble over the
+ * screen) and replayed on stderr afterwards.
  */
 import blessed from 'blessed';
 import type { Readable, Writable } from 'node:stream';
@@ -54,7 +55,7 @@ const MAX_HELD = 64 * 1024;
 
 const SIGNAL_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-/** Installs the handlers; `onFatal` is called once the terminal is restored (before exiting). */
+/** Installs the handlers and the output hold; `release()` undoes all of it. */
 export function guardTerminal(screen: blessed.Widgets.Screen, captureStderr = true): TerminalGuard {
   let released = false;
   const held: string[] = [];
@@ -71,6 +72,18 @@ export function guardTerminal(screen: blessed.Widgets.Screen, captureStderr = tr
       if (cb) process.nextTick(cb);
       return true;
     }) as StderrWrite;
+  }
+
+  // console.log / info / debug write to stdout, where blessed draws: hold them back as well
+  type ConsoleFn = (...args: unknown[]) => void;
+  const consoleNames = ['log', 'info', 'debug'] as const;
+  const savedConsole = consoleNames.map((n) => console[n] as ConsoleFn);
+  if (captureStderr) {
+    for (const n of consoleNames) {
+      console[n] = (...args: unknown[]): void => {
+        process.stderr.write(`${args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')}\n`);
+      };
+    }
   }
 
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -97,7 +110,12 @@ export function guardTerminal(screen: blessed.Widgets.Screen, captureStderr = tr
     try {
       screen.destroy();
     } finally {
-      if (captureStderr) process.stderr.write = originalWrite;
+      if (captureStderr) {
+        process.stderr.write = originalWrite;
+        consoleNames.forEach((n, i) => {
+          console[n] = savedConsole[i];
+        });
+      }
       if (held.length > 0) process.stderr.write(held.join(''));
     }
   }

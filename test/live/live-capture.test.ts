@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../helpers/golden.js';
 import { type Child, freePort, killAll, liveSkipReason, run, start } from './processes.js';
+import { BLOCK, dsbText, epbPacket, pcapngBlocks, tlsHello } from './pcapng-read.js';
 
 const BIN = join(REPO, 'bin', 'tls-inspect');
 const PKI = (n: string) => join(REPO, 'captures', 'pki', n);
@@ -42,27 +43,6 @@ function jsonLines(text: string): Record<string, any>[] {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, any>);
-}
-
-interface PcapngBlock {
-  type: number;
-  body: Buffer;
-}
-
-/** Walks pcapng blocks (little-endian sections only), checking both length fields of each. */
-function pcapngBlocks(buf: Buffer): PcapngBlock[] {
-  const out: PcapngBlock[] = [];
-  let off = 0;
-  while (off < buf.length) {
-    if (off + 12 > buf.length) throw new Error(`truncated block header at ${off}`);
-    const type = buf.readUInt32LE(off);
-    const len = buf.readUInt32LE(off + 4);
-    if (len < 12 || len % 4 !== 0 || off + len > buf.length) throw new Error(`bad block length ${len} at ${off}`);
-    if (buf.readUInt32LE(off + len - 4) !== len) throw new Error(`trailing length mismatch at ${off}`);
-    out.push({ type, body: buf.subarray(off + 8, off + len - 4) });
-    off += len;
-  }
-  return out;
 }
 
 describe.skipIf(skipReason !== null)('tls-inspect live on lo', () => {
@@ -168,18 +148,32 @@ describe.skipIf(skipReason !== null)('tls-inspect live on lo', () => {
     ]);
   });
 
-  it('-w wrote a pcapng whose last block is a DSB holding the key log', () => {
+  it('-w wrote every packet and the whole key log in DSBs, each secret before its ServerHello', () => {
     const blocks = pcapngBlocks(readFileSync(pcapng));
-    expect(blocks[0]!.type).toBe(0x0a0d0d0a);
-    expect(blocks[1]!.type).toBe(0x00000001);
-    const last = blocks[blocks.length - 1]!;
-    expect(last.type).toBe(0x0000000a);
-    expect(last.body.readUInt32LE(0)).toBe(0x544c534b); // "TLSK"
-    const len = last.body.readUInt32LE(4);
-    expect(last.body.subarray(8, 8 + len).toString('latin1')).toBe(readFileSync(keylog, 'latin1'));
-    const epbs = blocks.filter((b) => b.type === 0x00000006).length;
+    expect(blocks[0]!.type).toBe(BLOCK.SHB);
+    expect(blocks[1]!.type).toBe(BLOCK.IDB);
+    expect(blocks[1]!.body.readUInt16LE(0)).toBe(1); // lo: Ethernet framing
+    const dsbs = blocks.filter((b) => b.type === BLOCK.DSB).map(dsbText);
+    expect(dsbs.join('')).toBe(readFileSync(keylog, 'latin1'));
+    const epbs = blocks.filter((b) => b.type === BLOCK.EPB);
     const frames = Math.max(...jsonLines(live.stdout).map((c) => c.lastFrame));
-    expect(epbs).toBeGreaterThanOrEqual(frames);
+    expect(epbs.length).toBeGreaterThanOrEqual(frames);
+    // Wireshark/tshark 4.0 use a DSB only for handshakes whose ServerHello comes after it
+    const randomByClientPort = new Map<number, string>();
+    const serverHellos: { block: number; clientPort: number }[] = [];
+    blocks.forEach((b, i) => {
+      if (b.type !== BLOCK.EPB) return;
+      const h = tlsHello(epbPacket(b).data);
+      if (h?.type === 1) randomByClientPort.set(h.srcPort, h.random);
+      if (h?.type === 2) serverHellos.push({ block: i, clientPort: h.dstPort });
+    });
+    expect(serverHellos).toHaveLength(3);
+    for (const sh of serverHellos) {
+      const random = randomByClientPort.get(sh.clientPort)!;
+      const dsbAt = blocks.findIndex((b) => b.type === BLOCK.DSB && dsbText(b)!.includes(`SERVER_HANDSHAKE_TRAFFIC_SECRET ${random} `));
+      expect(dsbAt, `DSB for ClientHello random ${random}`).toBeGreaterThan(0);
+      expect(dsbAt).toBeLessThan(sh.block);
+    }
   });
 
   it('`file` on the written pcapng (keys from its DSB) reports exactly what live streamed', () => {

@@ -12,7 +12,7 @@ class FakeTty extends Writable {
   rows = 30;
   isTTY = true;
   text = '';
-  _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
     this.text += chunk.toString('utf8');
     cb();
   }

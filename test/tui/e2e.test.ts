@@ -21,28 +21,45 @@ if (!hasTmux) console.log('TUI end-to-end test skipped: tmux is not installed (a
 /** A private tmux server (socket name), so the test never touches the user's own sessions. */
 const SOCKET = `tlsi-e2e-${process.pid}`;
 
+/** -u: UTF-8 output whatever the locale of the test runner (CI may have none set). */
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+  return execFileSync('tmux', ['-u', '-L', SOCKET, ...args], { encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8' } });
 }
 
 function screen(session: string): string {
   return tmux('capture-pane', '-p', '-t', session);
 }
 
-/** Poll the pane until `pred` holds; fail with the last screen after `timeoutMs`. */
-async function waitFor(session: string, what: string, pred: (s: string) => boolean, timeoutMs = 15_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < end) {
-    last = screen(session);
-    if (pred(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+type Check = string | RegExp | ((screen: string) => boolean);
+
+/** The screen with box-drawing borders removed and whitespace collapsed: text that wraps inside a
+ * pane reads as one line. */
+function flatten(screen: string): string {
+  return screen.replace(/[│┌┐└┘─]/g, ' ').replace(/\s+/g, ' ');
 }
 
-function waitText(session: string, text: string, timeoutMs?: number): Promise<string> {
-  return waitFor(session, JSON.stringify(text), (s) => s.includes(text), timeoutMs);
+function passes(screen: string, c: Check): boolean {
+  if (typeof c === 'string') return screen.includes(c) || flatten(screen).includes(c);
+  if (c instanceof RegExp) return c.test(screen);
+  return c(screen);
+}
+
+/**
+ * Poll the pane until every check passes on two identical captures in a row (a capture taken in
+ * the middle of a redraw is never judged); fail with the failing checks and the last screen.
+ */
+async function waitScreen(session: string, what: string, checks: Check[], timeoutMs = 15_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  let previous = '';
+  while (Date.now() < end) {
+    last = screen(session);
+    if (last === previous && checks.every((c) => passes(last, c))) return last;
+    previous = last;
+    await new Promise((r) => setTimeout(r, 60));
+  }
+  const failing = checks.filter((c) => !passes(last, c)).map((c) => (typeof c === 'function' ? 'a condition' : String(c)));
+  throw new Error(`timed out waiting for ${what}; failing: ${failing.join(' | ') || '(screen not stable)'}\nscreen was:\n${last}`);
 }
 
 function keys(session: string, ...k: string[]): void {
@@ -57,7 +74,11 @@ afterEach(() => {
   }
 });
 afterAll(() => {
-  if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  if (!hasTmux) return;
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  // tmux leaves the socket file behind: tidy it away
+  const uid = process.getuid?.() ?? 0;
+  rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${uid}`, SOCKET), { force: true });
 });
 
 describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {
@@ -86,43 +107,41 @@ describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {
       );
 
       // opens and lists the connections (loading done)
-      let s = await waitText(session, 'done, 86 packets', 20_000);
-      expect(s).toContain('6 connections');
-      expect(s).toMatch(/127\.0\.0\.1:46028 +127\.0\.0\.1:44302 .*sent +unknown_ca +FAILED/);
+      await waitScreen(session, 'the connection list', [
+        'done, 86 packets',
+        '6 connections',
+        /127\.0\.0\.1:46028 +127\.0\.0\.1:44302 .*sent +unknown_ca +FAILED/,
+      ], 20_000);
       expect(tmux('display', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
 
       // search for the wrong-CA connection and open it
       keys(session, '/', '44302');
-      await waitText(session, 'showing 1');
+      await waitScreen(session, 'the search result', ['showing 1', 'Enter keep']);
       keys(session, 'Enter');
-      await waitFor(session, 'the search prompt to close', (x) => !x.includes('Enter keep'));
+      await waitScreen(session, 'the search prompt to close', [(x) => !x.includes('Enter keep'), 'search "44302"']);
       keys(session, 'Enter');
-      s = await waitText(session, '[FAILED] #4 127.0.0.1:46028 -> 127.0.0.1:44302');
-      // the client certificate row is selected and its sentence shown
-      expect(s).toMatch(/\* +70 +0\.00\d+ Certificate \(1 cert\) -+>/);
-      const flat = s.replace(/[│┌┐└┘─]/g, ' ').replace(/\s+/g, ' ');
-      expect(flat).toContain('Client certificate: frame 70 -> TCP segment in frame 70 -> TLS record 1 client->server');
-      expect(flat).toContain('Certificate message at stream offset 211, 461 bytes');
-      expect(flat).toContain('CN=evil-client,O=tls-inspect evil issued by CN=Evil CA,O=tls-inspect evil');
+      // the connection: the client certificate row selected, the sentence saying where it travels
+      await waitScreen(session, 'the wrong-CA connection', [
+        '[FAILED] #4 127.0.0.1:46028 -> 127.0.0.1:44302',
+        /\* +70 +0\.00\d+ Certificate \(1 cert\) -+>/,
+        'Client certificate: frame 70 -> TCP segment in frame 70 -> TLS record 1 client->server',
+        'Certificate message at stream offset 211, 461 bytes',
+        'CN=evil-client,O=tls-inspect evil issued by CN=Evil CA,O=tls-inspect evil',
+      ]);
 
-      // the alert: last row of the ladder
+      // the alert: last row of the ladder; its detail says who sent it
       keys(session, 'G');
-      s = await waitText(session, 'Alert fatal unknown_ca (48)');
-      expect(s).toMatch(/! +71 .*Alert fatal unknown_ca \(48\)/);
-      // its detail says who sent it
-      await waitText(session, 'sent by: the server');
+      await waitScreen(session, 'the unknown_ca alert', [/! +71 .*Alert fatal unknown_ca \(48\)/, 'sent by: the server']);
 
       // help lists the keys; Esc closes it
       keys(session, '?');
-      s = await waitText(session, 'Help: keys');
-      expect(s).toContain('Everywhere');
-      expect(s).toContain('quit');
+      await waitScreen(session, 'the help', ['Help: keys', 'Everywhere', 'quit']);
       keys(session, 'Escape');
-      await waitFor(session, 'the help to close', (x) => !x.includes('Help: keys'));
+      await waitScreen(session, 'the help to close', [(x) => !x.includes('Help: keys'), 'Handshake ladder']);
 
       // quit: exit 0, the terminal restored (normal screen, tty mode, cursor, no mouse reporting)
       keys(session, 'q');
-      await waitText(session, 'EXIT=0 TTY-RESTORED');
+      await waitScreen(session, 'the exit', ['EXIT=0 TTY-RESTORED']);
       const flags = tmux('display', '-p', '-t', session, '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}').trim();
       expect(flags).toBe('0 1 0 0');
     }, 60_000);
@@ -145,15 +164,14 @@ describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {
         '-e', 'TERM=xterm-256color', '-e', 'LANG=C.UTF-8',
         '-c', ROOT, 'bash', '--norc', '--noprofile', '-c', `node bin/tls-inspect file ${file}; echo "EXIT=$?"; sleep 600`,
       );
-      let s = await waitText(session, 'done, 12 packets', 20_000);
-      expect(s).toMatch(/127\.0\.0\.1:44302 +\{red-fg\}\\x1b +TLS 1\.2/);
+      await waitScreen(session, 'the list', ['done, 12 packets', /127\.0\.0\.1:44302 +\{red-fg\}\\x1b +TLS 1\.2/], 20_000);
       // the escaped text is drawn as-is, no colour switched on by it
       const raw = tmux('capture-pane', '-p', '-e', '-t', session);
       expect(raw).toContain('{red-fg}\\x1b');
       keys(session, 'Enter');
-      s = await waitText(session, 'SNI {red-fg}\\x1b');
+      await waitScreen(session, 'the connection title', ['SNI {red-fg}\\x1b']);
       keys(session, 'q');
-      await waitText(session, 'EXIT=0');
+      await waitScreen(session, 'the exit', ['EXIT=0']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

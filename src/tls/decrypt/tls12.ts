@@ -125,7 +125,7 @@ export class Tls12CbcDecryptor implements RecordDecryptor {
     const block = this.params.blockLength;
     if (this.version <= TLS10 && fragment && fragment.length >= block) {
       const ctEnd = this.encryptThenMac ? fragment.length - this.params.macLength : fragment.length;
-      if (ctEnd >= block) this.#chainIv = fragment.slice(ctEnd - block, ctEnd);
+      if (ctEnd >= block) this.#chainIv = Uint8Array.prototype.slice.call(fragment, ctEnd - block, ctEnd) as Uint8Array;
     }
   }
 

@@ -156,7 +156,7 @@ export function parseOwnedCertificate(der: Uint8Array, sha256: string = sha256He
     return info;
   }
   const whole = der.byteOffset === 0 && der.byteLength === der.buffer.byteLength;
-  const buffer = whole && der.buffer instanceof ArrayBuffer ? der.buffer : der.slice().buffer;
+  const buffer = whole && der.buffer instanceof ArrayBuffer ? der.buffer : (Uint8Array.prototype.slice.call(der) as Uint8Array).buffer as ArrayBuffer;
 
   let asnError: string | undefined;
   try {

@@ -40,7 +40,7 @@ export class ConnectionView {
   private visible = false;
 
   constructor(
-    private readonly screen: blessed.Widgets.Screen,
+    screen: blessed.Widgets.Screen,
     private readonly theme: Theme,
     private readonly rerender: () => void,
   ) {
@@ -104,6 +104,14 @@ export class ConnectionView {
     this.ladder.scrollTo(0);
     this.diagnosis.scrollTo(0);
     this.cert.scrollTo(0);
+    this.updateEvent();
+  }
+
+  /** A newer model of the shown connection (live snapshots): keep the selected row. */
+  update(c: ConnectionModel): void {
+    this.conn = c;
+    this.buildLadder();
+    this.sel = Math.max(0, Math.min(this.sel, this.rows.length - 1));
     this.updateEvent();
   }
 

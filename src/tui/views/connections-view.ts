@@ -12,6 +12,7 @@ import type { ConnectionTable } from '../view-model/table.js';
 import { previewLines } from '../view-model/diagnosis-view.js';
 import type { Action } from '../view-model/keymap.js';
 import { seg } from '../view-model/styled.js';
+import { screenUnicode } from '../screen.js';
 
 export interface ConnectionsViewEvents {
   open(row: ConnectionRow): void;
@@ -28,7 +29,11 @@ export function place(el: blessed.Widgets.BoxElement, r: Rect): void {
 export class ConnectionsView {
   private readonly header: blessed.Widgets.BoxElement;
   readonly list: VirtualList;
+  /** A rule line, then the preview text (plain boxes: no border arithmetic). */
+  private readonly rule: blessed.Widgets.BoxElement;
   private readonly preview: blessed.Widgets.BoxElement;
+  private previewRect: Rect = { top: 0, left: 0, width: 0, height: 0 };
+  private visible = true;
   private columns: ColumnLayout[] = layoutColumns(80);
   private tableWidth = 80;
   private selectedId: number | undefined;
@@ -59,29 +64,32 @@ export class ConnectionsView {
         this.events.changed();
       },
     });
-    this.preview = blessed.box({
-      parent: screen,
-      tags: true,
-      wrap: false,
-      border: { type: 'line', top: true, left: false, right: false, bottom: false } as blessed.Widgets.Border,
-      style: { border: { fg: theme.fg('gray') } },
-    });
+    this.rule = blessed.box({ parent: screen, tags: true, wrap: false, height: 1 });
+    this.preview = blessed.box({ parent: screen, tags: true, wrap: false });
   }
 
   layout(l: ConnectionsLayout): void {
     place(this.header, l.tableHeader);
     place(this.list.box, l.table);
-    place(this.preview, l.preview);
-    if (l.preview.height === 0) this.preview.hide();
+    this.previewRect = l.preview;
+    const r = l.preview;
+    place(this.rule, { ...r, height: Math.min(1, r.height) });
+    place(this.preview, { ...r, top: r.top + 1, height: Math.max(0, r.height - 1) });
+    this.show(this.visible);
     this.tableWidth = l.table.width;
   }
 
   show(visible: boolean): void {
-    for (const el of [this.header, this.list.box, this.preview]) {
+    this.visible = visible;
+    const withPreview = visible && this.previewRect.height > 1;
+    for (const el of [this.header, this.list.box]) {
       if (visible) el.show();
       else el.hide();
     }
-    if (visible && Number(this.preview.height) === 0) this.preview.hide();
+    for (const el of [this.rule, this.preview]) {
+      if (withPreview) el.show();
+      else el.hide();
+    }
   }
 
   selected(): ConnectionRow | undefined {
@@ -174,10 +182,12 @@ export class ConnectionsView {
       const msg = this.table.counts().total === 0 ? 'no TLS connections yet' : 'no connection matches the filters (a: show all)';
       this.list.box.setContent(this.theme.line([seg(`  ${msg}`, 'dim')]));
     }
-    const h = Number(this.preview.height) - 1;
+    const h = this.previewRect.height - 1;
     if (h > 0) {
       const row = rows[this.index];
-      const lines = row ? previewLines(row.model, Number(this.preview.width), h) : [];
+      const w = this.previewRect.width;
+      this.rule.setContent(this.theme.line([seg((screenUnicode(this.screen) ? '\u2500' : '-').repeat(w), 'dim')]));
+      const lines = row ? previewLines(row.model, Math.max(10, w - 1), h) : [];
       this.preview.setContent(lines.map((l) => this.theme.line(l)).join('\n'));
     }
   }

@@ -1,0 +1,134 @@
+/**
+ * Finished connections of a `--format json` report, kept as their serialised text until the
+ * report can be written (the report's `source` member comes first and is only known at the end
+ * of the capture), then handed out in connection-id order.
+ *
+ * Memory stays flat however many connections there are: pieces are kept in memory up to
+ * `memoryLimit` bytes, then everything is spilled to an unlinked temporary file (only an index of
+ * id, offset and length per connection stays in memory). If no temporary file can be created the
+ * pieces simply stay in memory.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConnectionModel } from '../analysis/model.js';
+import { connectionJsonPiece } from './json.js';
+
+export const DEFAULT_SPOOL_MEMORY_LIMIT = 64 * 1024 * 1024;
+
+export interface SpoolOptions {
+  /** Bytes of serialised connections kept in memory before spilling to a file (default 64 MiB). */
+  memoryLimit?: number;
+  /** Directory of the temporary file (default os.tmpdir()). */
+  dir?: string;
+}
+
+export class ConnectionJsonSpool {
+  private readonly ids: number[] = [];
+  private readonly offsets: number[] = [];
+  private readonly lengths: number[] = [];
+  /** In-memory pieces (same index as ids) until spilled. */
+  private held: Buffer[] | null = [];
+  private heldBytes = 0;
+  private fd = -1;
+  private fileBytes = 0;
+  private spillFailed = false;
+  private readonly memoryLimit: number;
+  private readonly dir: string;
+
+  constructor(opts: SpoolOptions = {}) {
+    this.memoryLimit = opts.memoryLimit ?? DEFAULT_SPOOL_MEMORY_LIMIT;
+    this.dir = opts.dir ?? tmpdir();
+  }
+
+  get count(): number {
+    return this.ids.length;
+  }
+
+  /** Whether pieces live in a temporary file. */
+  get spilled(): boolean {
+    return this.fd >= 0;
+  }
+
+  /** Serialises `c` (as connectionJsonPiece) and keeps its text. */
+  add(c: ConnectionModel): void {
+    const text = Buffer.from(connectionJsonPiece(c));
+    this.ids.push(c.id);
+    this.lengths.push(text.length);
+    if (this.fd < 0 && this.held !== null) {
+      this.held.push(text);
+      this.offsets.push(0);
+      this.heldBytes += text.length;
+      if (this.heldBytes > this.memoryLimit && !this.spillFailed) this.spill();
+      return;
+    }
+    this.offsets.push(this.fileBytes);
+    this.writeAll(text);
+  }
+
+  /** The pieces in ascending connection id (ties: order of arrival). Each is a fresh buffer. */
+  *pieces(): Generator<Buffer> {
+    const order = this.ids.map((_, i) => i);
+    order.sort((a, b) => this.ids[a]! - this.ids[b]! || a - b);
+    for (const i of order) {
+      if (this.held !== null) {
+        yield this.held[i]!;
+        continue;
+      }
+      const len = this.lengths[i]!;
+      const buf = Buffer.allocUnsafe(len);
+      let got = 0;
+      while (got < len) {
+        const n = readSync(this.fd, buf, got, len - got, this.offsets[i]! + got);
+        if (n <= 0) throw new Error(`json spool: temporary file ended at ${this.offsets[i]! + got} of ${this.fileBytes} bytes`);
+        got += n;
+      }
+      yield buf;
+    }
+  }
+
+  /** Releases the temporary file and the pieces. */
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    this.held = [];
+    this.heldBytes = 0;
+    this.ids.length = 0;
+    this.offsets.length = 0;
+    this.lengths.length = 0;
+  }
+
+  private spill(): void {
+    let fd: number;
+    try {
+      const dir = mkdtempSync(join(this.dir, 'tls-inspect-json-'));
+      const path = join(dir, 'connections.json');
+      fd = openSync(path, 'w+', 0o600);
+      // unlinked at once: nothing is left behind, whatever happens to this process
+      unlinkSync(path);
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      this.spillFailed = true;
+      return;
+    }
+    this.fd = fd;
+    const held = this.held ?? [];
+    this.held = null;
+    this.heldBytes = 0;
+    for (let i = 0; i < held.length; i++) {
+      this.offsets[i] = this.fileBytes;
+      this.writeAll(held[i]!);
+    }
+  }
+
+  private writeAll(b: Buffer): void {
+    let done = 0;
+    try {
+      while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, this.fileBytes + done);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      throw new Error(`cannot write the temporary file of the JSON report (in ${this.dir}): ${msg}`);
+    }
+    this.fileBytes += b.length;
+  }
+}

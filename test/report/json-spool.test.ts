@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ConnectionJsonSpool } from '../../src/report/json-spool.js';
+import { reportJsonPieces } from '../../src/report/json.js';
+import { reportModel } from '../../src/cli/output.js';
+import { sourceModel } from '../../src/cli/file-command.js';
+import type { ConnectionModel, ReportModel } from '../../src/analysis/model.js';
+import { analyse } from '../helpers/analyse.js';
+
+// Expected text: JSON.stringify of the whole report (connections sorted by id), never this code.
+const pretty = (r: unknown): string => `${JSON.stringify(r, null, 2)}\n`;
+
+async function realReport(): Promise<ReportModel> {
+  const a = await analyse('captures/all-scenarios.pcap', { keylog: 'captures/all-scenarios.keys' });
+  return reportModel(sourceModel(a.result, 'x', 18), a.connections, a.result.analyzer.summary());
+}
+
+function spoolText(r: ReportModel, spool: ConnectionJsonSpool, arrival: ConnectionModel[]): string {
+  for (const c of arrival) spool.add(c);
+  const out = [...reportJsonPieces({ ...r, connections: [] }, spool.pieces())].map((p) => (typeof p === 'string' ? p : p.toString('utf8')));
+  return out.join('');
+}
+
+describe('ConnectionJsonSpool: connections kept as text, handed out in id order', () => {
+  it.each([
+    ['in memory', 1 << 30],
+    ['spilled to a temporary file from the first connection', 0],
+    ['spilled after a few connections', 40_000],
+  ])('%s: the report equals JSON.stringify of the sorted report', async (_name, memoryLimit) => {
+    const r = await realReport();
+    expect(r.connections.length).toBe(6);
+    const spool = new ConnectionJsonSpool({ memoryLimit });
+    // arrival out of id order, as connections finish
+    const arrival = [r.connections[3]!, r.connections[0]!, r.connections[5]!, r.connections[1]!, r.connections[4]!, r.connections[2]!];
+    expect(spoolText(r, spool, arrival)).toBe(pretty(r));
+    expect(spool.count).toBe(6);
+    expect(spool.spilled).toBe(memoryLimit < 1 << 30);
+    spool.close();
+    expect(spool.count).toBe(0);
+  });
+
+  it('a second pass over the pieces gives the same text (the file is read, not consumed)', async () => {
+    const r = await realReport();
+    const spool = new ConnectionJsonSpool({ memoryLimit: 0 });
+    for (const c of r.connections) spool.add(c);
+    const a = [...spool.pieces()].map((b) => b.toString('utf8')).join('|');
+    const b = [...spool.pieces()].map((x) => x.toString('utf8')).join('|');
+    expect(a).toBe(b);
+    expect(a.split('|').length).toBe(6);
+    spool.close();
+  });
+
+  it('no usable temporary directory: the pieces stay in memory and the report is still right', async () => {
+    const r = await realReport();
+    const spool = new ConnectionJsonSpool({ memoryLimit: 0, dir: '/nonexistent/tls-inspect-test-dir' });
+    expect(spoolText(r, spool, [...r.connections].reverse())).toBe(pretty(r));
+    expect(spool.spilled).toBe(false);
+    spool.close();
+  });
+
+  it('equal ids keep their arrival order; non-ASCII text survives the file', () => {
+    const mk = (id: number, note: string) => ({ id, note }) as unknown as ConnectionModel;
+    const spool = new ConnectionJsonSpool({ memoryLimit: 0 });
+    for (const c of [mk(2, 'b'), mk(1, '§ — ✓ first'), mk(1, 'second'), mk(0, 'z')]) spool.add(c);
+    const notes = [...spool.pieces()].map((b) => (JSON.parse(b.toString('utf8')) as { note: string }).note);
+    expect(notes).toEqual(['z', '§ — ✓ first', 'second', 'b']);
+    spool.close();
+  });
+});
