@@ -127,7 +127,9 @@ export async function runTuiForLive(source: PacketSource, o: TuiLiveOptions): Pr
     const mem = Math.round(process.memoryUsage().rss / (1024 * 1024));
     app.setLiveStatus(
       `${Math.max(packets, s.received)} packets, dropped ${s.dropped ?? 'n/a (the libpcap binding reports no drop counts)'}; ` +
-        `${pipeline.analyzer.open.size} open / ${pipeline.analyzer.finished} finished connections; RSS ${mem} MB`,
+        `${pipeline.analyzer.open.size} open / ${pipeline.analyzer.finished} finished connections` +
+        (app.droppedRows > 0 ? ` (${app.droppedRows} oldest rows dropped)` : '') +
+        `; RSS ${mem} MB`,
     );
   }, 1000);
   const running = pipeline.run(source).then(

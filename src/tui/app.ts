@@ -21,6 +21,9 @@ import { footerLine, headerLines, type StatusLevel } from './view-model/header.j
 import { actionsFor, keyName, type Action } from './view-model/keymap.js';
 import type { ProgressInfo } from './view-model/progress.js';
 
+/** Rows kept in live mode before the oldest are dropped (a counter says how many). */
+export const MAX_LIVE_ROWS = 20_000;
+
 export interface TuiOptions {
   /** Shown in the header: the capture path or the interface. */
   source: string;
@@ -113,11 +116,23 @@ export class TuiApp {
   }
 
   /** Adds a finished connection (or replaces the one with the same id: live snapshots). */
+  /** Live mode: rows dropped (oldest first) to keep the table bounded on long runs. */
+  droppedRows = 0;
+
   addConnection(c: ConnectionModel): void {
     if (this.closed) return;
     const old = this.table.get(c.id);
     if (old) this.stats.add(old.model, -1);
     this.table.upsert(c);
+    if (this.opts.mode === 'live') {
+      // long live runs: keep at most MAX_LIVE_ROWS rows (the stats keep counting everything)
+      while (this.table.counts().total > MAX_LIVE_ROWS) {
+        const oldest = this.table.oldest();
+        if (!oldest || oldest.model.id === c.id) break;
+        this.table.remove(oldest.model.id);
+        this.droppedRows++;
+      }
+    }
     this.stats.add(c, 1);
     if (this.view === 'connection' && this.connection.connection?.id === c.id) this.connection.update(c);
     this.scheduleRender();

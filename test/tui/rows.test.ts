@@ -94,3 +94,24 @@ describe('connection rows', () => {
     expect(r.sni).toBe('evil\\x1b[31m{red-fg}x{/}');
   });
 });
+
+describe('live mode keeps the table bounded', () => {
+  it('ConnectionTable.remove drops a row from every list and the counters', async () => {
+    const { ConnectionTable } = await import('../../src/tui/view-model/table.js');
+    const t = new ConnectionTable();
+    const base = (id: number) => ({
+      id, client: { ip: '10.0.0.1', port: 40000 + id }, server: { ip: '10.0.0.2', port: 443 }, firstFrame: 1, lastFrame: 2,
+      startTime: '2026-01-01T00:00:00Z', endTime: '2026-01-01T00:00:00Z', isTls: true, events: [],
+      clientCertificate: { requested: false, status: 'not-requested' }, alerts: [], diagnoses: [], warnings: [], verdict: 'ok',
+      tcp: { packets: { clientToServer: 1, serverToClient: 1 }, bytes: { clientToServer: 1, serverToClient: 1 }, retransmissions: { clientToServer: 0, serverToClient: 0 }, gaps: { clientToServer: 0, serverToClient: 0 }, gapBytes: { clientToServer: 0, serverToClient: 0 }, synSeen: true },
+    });
+    for (let i = 0; i < 5; i++) t.upsert(base(i) as never);
+    expect(t.visible.length).toBe(5);
+    expect(t.oldest()?.model.id).toBe(0);
+    expect(t.remove(0)).toBe(true);
+    expect(t.remove(0)).toBe(false);
+    expect(t.visible.map((r) => r.model.id)).toEqual([1, 2, 3, 4]);
+    expect(t.counts().total).toBe(4);
+    expect(t.oldest()?.model.id).toBe(1);
+  });
+});

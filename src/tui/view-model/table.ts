@@ -131,6 +131,25 @@ export class ConnectionTable {
     return row;
   }
 
+  /** The row added first (live mode drops it when the table is full). */
+  oldest(): ConnectionRow | undefined {
+    return this.rows[0];
+  }
+
+  /** Removes a connection's row. */
+  remove(id: number): boolean {
+    const row = this.byId.get(id);
+    if (!row) return false;
+    this.byId.delete(id);
+    this.count(row, -1);
+    for (const list of [this.rows, this.shown, this.pending]) {
+      const i = list.indexOf(row);
+      if (i >= 0) list.splice(i, 1);
+    }
+    this.generation++;
+    return true;
+  }
+
   setSort(key: ColumnKey, descending = false): void {
     this.sortKey = key;
     this.descending = descending;
