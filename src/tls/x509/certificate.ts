@@ -26,7 +26,7 @@ export function sha256Hex(der: Uint8Array): string {
 }
 
 /** ISO 8601 without a zero millisecond part, e.g. 2024-01-01T00:00:00Z. */
-function isoDate(ms: number): string {
+export function isoDate(ms: number): string {
   const iso = new Date(ms).toISOString();
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }

@@ -6,6 +6,7 @@
  * name constraints or policies).
  */
 import { isSignedBy, x509ErrorOf } from './node-x509.js';
+import { isoDate } from './certificate.js';
 import type { CertInfo, ChainProblem, ChainProblemCode, ChainVerification } from './types.js';
 
 /** Longest path considered; real chains are 2–5 certificates. */
@@ -26,11 +27,6 @@ interface Candidate extends PathNode {
 
 function label(node: PathNode): string {
   return node.index >= 0 ? `certificate #${node.index} (${node.cert.subject})` : `trusted CA (${node.cert.subject})`;
-}
-
-function isoOf(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }
 
 function keyIdsConflict(child: CertInfo, issuer: CertInfo): boolean {
@@ -68,12 +64,12 @@ class PathBuilder {
     // Without a usable time (NaN, or beyond what Date represents) validity cannot be judged.
     if (!Number.isFinite(this.atTimeMs) || Math.abs(this.atTimeMs) > MAX_DATE_MS) return;
     const { notBeforeMs, notAfterMs } = node.cert;
-    const at = isoOf(this.atTimeMs);
+    const at = isoDate(this.atTimeMs);
     if (notBeforeMs !== undefined && this.atTimeMs < notBeforeMs) {
-      this.problem('not-yet-valid', node, `${label(node)} is not valid before ${isoOf(notBeforeMs)} (checked at ${at})`);
+      this.problem('not-yet-valid', node, `${label(node)} is not valid before ${isoDate(notBeforeMs)} (checked at ${at})`);
     }
     if (notAfterMs !== undefined && this.atTimeMs > notAfterMs) {
-      this.problem('expired', node, `${label(node)} expired at ${isoOf(notAfterMs)} (checked at ${at})`);
+      this.problem('expired', node, `${label(node)} expired at ${isoDate(notAfterMs)} (checked at ${at})`);
     }
   }
 
