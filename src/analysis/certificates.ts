@@ -47,8 +47,20 @@ export function certInfoOf(m: CertificateModel): CertInfo | undefined {
   return infoOf.get(m);
 }
 
-/** RFC 4514 string of a DER Name (CertificateRequest CA lists). */
+const dnByDer = new Map<string, string>();
+
+/** RFC 4514 string of a DER Name (CertificateRequest CA lists); parsed once per distinct Name. */
 export function dnString(der: Uint8Array): string {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  const hit = dnByDer.get(key);
+  if (hit !== undefined) return hit;
+  const s = parseDnString(der);
+  if (dnByDer.size >= MAX_DN_CACHE) dnByDer.clear();
+  dnByDer.set(key, s);
+  return s;
+}
+
+function parseDnString(der: Uint8Array): string {
   const r = parseDistinguishedName(der);
   if ('error' in r) return `(unparseable name: ${r.error})`;
   if (dnCache.size < MAX_DN_CACHE) dnCache.set(r.rfc4514, r.normalized);
