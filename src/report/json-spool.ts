@@ -8,19 +8,23 @@
  * id, offset and length per connection stays in memory). If no temporary file can be created the
  * pieces simply stay in memory.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionModel } from '../analysis/model.js';
-import { connectionJsonPiece } from './json.js';
+import { connectionJsonPiece, type Stringify } from './json.js';
 
 export const DEFAULT_SPOOL_MEMORY_LIMIT = 64 * 1024 * 1024;
+/** Spilled pieces are written in batches of about this size (one writev each). */
+const WRITE_BATCH = 1024 * 1024;
 
 export interface SpoolOptions {
   /** Bytes of serialised connections kept in memory before spilling to a file (default 64 MiB). */
   memoryLimit?: number;
   /** Directory of the temporary file (default os.tmpdir()). */
   dir?: string;
+  /** Serialiser for connectionJsonPiece (default JSON.stringify). */
+  stringify?: Stringify;
 }
 
 export class ConnectionJsonSpool {
@@ -31,14 +35,19 @@ export class ConnectionJsonSpool {
   private held: Buffer[] | null = [];
   private heldBytes = 0;
   private fd = -1;
+  /** Bytes in the file, and pieces waiting to be appended to it (one writev per batch). */
   private fileBytes = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private spillFailed = false;
   private readonly memoryLimit: number;
   private readonly dir: string;
+  private readonly stringify: Stringify | undefined;
 
   constructor(opts: SpoolOptions = {}) {
     this.memoryLimit = opts.memoryLimit ?? DEFAULT_SPOOL_MEMORY_LIMIT;
     this.dir = opts.dir ?? tmpdir();
+    this.stringify = opts.stringify;
   }
 
   get count(): number {
@@ -52,7 +61,7 @@ export class ConnectionJsonSpool {
 
   /** Serialises `c` (as connectionJsonPiece) and keeps its text. */
   add(c: ConnectionModel): void {
-    const text = Buffer.from(connectionJsonPiece(c));
+    const text = Buffer.from(connectionJsonPiece(c, this.stringify));
     this.ids.push(c.id);
     this.lengths.push(text.length);
     if (this.fd < 0 && this.held !== null) {
@@ -62,12 +71,13 @@ export class ConnectionJsonSpool {
       if (this.heldBytes > this.memoryLimit && !this.spillFailed) this.spill();
       return;
     }
-    this.offsets.push(this.fileBytes);
-    this.writeAll(text);
+    this.offsets.push(this.fileBytes + this.pendingBytes);
+    this.append(text);
   }
 
   /** The pieces in ascending connection id (ties: order of arrival). Each is a fresh buffer. */
   *pieces(): Generator<Buffer> {
+    if (this.fd >= 0) this.flushPending();
     const order = this.ids.map((_, i) => i);
     order.sort((a, b) => this.ids[a]! - this.ids[b]! || a - b);
     for (const i of order) {
@@ -116,19 +126,42 @@ export class ConnectionJsonSpool {
     this.held = null;
     this.heldBytes = 0;
     for (let i = 0; i < held.length; i++) {
-      this.offsets[i] = this.fileBytes;
-      this.writeAll(held[i]!);
+      this.offsets[i] = this.fileBytes + this.pendingBytes;
+      this.append(held[i]!);
     }
   }
 
-  private writeAll(b: Buffer): void {
+  private append(b: Buffer): void {
+    this.pending.push(b);
+    this.pendingBytes += b.length;
+    if (this.pendingBytes >= WRITE_BATCH) this.flushPending();
+  }
+
+  private flushPending(): void {
+    let bufs = this.pending;
+    this.pending = [];
+    const total = this.pendingBytes;
+    this.pendingBytes = 0;
     let done = 0;
     try {
-      while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, this.fileBytes + done);
+      while (done < total) {
+        const n = writevSync(this.fd, bufs, this.fileBytes + done);
+        done += n;
+        if (done < total) bufs = unwritten(bufs, n);
+      }
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       throw new Error(`cannot write the temporary file of the JSON report (in ${this.dir}): ${msg}`);
     }
-    this.fileBytes += b.length;
+    this.fileBytes += total;
   }
+}
+
+/** What is left of `bufs` after the first `n` bytes were written. */
+export function unwritten(bufs: Buffer[], n: number): Buffer[] {
+  let i = 0;
+  while (i < bufs.length && n >= bufs[i]!.length) n -= bufs[i++]!.length;
+  const rest = bufs.slice(i);
+  if (rest.length > 0 && n > 0) rest[0] = rest[0]!.subarray(n);
+  return rest;
 }

@@ -19,8 +19,13 @@ interface FrameAddressed {
 
 export class FlowEntry implements BaseSeqState {
   bucketNext: FlowEntry | null = null;
-  /** Endpoint A address then endpoint B address (A = source of the entry's first packet). */
-  readonly addrs: Uint8Array;
+  /** IPv4: endpoint A's and endpoint B's address as 32-bit words (A = source of the entry's first
+   * packet). Numbers, not a Uint8Array: a small typed array costs ~200 bytes of heap, and up to
+   * maxTombstones entries stay alive. */
+  readonly a4: number;
+  readonly b4: number;
+  /** IPv6: endpoint A's address then endpoint B's (32 bytes); null for IPv4. */
+  readonly addrs6: Uint8Array | null;
   /** tcp.stream id of the current (or last) connection on this tuple. */
   id = -1;
   /** Whether endpoint A is the client (side 0) of the current connection. */
@@ -37,24 +42,38 @@ export class FlowEntry implements BaseSeqState {
 
   constructor(
     readonly hash: number,
-    addrs: Uint8Array,
+    a4: number,
+    b4: number,
+    addrs6: Uint8Array | null,
     readonly portA: number,
     readonly portB: number,
   ) {
-    this.addrs = addrs;
+    this.a4 = a4;
+    this.b4 = b4;
+    this.addrs6 = addrs6;
   }
 
   get ipLen(): number {
-    return this.addrs.length >>> 1;
+    return this.addrs6 === null ? 4 : 16;
   }
 
+  /** Endpoint A's address bytes (a new array for IPv4; made once per connection). */
   addressA(): Uint8Array {
-    return this.addrs.subarray(0, this.ipLen);
+    return this.addrs6 === null ? wordBytes(this.a4) : this.addrs6.subarray(0, 16);
   }
 
   addressB(): Uint8Array {
-    return this.addrs.subarray(this.ipLen);
+    return this.addrs6 === null ? wordBytes(this.b4) : this.addrs6.subarray(16);
   }
+}
+
+function wordBytes(w: number): Uint8Array {
+  return Uint8Array.of(w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff);
+}
+
+/** The 4 bytes at `at` as a big-endian 32-bit word (int32). */
+function word(b: Uint8Array, at: number): number {
+  return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
 }
 
 function endpointHash(b: Uint8Array, at: number, len: number, port: number): number {
@@ -93,6 +112,9 @@ export class FlowTable {
   private srcAt = 0;
   private dstAt = 0;
   private len = 0;
+  /** IPv4 only: the located packet's addresses as words. */
+  private src4 = 0;
+  private dst4 = 0;
 
   /** Where the packet's addresses are; false when they are not 4 or 16 bytes each. */
   locate(seg: TcpSegment): boolean {
@@ -103,7 +125,7 @@ export class FlowTable {
       this.srcAt = fa.addrOffset!;
       this.dstAt = this.srcAt + len;
       this.len = len;
-      return (len === 4 || len === 16) && this.dstAt + len <= this.srcBytes.length;
+      return (len === 4 || len === 16) && this.dstAt + len <= this.srcBytes.length && this.words();
     }
     const src = seg.src;
     const dst = seg.dst;
@@ -112,7 +134,16 @@ export class FlowTable {
     this.srcAt = 0;
     this.dstAt = 0;
     this.len = src.length;
-    return (src.length === 4 || src.length === 16) && dst.length === src.length;
+    return (src.length === 4 || src.length === 16) && dst.length === src.length && this.words();
+  }
+
+  /** IPv4: reads the located addresses as words (always true, for chaining). */
+  private words(): boolean {
+    if (this.len === 4) {
+      this.src4 = word(this.srcBytes, this.srcAt);
+      this.dst4 = word(this.dstBytes, this.dstAt);
+    }
+    return true;
   }
 
   /** Hash of the located packet's flow (same for both directions). */
@@ -122,17 +153,32 @@ export class FlowTable {
   }
 
   find(hash: number, srcPort: number, dstPort: number): FlowEntry | null {
-    const { srcBytes, dstBytes, srcAt, dstAt, len } = this;
+    if (this.len === 4) {
+      const { src4, dst4 } = this;
+      for (let e = this.buckets.get(hash) ?? null; e !== null; e = e.bucketNext) {
+        if (e.addrs6 !== null) continue;
+        if (e.portA === srcPort && e.portB === dstPort && e.a4 === src4 && e.b4 === dst4) {
+          this.fromA = true;
+          return e;
+        }
+        if (e.portA === dstPort && e.portB === srcPort && e.a4 === dst4 && e.b4 === src4) {
+          this.fromA = false;
+          return e;
+        }
+      }
+      return null;
+    }
+    const { srcBytes, dstBytes, srcAt, dstAt } = this;
     for (let e = this.buckets.get(hash) ?? null; e !== null; e = e.bucketNext) {
-      const a = e.addrs;
-      if (a.length !== len * 2) continue;
-      if (e.portA === srcPort && e.portB === dstPort && sameBytes(a, 0, srcBytes, srcAt, len) &&
-        sameBytes(a, len, dstBytes, dstAt, len)) {
+      const a = e.addrs6;
+      if (a === null) continue;
+      if (e.portA === srcPort && e.portB === dstPort && sameBytes(a, 0, srcBytes, srcAt, 16) &&
+        sameBytes(a, 16, dstBytes, dstAt, 16)) {
         this.fromA = true;
         return e;
       }
-      if (e.portA === dstPort && e.portB === srcPort && sameBytes(a, 0, dstBytes, dstAt, len) &&
-        sameBytes(a, len, srcBytes, srcAt, len)) {
+      if (e.portA === dstPort && e.portB === srcPort && sameBytes(a, 0, dstBytes, dstAt, 16) &&
+        sameBytes(a, 16, srcBytes, srcAt, 16)) {
         this.fromA = false;
         return e;
       }
@@ -142,11 +188,15 @@ export class FlowTable {
 
   /** A new entry for the located packet (its source becomes endpoint A), inserted. */
   add(hash: number, srcPort: number, dstPort: number): FlowEntry {
-    const len = this.len;
-    const addrs = new Uint8Array(len * 2);
-    addrs.set(this.srcBytes.subarray(this.srcAt, this.srcAt + len), 0);
-    addrs.set(this.dstBytes.subarray(this.dstAt, this.dstAt + len), len);
-    const e = new FlowEntry(hash, addrs, srcPort, dstPort);
+    let e: FlowEntry;
+    if (this.len === 4) {
+      e = new FlowEntry(hash, this.src4, this.dst4, null, srcPort, dstPort);
+    } else {
+      const addrs = new Uint8Array(32);
+      addrs.set(this.srcBytes.subarray(this.srcAt, this.srcAt + 16), 0);
+      addrs.set(this.dstBytes.subarray(this.dstAt, this.dstAt + 16), 16);
+      e = new FlowEntry(hash, 0, 0, addrs, srcPort, dstPort);
+    }
     e.bucketNext = this.buckets.get(hash) ?? null;
     this.buckets.set(hash, e);
     this.size++;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionJsonSpool } from '../../src/report/json-spool.js';
+import { ConnectionJsonSpool, unwritten } from '../../src/report/json-spool.js';
 import { reportJsonPieces } from '../../src/report/json.js';
-import { reportModel } from '../../src/cli/output.js';
+import { reportModel, safeJson } from '../../src/cli/output.js';
 import { sourceModel } from '../../src/cli/file-command.js';
 import type { ConnectionModel, ReportModel } from '../../src/analysis/model.js';
 import { analyse } from '../helpers/analyse.js';
@@ -63,6 +63,44 @@ describe('ConnectionJsonSpool: connections kept as text, handed out in id order'
     for (const c of [mk(2, 'b'), mk(1, '§ — ✓ first'), mk(1, 'second'), mk(0, 'z')]) spool.add(c);
     const notes = [...spool.pieces()].map((b) => (JSON.parse(b.toString('utf8')) as { note: string }).note);
     expect(notes).toEqual(['z', '§ — ✓ first', 'second', 'b']);
+    spool.close();
+  });
+});
+
+describe('ConnectionJsonSpool with many connections: batched writes to the file', () => {
+  it('3000 connections of ~1 KB, spilled after 100 KB: every piece comes back, in id order', () => {
+    const spool = new ConnectionJsonSpool({ memoryLimit: 100_000 });
+    const ids = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 3000); // a permutation
+    for (const id of ids) spool.add({ id, pad: 'x'.repeat(1000 + (id % 13)) } as unknown as ConnectionModel);
+    expect(spool.spilled).toBe(true);
+    const back = [...spool.pieces()].map((b) => JSON.parse(b.toString('utf8')) as { id: number; pad: string });
+    expect(back.map((c) => c.id)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(back.every((c) => c.pad.length === 1000 + (c.id % 13))).toBe(true);
+    spool.close();
+  });
+});
+
+describe('unwritten: what a partial writev leaves', () => {
+  const b = (s: string) => Buffer.from(s);
+  it.each([
+    [0, ['abc', 'de', 'f']],
+    [1, ['bc', 'de', 'f']],
+    [3, ['de', 'f']],
+    [4, ['e', 'f']],
+    [5, ['f']],
+    [6, []],
+  ])('after %i bytes', (n, rest) => {
+    expect(unwritten([b('abc'), b('de'), b('f')], n).map((x) => x.toString())).toEqual(rest);
+  });
+});
+
+describe('ConnectionJsonSpool with a custom stringify', () => {
+  it('uses it for every piece (the CLI passes safeJson)', () => {
+    const spool = new ConnectionJsonSpool({ memoryLimit: 0, stringify: safeJson });
+    spool.add({ id: 0, name: 'x\u202ey' } as unknown as ConnectionModel);
+    const text = [...spool.pieces()].map((b) => b.toString('utf8')).join('');
+    expect(text).toBe(`    ${safeJson({ id: 0, name: 'x\u202ey' }, 2).replace(/\n/g, '\n    ')}`);
+    expect(text).toContain('\\u202e');
     spool.close();
   });
 });

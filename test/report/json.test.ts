@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connectionJsonPiece, reportJsonPieces } from '../../src/report/json.js';
-import { reportModel } from '../../src/cli/output.js';
+import { connectionJsonPiece, reportJsonPieces, utf8Batches } from '../../src/report/json.js';
+import { reportModel, safeJson } from '../../src/cli/output.js';
 import { sourceModel } from '../../src/cli/file-command.js';
 import type { ConnectionModel, ReportModel } from '../../src/analysis/model.js';
 import { analyse } from '../helpers/analyse.js';
@@ -33,7 +33,7 @@ describe('reportJsonPieces: the pretty report in pieces, byte for byte JSON.stri
 
   it('connections given as pieces replace r.connections', async () => {
     const r = await realReport('captures/all-scenarios.pcap');
-    const pieces = r.connections.map(connectionJsonPiece);
+    const pieces = r.connections.map((c) => connectionJsonPiece(c));
     expect(joined(reportJsonPieces({ ...r, connections: [] }, pieces))).toBe(pretty(r));
   });
 
@@ -69,5 +69,30 @@ describe('reportJsonPieces: the pretty report in pieces, byte for byte JSON.stri
 
   it('an empty object report', () => {
     expect(joined(reportJsonPieces({} as ReportModel))).toBe(pretty({}));
+  });
+});
+
+describe('utf8Batches: pieces joined into large UTF-8 buffers', () => {
+  it('same bytes as the joined text, in buffers of at least the batch size but the last', () => {
+    const pieces = Array.from({ length: 500 }, (_, i) => (i % 3 === 0 ? Buffer.from(`§${i}—`) : `piece ${i} ✓\n`));
+    const expected = Buffer.from(pieces.map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join(''));
+    const batches = [...utf8Batches(pieces, 1000)];
+    expect(Buffer.concat(batches).equals(expected)).toBe(true);
+    expect(batches.slice(0, -1).every((x) => x.length >= 1000)).toBe(true);
+    expect(batches.length).toBeGreaterThan(3);
+    expect([...utf8Batches([])]).toEqual([]);
+  });
+});
+
+describe('with the CLI\'s safeJson (DEL, C1 controls and bidi overrides escaped)', () => {
+  it('pieces add up to safeJson(report, 2), and unsafe characters are escaped in every piece', async () => {
+    const r = await realReport('captures/all-scenarios.pcap');
+    const evil = { ...r.connections[0]!, serverName: 'a\u202eb\u0085c\u007fd\u2028e' } as ConnectionModel;
+    const report = { ...r, connections: [evil, ...r.connections.slice(1)] };
+    const expected = `${safeJson(report, 2)}\n`;
+    expect(expected).toContain('a\\u202eb\\u0085c\\u007fd\\u2028e');
+    expect(joined(reportJsonPieces(report, undefined, safeJson))).toBe(expected);
+    const pieces = report.connections.map((c) => connectionJsonPiece(c, safeJson));
+    expect(joined(reportJsonPieces({ ...report, connections: [] }, pieces, safeJson))).toBe(expected);
   });
 });
