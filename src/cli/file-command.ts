@@ -4,9 +4,11 @@
  */
 import { openCaptureFile } from '../capture/index.js';
 import type { ConnectionModel, SourceModel } from '../analysis/model.js';
-import { Pipeline, type PipelineResult } from './pipeline.js';
-import { connectionFilter, Output, renderReport, renderStreamed, reportModel, useColor, type FilterArgs, type Format } from './output.js';
+import type { PipelineResult } from './pipeline.js';
+import { connectionFilter, Output, renderReport, renderStreamed, reportModel, safeJson, useColor, type FilterArgs, type Format } from './output.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
+import { ConnectionJsonSpool } from '../report/json-spool.js';
+import { reportJsonPieces, utf8Batches } from '../report/json.js';
 
 export interface FileArgs extends FilterArgs {
   capture: string;
@@ -52,7 +54,7 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   // yargs turns a lone "-" positional into ""; "-" means stdin
   if (a.capture === '') a.capture = '-';
   const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog);
-  const trusted = a.ca ? loadTrustedCas(a.ca) : undefined;
+  const trusted = a.ca ? await loadTrustedCas(a.ca) : undefined;
   const out = new Output(a.output);
   const wantTui = a.tui && a.format === undefined && !a.output && out.isTty && process.stdin.isTTY === true;
   // the TUI handles keys between read chunks: smaller chunks keep it responsive while loading
@@ -70,26 +72,34 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   const color = useColor(a.color, out);
   const filter = connectionFilter(a);
   const kept: ConnectionModel[] = [];
+  // json: each connection is serialised when it ends and kept as text (spilled to a temporary
+  // file beyond 64 MiB), so memory follows neither packets nor connections
+  const spool = format === 'json' ? new ConnectionJsonSpool({ stringify: safeJson }) : null;
   let failing = 0;
+  const { Pipeline } = await import('./pipeline.js');
   const pipeline = new Pipeline({
     ...pipelineBase,
     tls: { maxHandshakeMessage: a.maxMessageKb * 1024 },
     analysis: { includeNonTls: a.all, trusted },
     onConnection: (c) => {
       if (!filter(c)) return;
-      if (format === 'jsonl') {
-        out.write(renderStreamed('jsonl', c, color));
-        if (failOnCode([c], a.failOn)) failing = 1;
-      } else kept.push(c);
+      if (failOnCode([c], a.failOn)) failing = 1;
+      if (format === 'jsonl') out.write(renderStreamed('jsonl', c, color));
+      else if (spool !== null) spool.add(c);
+      else kept.push(c);
     },
   });
-  const res = await pipeline.run(source);
-  if (format !== 'jsonl') {
-    const src = sourceModel(res, a.capture, keysGiven || keys.secretCount() > 0 ? keys.secretCount() : undefined);
-    src.warnings.unshift(...keyWarnings);
-    const report = reportModel(src, kept, res.analyzer.summary());
-    out.write(renderReport(format, report, color));
-    failing = failOnCode(kept, a.failOn);
+  try {
+    const res = await pipeline.run(source);
+    if (format !== 'jsonl') {
+      const src = sourceModel(res, a.capture, keysGiven || keys.secretCount() > 0 ? keys.secretCount() : undefined);
+      src.warnings.unshift(...keyWarnings);
+      const report = reportModel(src, kept, res.analyzer.summary());
+      if (spool !== null) await out.writeAll(utf8Batches(reportJsonPieces(report, spool.pieces(), safeJson)));
+      else out.write(renderReport(format, report, color));
+    }
+  } finally {
+    spool?.close();
   }
   await out.close();
   return failing;

@@ -1,6 +1,6 @@
 /** Side inputs of a run: key logs (--keylog / SSLKEYLOGFILE) and CA bundles (--ca). */
 import { KeyMaterial } from '../tls/keys.js';
-import { loadPemBundle, type CertInfo } from '../tls/x509/index.js';
+import type { CertInfo } from '../tls/x509/index.js';
 import { UsageError } from './errors.js';
 
 export interface LoadedKeys {
@@ -39,7 +39,9 @@ export function loadKeyMaterial(paths: string[] | undefined, live = false): Load
   return { keys, warnings, given: list.length > 0 };
 }
 
-export function loadTrustedCas(paths: string[]): CertInfo[] {
+/** The X.509 code (and its ASN.1 library) is loaded only when --ca is given. */
+export async function loadTrustedCas(paths: string[]): Promise<CertInfo[]> {
+  const { loadPemBundle } = await import('../tls/x509/index.js');
   const out: CertInfo[] = [];
   for (const p of paths) {
     try {

@@ -121,7 +121,7 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   if (a.duration !== undefined && !(a.duration > 0)) throw new UsageError('--duration must be a positive number of seconds');
   if (a.count !== undefined && !(a.count > 0)) throw new UsageError('--count must be a positive number of packets');
   const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog, true);
-  const trusted = a.ca ? loadTrustedCas(a.ca) : undefined;
+  const trusted = a.ca ? await loadTrustedCas(a.ca) : undefined;
   const live = openLiveCapture({ iface: a.interface, filter: a.filter, snaplen: a.snaplen });
   retainedSources.push(live);
   const writer = a.write ? new PcapngWriter(a.write, live.linkType, a.snaplen, { holdSec: WRITE_HOLD_SEC }) : null;

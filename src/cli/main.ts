@@ -3,9 +3,10 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { runFileCommand, type FileArgs } from './file-command.js';
-import { runInterfacesCommand } from './interfaces-command.js';
-import { runLiveCommand, type LiveArgs } from './live-command.js';
+// each command's module (and the pipeline behind it) is loaded when that command runs, so the
+// TUI's first screen does not wait for code it does not need yet
+import type { FileArgs } from './file-command.js';
+import type { LiveArgs } from './live-command.js';
 import { UsageError, fail } from './errors.js';
 import { FORMATS, ONLY_FILTERS } from './output.js';
 import { VERSION } from './version.js';
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
           .option('max-message-kb', { type: 'number', default: 1024, describe: 'max size of one handshake message (KiB)' }),
       async (args) => {
         positiveNumbers(args, ['max-buffer-mb', 'max-connections', 'max-message-kb', 'port']);
+        const { runFileCommand } = await import('./file-command.js');
         exitCode = await runFileCommand(args as unknown as FileArgs);
       },
     )
@@ -73,10 +75,12 @@ async function main(argv: string[]): Promise<number> {
           .option('fail-on', { choices: ['error', 'warning'] as const, describe: 'exit 1 when a diagnosis of this severity exists' }),
       async (args) => {
         positiveNumbers(args, ['duration', 'count', 'snaplen', 'idle-timeout']);
+        const { runLiveCommand } = await import('./live-command.js');
         exitCode = await runLiveCommand(args as unknown as LiveArgs);
       },
     )
     .command('interfaces', 'list capture interfaces (like tshark -D)', {}, async () => {
+      const { runInterfacesCommand } = await import('./interfaces-command.js');
       exitCode = await runInterfacesCommand();
     })
     .demandCommand(1, 'say what to do: file, live or interfaces (see --help)')

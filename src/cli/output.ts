@@ -108,6 +108,14 @@ export class Output {
     else process.stdout.write(s);
   }
 
+  /** Writes every chunk, waiting for the destination to drain so memory holds only one batch. */
+  async writeAll(chunks: Iterable<Uint8Array>): Promise<void> {
+    const dest = this.file ?? process.stdout;
+    for (const c of chunks) {
+      if (!dest.write(c)) await new Promise<void>((resolve) => dest.once('drain', resolve));
+    }
+  }
+
   async close(): Promise<void> {
     const f = this.file;
     if (!f) return;

@@ -9,7 +9,7 @@ import type { ConnectionModel } from '../analysis/model.js';
 import type { CertInfo } from '../tls/x509/index.js';
 import type { KeyMaterial } from '../tls/keys.js';
 import type { ReassemblyLimits } from '../tcp/types.js';
-import { Pipeline } from './pipeline.js';
+import type { Pipeline } from './pipeline.js';
 import { TuiApp } from '../tui/index.js';
 import type { ProgressInfo } from '../tui/index.js';
 
@@ -43,6 +43,13 @@ function sizeInfo(path: string): Pick<ProgressInfo, 'fileSize' | 'perPacketOverh
   }
 }
 
+/** Draws the app now, lets the terminal output go out, then runs `load`. */
+async function afterPaint<T>(app: TuiApp, load: () => Promise<T>): Promise<T> {
+  app.render();
+  await new Promise((resolve) => setImmediate(resolve));
+  return load();
+}
+
 export async function runTuiForFile(
   source: PacketSource,
   path: string,
@@ -53,6 +60,8 @@ export async function runTuiForFile(
   const app = new TuiApp({ source: path === '-' ? 'stdin' : path, mode: 'file' });
   app.setProgress({ packets: 0, bytes: 0, ...size });
   app.setStatus('reading the capture ...');
+  // the first screen is on the terminal before the pipeline's modules (X.509/ASN.1 ...) load
+  const { Pipeline } = await afterPaint(app, () => import('./pipeline.js'));
   const pipeline = new Pipeline({
     limits: o.limits,
     keys: o.keys,
@@ -98,9 +107,10 @@ export interface TuiLiveOptions {
  * from snapshots and replaced when they finish; a status line tells what the capture is doing. */
 export async function runTuiForLive(source: PacketSource, o: TuiLiveOptions): Promise<number> {
   const app = new TuiApp({ source: `live: ${o.iface}`, mode: 'live' });
+  const { Pipeline: LivePipeline } = await afterPaint(app, () => import('./pipeline.js'));
   let packets = 0;
   const dirty = new Set<number>();
-  const pipeline: Pipeline = new Pipeline({
+  const pipeline: Pipeline = new LivePipeline({
     ...o.pipeline,
     tls: { ...o.pipeline.tls, keepBytes: true },
     analysis: { ...o.pipeline.analysis, keepBytes: true },

@@ -37,7 +37,7 @@ const ETH_HEADER = 14;
 const SLL_HEADER = 16;
 const SLL2_HEADER = 20;
 
-let lastUnknownLinkType = -1;
+let lastUnknownLinkType = Number.NaN; // NaN equals nothing, so the first unknown type (even -1) gets its message
 let lastUnknownMessage = '';
 
 /** "captured" when the capture cut the frame short, "remaining" when the frame itself was short. */

@@ -151,7 +151,9 @@ export class ConnectionJsonSpool {
       }
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      throw new Error(`cannot write the temporary file of the JSON report (in ${this.dir}): ${msg}`);
+      const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
+      // a code makes the CLI print it as one line about the file system, not as an internal error
+      throw Object.assign(new Error(`cannot write the temporary file of the JSON report in ${this.dir} (${msg}); free space there or set TMPDIR`), { code });
     }
     this.fileBytes += total;
   }

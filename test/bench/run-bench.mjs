@@ -41,7 +41,10 @@ function parseArgs(argv) {
     else if (a === '--dist') o.dist = resolve(v());
     else if (a === '--memory') o.memory = true;
     else if (a === '--wait-load') o.waitLoad = Number(v());
-    else throw new Error(`unknown option ${a} (see the comment at the top of this file)`);
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write(`${readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0].replace(/^#!.*\n/, '')}*/\n`);
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (see the comment at the top of this file)`);
   }
   for (const k of o.only) if (!ALL.includes(k)) throw new Error(`--only: unknown command ${k}`);
   if (!(Number.isInteger(o.runs) && o.runs >= 1)) throw new Error('--runs must be a positive integer');

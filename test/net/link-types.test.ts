@@ -1,5 +1,5 @@
 /** One TCP segment wrapped in every supported link type, plus the link-level failure cases. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodePacket, formatIp, newTcpSegment } from '../../src/net/index.js';
 import { be16, cat, ethernet, ipv4, ipv6, loopLink, nullLink, sll, sll2, tcp } from './builders.js';
 
@@ -135,6 +135,13 @@ describe('unsupported link types', () => {
     expect(r.seg.error).toBe('unknown link type 147');
     expect(decode(9, v4).seg.error).toBe('unknown link type 9');
     expect(decode(147, v4).seg.error).toBe('unknown link type 147');
+  });
+  it('-1 as the first unknown link type still gets its message (regression: fast-check seed -154767819)', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/net/index.js');
+    const seg = fresh.newTcpSegment();
+    expect(fresh.decodePacket(-1, new Uint8Array(0), seg)).toBe('unsupported-link');
+    expect(seg.error).toBe('unknown link type -1');
   });
 });
 

@@ -1,16 +1,16 @@
 /**
- * Cost per packet of decodePacket and computeFlowKey over the real corpus frames. Skipped unless
- * NET_BENCH=1 (timings are not assertions): NET_BENCH=1 npx vitest run test/net/bench.test.ts
+ * Cost per packet of decodePacket and computeFlowKey over the real corpus frames. Not part of
+ * `npm test` (timings are not assertions): npm run perf
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeFlowKey, decodePacket, newFlowKey, newTcpSegment } from '../../src/net/index.js';
-import { readPcap, type PcapFrame } from './read-pcap.js';
+import { readPcap, type PcapFrame } from '../net/read-pcap.js';
 
 const CORPUS = join(import.meta.dirname, '../../../shared/corpus/zeek');
 
-describe.skipIf(!process.env['NET_BENCH'])('net stage cost per packet', () => {
+describe('net stage cost per packet', () => {
   it('decodePacket and computeFlowKey', () => {
     const frames: PcapFrame[] = [];
     for (const f of readdirSync(CORPUS).filter((n) => n.endsWith('.pcap'))) frames.push(...readPcap(join(CORPUS, f)).frames);
