@@ -1,16 +1,16 @@
 /**
- * Classic pcap files, parsed by the npm package pcap-parser (fed chunk by chunk through a minimal
- * stream stand-in, so this module keeps control of reading, yielding and stopping).
+ * Classic pcap files (microsecond and nanosecond magic, either byte order), parsed in place chunk
+ * by chunk: packet data are views of the chunk they lie in; a record spanning chunks is assembled
+ * into a buffer of exactly its length. Every captured length is checked against the file's
+ * snaplen (and a hard maximum) before it is used: an absurd one means the file is damaged and
+ * reading stops with a warning naming the offset. An incomplete last record or header is reported
+ * at the end.
  *
- * pcap-parser only knows the microsecond magic and trusts every length, so around it:
- * - the nanosecond magic is rewritten to the microsecond one in the first chunk and the fraction is
- *   then read as nanoseconds;
- * - every record header is checked in its 'packetHeader' event: an absurd captured length means
- *   the file is damaged, and reading stops before pcap-parser would buffer the rest of the file;
- * - at the end, bytes it still holds mean a truncated last record.
+ * This replaced the npm package pcap-parser (measured reason in README, "Performance"): it copied
+ * every chunk into a new buffer, allocated two objects and three events per packet and took
+ * 0.46 s of the 0.58 s needed to iterate a 300,000-packet file; it also knew neither the
+ * nanosecond magic nor a length check.
  */
-import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import { ChunkedFileSource } from './file-source.js';
 import type { ByteInput } from './input.js';
 
@@ -21,44 +21,6 @@ export const PCAP_MAX_PACKET = 262_144;
 /** Upper bound for files declaring a bigger snaplen. */
 export const PCAP_HARD_MAX_PACKET = 16 * 1024 * 1024;
 
-interface PcapGlobalHeader {
-  magicNumber: number;
-  majorVersion: number;
-  minorVersion: number;
-  gmtOffset: number;
-  timestampAccuracy: number;
-  snapshotLength: number;
-  linkLayerType: number;
-}
-
-interface PcapRecordHeader {
-  timestampSeconds: number;
-  timestampMicroseconds: number;
-  capturedLength: number;
-  originalLength: number;
-}
-
-interface PcapParserPacket {
-  header: PcapRecordHeader;
-  data: Buffer;
-}
-
-interface PcapParserModule {
-  parse(input: EventEmitter): EventEmitter;
-}
-
-const pcapParser = createRequire(import.meta.url)('pcap-parser') as PcapParserModule;
-
-/** What pcap-parser needs from a stream: events plus pause/resume (our loop does the pacing). */
-class ChunkFeed extends EventEmitter {
-  pause(): this {
-    return this;
-  }
-  resume(): this {
-    return this;
-  }
-}
-
 /** The largest captured length accepted for a file declaring `snaplen`. */
 export function maxCapturedLength(snaplen: number): number {
   return Math.max(PCAP_MAX_PACKET, Math.min(snaplen, PCAP_HARD_MAX_PACKET));
@@ -66,99 +28,127 @@ export function maxCapturedLength(snaplen: number): number {
 
 export class PcapSource extends ChunkedFileSource {
   readonly kind = 'pcap' as const;
-  private readonly feedStream = new ChunkFeed();
-  /** Chunks held until the 4-byte magic is complete (nanosecond files only). */
-  private magicPending: Buffer[] | null = [];
-  private magicBytes = 0;
   private headerSeen = false;
+  private le = true;
   private linkType = 0;
   private maxCaptured = PCAP_MAX_PACKET;
-  /** Bytes pcap-parser has consumed (file header + complete records). */
-  private consumed = 0;
-  /** Offset of the record whose header was seen last; -1 when its data has been delivered. */
-  private openRecord = -1;
-  private openCaptured = 0;
+  /** Input offset of the next byte to parse (start of a record, or of the carry). */
+  private offset = 0;
+  /** A header or record spanning chunks: its bytes so far. */
+  private carry: Buffer | null = null;
+  private carryFill = 0;
   private fractionWarned = false;
   private readonly fractionPerSecond: number;
   private readonly nsPerUnit: number;
 
-  constructor(input: ByteInput, path: string | undefined, private readonly nanosecond: boolean) {
+  constructor(input: ByteInput, path: string | undefined, nanosecond: boolean) {
     super(input, path);
     this.fractionPerSecond = nanosecond ? 1_000_000_000 : 1_000_000;
     this.nsPerUnit = nanosecond ? 1 : 1000;
-    const parser = pcapParser.parse(this.feedStream);
-    parser.on('globalHeader', (h: PcapGlobalHeader) => this.onGlobalHeader(h));
-    parser.on('packetHeader', (h: PcapRecordHeader) => this.onRecordHeader(h));
-    parser.on('packet', (p: PcapParserPacket) => this.onPacket(p));
-    parser.on('error', (err: Error) => this.onParserError(err));
   }
 
   protected feed(chunk: Buffer): void {
-    if (this.nanosecond && this.magicPending !== null) {
-      // The magic may arrive split over tiny chunks (pipes): gather 4 bytes before rewriting it.
-      this.magicPending.push(chunk);
-      this.magicBytes += chunk.length;
-      if (this.magicBytes < 4) return;
-      const joined = Buffer.concat(this.magicPending, this.magicBytes);
-      this.magicPending = null;
-      rewriteNanosecondMagic(joined);
-      chunk = joined;
+    let pos = 0;
+    while (this.carry !== null) {
+      const need = this.unitLength(this.carry, 0, this.carryFill);
+      if (need < 0) return;
+      if (this.carryFill >= need) {
+        const unit = this.carry.subarray(0, need);
+        this.carry = null;
+        this.carryFill = 0;
+        this.parse(unit, 0);
+        if (this.damaged || this.stopRequested) return;
+        break;
+      }
+      if (pos >= chunk.length) return;
+      const n = Math.min(need - this.carryFill, chunk.length - pos);
+      this.reserve(this.carryFill + n, need);
+      chunk.copy(this.carry, this.carryFill, pos, pos + n);
+      this.carryFill += n;
+      pos += n;
     }
-    this.feedStream.emit('data', chunk);
+    pos = this.parse(chunk, pos);
+    if (this.damaged || this.stopRequested || pos >= chunk.length) return;
+    const rest = chunk.length - pos;
+    // memory follows the bytes that arrive; the buffer grows to the record length as they do
+    this.carry = Buffer.allocUnsafe(Math.max(rest, 64 * 1024));
+    chunk.copy(this.carry, 0, pos);
+    this.carryFill = rest;
   }
 
   protected finish(): void {
-    const left = this.bytesRead - this.consumed;
     if (!this.headerSeen) {
       this.damage(`truncated pcap file header: ${this.bytesRead} of ${PCAP_FILE_HEADER} bytes`, 0);
-    } else if (this.openRecord >= 0) {
-      const have = left - PCAP_RECORD_HEADER;
+      return;
+    }
+    if (this.carry === null) return;
+    const fill = this.carryFill;
+    if (fill >= PCAP_RECORD_HEADER) {
+      const captured = this.u32(this.carry, 8);
       this.damage(
-        `truncated pcap record at offset ${this.openRecord}: ${have} of ${this.openCaptured} captured bytes present`,
-        this.openRecord,
+        `truncated pcap record at offset ${this.offset}: ${fill - PCAP_RECORD_HEADER} of ${captured} captured bytes present`,
+        this.offset,
       );
-    } else if (left > 0) {
-      this.damage(
-        `truncated pcap record header at offset ${this.consumed}: ${left} of ${PCAP_RECORD_HEADER} bytes present`,
-        this.consumed,
-      );
+    } else {
+      this.damage(`truncated pcap record header at offset ${this.offset}: ${fill} of ${PCAP_RECORD_HEADER} bytes present`, this.offset);
     }
   }
 
-  private onGlobalHeader(h: PcapGlobalHeader): void {
+  /**
+   * Length of the unit (file header, record header, or whole record) starting at b[o] given
+   * `avail` bytes of it; -1 (after a damage warning) for an impossible captured length.
+   */
+  private unitLength(b: Buffer, o: number, avail: number): number {
+    if (!this.headerSeen) return PCAP_FILE_HEADER;
+    if (avail < PCAP_RECORD_HEADER) return PCAP_RECORD_HEADER;
+    const captured = this.u32(b, o + 8);
+    if (captured > this.maxCaptured) {
+      this.damage(
+        `pcap record at offset ${this.offset}: captured length ${captured} exceeds the maximum ` +
+          `${this.maxCaptured}; the file is damaged, reading stopped`,
+        this.offset,
+      );
+      return -1;
+    }
+    return PCAP_RECORD_HEADER + captured;
+  }
+
+  /** Parses the complete units of b from pos; returns where the first incomplete one starts. */
+  private parse(b: Buffer, pos: number): number {
+    const end = b.length;
+    while (!this.damaged && !this.stopRequested) {
+      const need = this.unitLength(b, pos, end - pos);
+      if (need < 0 || end - pos < need) return pos;
+      if (!this.headerSeen) this.fileHeader(b, pos);
+      else this.record(b, pos, need - PCAP_RECORD_HEADER);
+      pos += need;
+      this.offset += need;
+    }
+    return pos;
+  }
+
+  private fileHeader(b: Buffer, o: number): void {
     this.headerSeen = true;
-    this.consumed = PCAP_FILE_HEADER;
+    // the opener recognised the magic; its byte order is the file's
+    this.le = b[o] === 0xd4 || b[o] === 0x4d;
+    const major = this.u16(b, o + 4);
+    const minor = this.u16(b, o + 6);
+    if (major !== 2 && minor !== 4) {
+      this.damage(`pcap file header: unsupported version ${major}.${minor} (pcap 2.4 expected)`, 0);
+      return;
+    }
     // Bits 26-31 carry FCS information, not the link type (as in libpcap/Wireshark).
-    this.linkType = h.linkLayerType & 0x03ffffff;
-    this.maxCaptured = maxCapturedLength(h.snapshotLength);
+    this.linkType = this.u32(b, o + 20) & 0x03ffffff;
+    this.maxCaptured = maxCapturedLength(this.u32(b, o + 16));
     this.noteLinkType(this.linkType);
   }
 
-  private onRecordHeader(h: PcapRecordHeader): void {
-    if (this.damaged || this.stopRequested) return;
-    const at = this.consumed;
-    if (h.capturedLength > this.maxCaptured) {
-      this.damage(
-        `pcap record at offset ${at}: captured length ${h.capturedLength} exceeds the maximum ` +
-          `${this.maxCaptured}; the file is damaged, reading stopped`,
-        at,
-      );
-      return;
-    }
-    this.openRecord = at;
-    this.openCaptured = h.capturedLength;
-  }
-
-  private onPacket(p: PcapParserPacket): void {
-    if (this.damaged || this.stopRequested) return;
-    const h = p.header;
-    this.consumed += PCAP_RECORD_HEADER + h.capturedLength;
-    const at = this.openRecord;
-    this.openRecord = -1;
+  private record(b: Buffer, o: number, captured: number): void {
+    const at = this.offset;
     const pkt = this.packet;
     pkt.frame = ++this.frames;
-    let sec = h.timestampSeconds;
-    let frac = h.timestampMicroseconds;
+    let sec = this.u32(b, o);
+    let frac = this.u32(b, o + 4);
     if (frac >= this.fractionPerSecond) {
       if (!this.fractionWarned) {
         this.fractionWarned = true;
@@ -171,35 +161,36 @@ export class PcapSource extends ChunkedFileSource {
       sec += Math.floor(frac / this.fractionPerSecond);
       frac %= this.fractionPerSecond;
     }
+    const original = this.u32(b, o + 12);
     pkt.tsSec = sec;
     pkt.tsNsec = frac * this.nsPerUnit;
     pkt.linkType = this.linkType;
-    pkt.data = p.data;
-    pkt.originalLength = h.originalLength;
+    pkt.data = b.subarray(o + PCAP_RECORD_HEADER, o + PCAP_RECORD_HEADER + captured);
+    pkt.originalLength = original;
     pkt.interfaceId = 0;
-    if (h.originalLength > h.capturedLength) this.truncatedPackets++;
+    if (original > captured) this.truncatedPackets++;
     this.sink.packet(pkt);
   }
 
-  private onParserError(err: Error): void {
-    if (this.damaged) return;
-    this.damage(`pcap file header: ${err.message}`, 0);
+  /** Grows the carry buffer (doubling, capped at the unit length) to hold `need` bytes. */
+  private reserve(need: number, unit: number): void {
+    const carry = this.carry as Buffer;
+    if (need <= carry.length) return;
+    const grown = Buffer.allocUnsafe(Math.min(unit, Math.max(carry.length * 2, need)));
+    carry.copy(grown, 0, 0, this.carryFill);
+    this.carry = grown;
+  }
+
+  private u32(b: Buffer, o: number): number {
+    return this.le ? b.readUInt32LE(o) : b.readUInt32BE(o);
+  }
+
+  private u16(b: Buffer, o: number): number {
+    return this.le ? b.readUInt16LE(o) : b.readUInt16BE(o);
   }
 
   private damage(message: string, offset: number): void {
     this.damaged = true;
     this.sink.warning({ message, offset });
-  }
-}
-
-/** Turns a nanosecond pcap magic into the microsecond one of the same byte order, in place. */
-function rewriteNanosecondMagic(chunk: Buffer): void {
-  if (chunk.length < 4) return;
-  if (chunk[0] === 0xa1 && chunk[1] === 0xb2 && chunk[2] === 0x3c && chunk[3] === 0x4d) {
-    chunk[2] = 0xc3;
-    chunk[3] = 0xd4;
-  } else if (chunk[0] === 0x4d && chunk[1] === 0x3c && chunk[2] === 0xb2 && chunk[3] === 0xa1) {
-    chunk[0] = 0xd4;
-    chunk[1] = 0xc3;
   }
 }

@@ -15,7 +15,7 @@ const threePackets = (nano: boolean): PcapSpec['records'] => [
   { sec: 4_000_000_000, frac: 0, data: payload(1, 3) },
 ];
 
-describe('classic pcap through pcap-parser', () => {
+describe('classic pcap', () => {
   for (const le of [true, false]) {
     for (const nano of [false, true]) {
       it(`${le ? 'little' : 'big'}-endian ${nano ? 'nanosecond' : 'microsecond'} file`, async () => {
