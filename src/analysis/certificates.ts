@@ -1,9 +1,10 @@
 /**
  * Certificates in the model: X.509 parsing is done once per distinct certificate by the x509
  * cache (src/tls/x509); here CertInfo becomes the report's CertificateModel, and DN strings get
- * comparison keys.
+ * comparison keys. Models are shared and frozen: one per distinct certificate.
  */
 import { CertificateCache, parseDistinguishedName, type CertInfo } from '../tls/x509/index.js';
+import { isInternedDer } from '../tls/der-interner.js';
 import type { CertificateModel } from './model.js';
 
 export interface CertContext {
@@ -20,8 +21,21 @@ export function newCertContext(trusted?: CertInfo[]): CertContext {
   return { certs: new CertificateCache(), trusted };
 }
 
+/** One frozen model per parsed certificate, shared by every connection that carries it. */
+const modelOf = new WeakMap<CertInfo, CertificateModel>();
+
 export function certificateModel(der: Uint8Array, ctx: CertContext): CertificateModel {
   const info = ctx.certs.get(der);
+  let m = modelOf.get(info);
+  if (m === undefined) {
+    m = Object.freeze(modelOfInfo(info));
+    modelOf.set(info, m);
+    infoOf.set(m, info);
+  }
+  return m;
+}
+
+function modelOfInfo(info: CertInfo): CertificateModel {
   const m: CertificateModel = {
     subject: info.subject,
     issuer: info.issuer,
@@ -38,7 +52,6 @@ export function certificateModel(der: Uint8Array, ctx: CertContext): Certificate
   m.selfSigned = info.selfSigned;
   if (info.basicConstraints) m.isCa = info.basicConstraints.ca;
   if (info.error) m.error = info.error;
-  infoOf.set(m, info);
   return m;
 }
 
@@ -48,15 +61,22 @@ export function certInfoOf(m: CertificateModel): CertInfo | undefined {
 }
 
 const dnByDer = new Map<string, string>();
+/** The tls stage's shared (immutable) copies of CA names, by identity (they die with the copies). */
+const dnByInterned = new WeakMap<Uint8Array, string>();
 
 /** RFC 4514 string of a DER Name (CertificateRequest CA lists); parsed once per distinct Name. */
 export function dnString(der: Uint8Array): string {
+  const interned = isInternedDer(der);
+  const known = interned ? dnByInterned.get(der) : undefined;
+  if (known !== undefined) return known;
   const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
-  const hit = dnByDer.get(key);
-  if (hit !== undefined) return hit;
-  const s = parseDnString(der);
-  if (dnByDer.size >= MAX_DN_CACHE) dnByDer.clear();
-  dnByDer.set(key, s);
+  let s = dnByDer.get(key);
+  if (s === undefined) {
+    s = parseDnString(der);
+    if (dnByDer.size >= MAX_DN_CACHE) dnByDer.clear();
+    dnByDer.set(key, s);
+  }
+  if (interned) dnByInterned.set(der, s);
   return s;
 }
 

@@ -15,6 +15,7 @@ import { alertEvents, heartbeatType, recordEvent } from './record-events.js';
 import { DeferredRecords, newDeferBudget, type DeferBudget } from './deferred-records.js';
 import { newTlsFacts } from './facts.js';
 import { copyBytes } from '../net/bytes.js';
+import { DerInterner } from './der-interner.js';
 
 export interface TlsStageOptions {
   /** Keep message/record bytes in events (TUI hex pane). */
@@ -29,6 +30,8 @@ export interface TlsStageOptions {
   keys?: KeyProvider;
   /** Bytes kept over all connections for deferred decryption. */
   deferBudget?: DeferBudget;
+  /** Shared copies of certificates and CA names (one per distinct blob); absent = a copy each. */
+  derInterner?: DerInterner;
 }
 
 export const DEFAULT_TLS_OPTIONS: TlsStageOptions = {
@@ -298,8 +301,8 @@ export class TlsConnection implements StreamConsumer {
       length: m.length,
       details: decoded.details,
     };
-    if (decoded.certificates) ev.certificates = decoded.certificates.map((c) => copyBytes(c));
-    if (decoded.certificateAuthorities) ev.certificateAuthorities = decoded.certificateAuthorities.map((c) => copyBytes(c));
+    if (decoded.certificates) ev.certificates = this.keepDer(decoded.certificates);
+    if (decoded.certificateAuthorities) ev.certificateAuthorities = this.keepDer(decoded.certificateAuthorities);
     if (decoded.warnings.length > 0) ev.warnings = decoded.warnings.slice(0, 10);
     if (this.opts.keepBytes) ev.raw = copyBytes(m.raw);
     const change = applyMessageFacts(f, side, m.type, decoded, this.clientHelloSeen);
@@ -314,6 +317,12 @@ export class TlsConnection implements StreamConsumer {
       this.replayEarlyData();
     } else if (change === 'finished' && f.version === 0x0304) this.installKeys(side, 'tls13-application');
     else if (change === 'key-update') this.sides[side].prot?.keyUpdate?.();
+  }
+
+  /** Certificates / CA names outlive the packet buffers: the shared copy, else a copy each. */
+  private keepDer(views: Uint8Array[]): Uint8Array[] {
+    const der = this.opts.derInterner;
+    return views.map((c) => (der ? der.intern(c) : copyBytes(c)));
   }
 
   // ---- 0-RTT ----
@@ -493,6 +502,7 @@ export class TlsStage implements ConnectionHolder {
 
   constructor(observer: TlsObserver, opts: Partial<TlsStageOptions> = {}) {
     const o: TlsStageOptions = { ...DEFAULT_TLS_OPTIONS, ...opts };
+    o.derInterner ??= new DerInterner();
     this.opts = o;
     this.factory = (conn) => {
       if (o.keys?.lateKeysPossible && !o.deferBudget) o.deferBudget = newDeferBudget();

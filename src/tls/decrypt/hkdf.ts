@@ -17,11 +17,18 @@ export function hkdfExtract(hash: HashName, salt: Uint8Array | undefined, ikm: U
   return hmac(hash, s, ikm);
 }
 
+const BLOCK_ONE = new Uint8Array([1]);
+
 /** HKDF-Expand(PRK, info, L); throws RangeError when L > 255 * Hash.length (a caller bug). */
 export function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   const hl = hashLength(hash);
   if (!Number.isInteger(length) || length < 0 || length > 255 * hl) {
     throw new RangeError(`HKDF-Expand length ${length} outside 0..${255 * hl}`);
+  }
+  if (length > 0 && length <= hl) {
+    // one block, T(1) = HMAC(PRK, info | 0x01): every TLS 1.3 key, IV and secret
+    const t1 = hmac(hash, prk, info, BLOCK_ONE);
+    return new Uint8Array(t1.buffer, t1.byteOffset, length);
   }
   const out = new Uint8Array(length);
   let prev: Uint8Array = new Uint8Array(0);
@@ -54,10 +61,25 @@ export function hkdfLabel(label: string, context: Uint8Array, length: number): U
   return out;
 }
 
+/** HkdfLabels with an empty context ("key", "iv", "finished", "traffic upd"), built once each. */
+const emptyContextLabels = new Map<string, Uint8Array>();
+const MAX_EMPTY_CONTEXT_LABELS = 64;
+
+function hkdfLabelShared(label: string, context: Uint8Array, length: number): Uint8Array {
+  if (context.length !== 0) return hkdfLabel(label, context, length);
+  const key = `${length} ${label}`;
+  let l = emptyContextLabels.get(key);
+  if (l === undefined) {
+    l = hkdfLabel(label, context, length);
+    if (emptyContextLabels.size < MAX_EMPTY_CONTEXT_LABELS) emptyContextLabels.set(key, l);
+  }
+  return l;
+}
+
 /** HKDF-Expand-Label(Secret, Label, Context, Length). */
 export function hkdfExpandLabel(hash: HashName, secret: Uint8Array, label: string,
   context: Uint8Array, length: number): Uint8Array {
-  return hkdfExpand(hash, secret, hkdfLabel(label, context, length), length);
+  return hkdfExpand(hash, secret, hkdfLabelShared(label, context, length), length);
 }
 
 /** Transcript-Hash of the concatenated messages. */

@@ -37,7 +37,7 @@ export function pHash(hash: string, secret: Uint8Array, seed: Uint8Array, length
     const n = Math.min(block.length, length - off);
     out.set(block.subarray(0, n), off);
     off += n;
-    a = hmac(hash, secret, a);
+    if (off < length) a = hmac(hash, secret, a); // A(i+1), only when another block follows
   }
   return out;
 }

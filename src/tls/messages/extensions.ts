@@ -22,7 +22,10 @@ export function readU16List(r: ByteReader, lenBytes: 1 | 2, what: string): numbe
 /** Read a length-prefixed list of u8 values. */
 export function readU8List(r: ByteReader, lenBytes: 1 | 2, what: string): number[] {
   const v = r.vector(lenBytes, what);
-  return v === null ? [] : Array.from(v);
+  if (v === null) return [];
+  const out: number[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i]!; // Array.from walks the iterator: slower
+  return out;
 }
 
 /** DistinguishedName authorities<3..2^16-1> (each opaque<1..2^16-1>) as views. */

@@ -1,16 +1,25 @@
 /**
- * A bounded LRU of parsed certificates keyed by the SHA-256 of their DER: every distinct
- * certificate in a capture is parsed once, however many connections carry it.
+ * A bounded LRU of parsed certificates keyed by their DER bytes: every distinct certificate in a
+ * capture is parsed (and hashed with SHA-256) once, however many connections carry it. Lookups
+ * compare bytes (bytes-lru.ts); the shared copies made by the tls stage (der-interner.ts) are
+ * found by identity, without even that.
  */
-import { parseOwnedCertificate, sha256Hex } from './certificate.js';
+import { BytesLru, hashBytes, type BytesEntry } from '../bytes-lru.js';
+import { isInternedDer } from '../der-interner.js';
+import { ownedDerCopy, parseOwnedCertificate, sha256Hex } from './certificate.js';
 import type { CertInfo } from './types.js';
 
 export const DEFAULT_CERTIFICATE_CACHE_SIZE = 10_000;
+/** Total DER bytes cached (a certificate may be up to 2^24 bytes). */
+const MAX_CACHED_DER_BYTES = 64 * 1024 * 1024;
 
 export class CertificateCache {
   readonly maxEntries: number;
-  /** Map iteration order is insertion order: the first key is the least recently used. */
-  private readonly entries = new Map<string, CertInfo>();
+  private readonly lru: BytesLru<CertInfo>;
+  /** For `peek`: entries by SHA-256 (removed on eviction). */
+  private readonly bySha256 = new Map<string, BytesEntry<CertInfo>>();
+  /** Interned (immutable, shared) DER arrays already looked up → their entry. */
+  private readonly byInterned = new WeakMap<Uint8Array, BytesEntry<CertInfo>>();
   private parsed = 0;
   private hitCount = 0;
 
@@ -19,40 +28,51 @@ export class CertificateCache {
       throw new RangeError(`certificate cache size must be a positive integer, got ${maxEntries}`);
     }
     this.maxEntries = maxEntries;
+    this.lru = new BytesLru<CertInfo>(maxEntries, MAX_CACHED_DER_BYTES, (e) => {
+      if (this.bySha256.get(e.value.sha256) === e) this.bySha256.delete(e.value.sha256);
+    });
   }
 
   /**
-   * The CertInfo for `der` (usually a view into a packet buffer). On a miss the bytes are copied
-   * once into an owned buffer and parsed; malformed certificates are cached too (with `error`).
+   * The CertInfo for `der` (usually a view into a packet buffer, or a tls-stage shared copy). On a
+   * miss the bytes are copied once into an owned buffer (shared copies are used as they are) and
+   * parsed; malformed certificates are cached too (with `error`).
    */
   get(der: Uint8Array): CertInfo {
-    const sha256 = sha256Hex(der);
-    const hit = this.entries.get(sha256);
+    const interned = isInternedDer(der);
+    if (interned) {
+      const known = this.byInterned.get(der);
+      if (known !== undefined && known.live) {
+        this.hitCount++;
+        this.lru.touch(known);
+        return known.value;
+      }
+    }
+    const hash = hashBytes(der);
+    const hit = this.lru.find(der, hash);
     if (hit !== undefined) {
       this.hitCount++;
-      this.entries.delete(sha256);
-      this.entries.set(sha256, hit);
-      return hit;
+      if (interned) this.byInterned.set(der, hit);
+      return hit.value;
     }
-    const copy = new Uint8Array(der.byteLength);
-    copy.set(der);
-    const info = parseOwnedCertificate(copy, sha256);
+    const copy = interned ? der : ownedDerCopy(der);
+    const info = parseOwnedCertificate(copy, sha256Hex(copy));
     this.parsed++;
-    this.entries.set(sha256, info);
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
+    const added = this.lru.add(copy, info, hash);
+    if (added !== undefined) {
+      this.bySha256.set(info.sha256, added);
+      if (interned) this.byInterned.set(der, added);
     }
     return info;
   }
 
   /** The cached CertInfo for a SHA-256 (lowercase hex), without parsing or touching LRU order. */
   peek(sha256: string): CertInfo | undefined {
-    return this.entries.get(sha256);
+    return this.bySha256.get(sha256)?.value;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.lru.size;
   }
 
   /** Number of certificates parsed so far (misses). */
@@ -66,6 +86,8 @@ export class CertificateCache {
   }
 
   clear(): void {
-    this.entries.clear();
+    this.lru.clear();
+    this.bySha256.clear();
   }
 }
+

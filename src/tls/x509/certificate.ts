@@ -180,7 +180,12 @@ export function parseOwnedCertificate(der: Uint8Array, sha256: string = sha256He
 
 /** Parses a certificate, copying `der` (callers usually pass views into packet buffers). */
 export function parseCertificate(der: Uint8Array): CertInfo {
+  return parseOwnedCertificate(ownedDerCopy(der));
+}
+
+/** A plain Uint8Array spanning its own buffer (so subjectDer/issuerDer can be views into it). */
+export function ownedDerCopy(der: Uint8Array): Uint8Array {
   const copy = new Uint8Array(der.byteLength);
   copy.set(der);
-  return parseOwnedCertificate(copy);
+  return copy;
 }
