@@ -7,7 +7,7 @@ import type { CaptureSummary, DecryptionSecrets, PacketSource } from '../capture
 import { decodePacket, newTcpSegment, NetStats } from '../net/index.js';
 import { TcpReassembler } from '../tcp/index.js';
 import type { ReassemblyLimits } from '../tcp/types.js';
-import { TlsStage, type TlsStageOptions } from '../tls/tls-connection.js';
+import { TlsStage, type TlsStageOptions } from '../tls/tls-stage.js';
 import { ConnectionAnalyzer, type AnalyzerOptions } from '../analysis/analyzer.js';
 import type { ConnectionModel } from '../analysis/model.js';
 import type { KeyMaterial } from '../tls/keys.js';

@@ -12,34 +12,10 @@ import { applyMessageFacts, decodeMessage, decodeSslv2Hello } from './message-fa
 import type { ConnectionKeys, KeyProvider, KeyStage } from './protection.js';
 import { SideState } from './tls-side.js';
 import { alertEvents, heartbeatType, recordEvent } from './record-events.js';
-import { DeferredRecords, newDeferBudget, type DeferBudget } from './deferred-records.js';
+import { DeferredRecords, newDeferBudget } from './deferred-records.js';
 import { newTlsFacts } from './facts.js';
 import { copyBytes } from '../net/bytes.js';
-import { DerInterner } from './der-interner.js';
-
-export interface TlsStageOptions {
-  /** Keep message/record bytes in events (TUI hex pane). */
-  keepBytes: boolean;
-  /** Max events kept per connection. */
-  maxEvents: number;
-  /** Max size of one handshake message. */
-  maxHandshakeMessage: number;
-  /** Encrypted records shown as events per direction before the rest count as application data. */
-  maxEncryptedEvents: number;
-  /** Key material lookup (decryption); absent = no decryption. */
-  keys?: KeyProvider;
-  /** Bytes kept over all connections for deferred decryption. */
-  deferBudget?: DeferBudget;
-  /** Shared copies of certificates and CA names (one per distinct blob); absent = a copy each. */
-  derInterner?: DerInterner;
-}
-
-export const DEFAULT_TLS_OPTIONS: TlsStageOptions = {
-  keepBytes: false,
-  maxEvents: 1000,
-  maxHandshakeMessage: 1024 * 1024,
-  maxEncryptedEvents: 16,
-};
+import type { ConnectionHolder, TlsStageOptions } from './tls-stage.js';
 
 const MAX_WARNINGS = 50;
 
@@ -483,74 +459,4 @@ export class TlsConnection implements StreamConsumer {
     }
     f.warnings.push(`${side === f.clientSide ? 'client->server' : 'server->client'}: ${msg}`);
   }
-}
-
-export interface ConnectionHolder {
-  hold(c: TlsConnection): void;
-}
-
-const MAX_HELD = 10_000;
-
-/**
- * The tls stage: the StreamConsumer factory for src/tcp, plus the connections that finished while
- * their secrets may still arrive (held until `secretsAdded()` decrypts them or `flush()`).
- */
-export class TlsStage implements ConnectionHolder {
-  private readonly opts: TlsStageOptions;
-  private held: TlsConnection[] = [];
-  readonly factory: (conn: TcpConnection) => StreamConsumer;
-
-  constructor(observer: TlsObserver, opts: Partial<TlsStageOptions> = {}) {
-    const o: TlsStageOptions = { ...DEFAULT_TLS_OPTIONS, ...opts };
-    o.derInterner ??= new DerInterner();
-    this.opts = o;
-    this.factory = (conn) => {
-      if (o.keys?.lateKeysPossible && !o.deferBudget) o.deferBudget = newDeferBudget();
-      const c = new TlsConnection(conn, observer, o);
-      c.holder = this;
-      return c;
-    };
-  }
-
-  hold(c: TlsConnection): void {
-    c.heldAt = Date.now();
-    this.held.push(c);
-    if (this.held.length > MAX_HELD) this.held.shift()!.finishComplete();
-  }
-
-  /** Live runs: report connections whose secrets did not come within `maxWaitMs`. */
-  expireHeld(maxWaitMs: number): void {
-    const now = Date.now();
-    while (this.held.length > 0 && now - this.held[0].heldAt > maxWaitMs) this.held.shift()!.finishComplete();
-  }
-
-  /** New secrets arrived: report the held connections they decrypt. */
-  secretsAdded(): void {
-    if (this.held.length === 0) return;
-    const still: TlsConnection[] = [];
-    for (const c of this.held) {
-      if (c.retryLateKeys()) c.finishComplete();
-      else still.push(c);
-    }
-    this.held = still;
-  }
-
-  /** End of input: report every held connection with what could be decrypted. */
-  flush(): void {
-    const held = this.held;
-    this.held = [];
-    for (const c of held) {
-      c.retryLateKeys();
-      c.finishComplete();
-    }
-  }
-
-  get heldCount(): number {
-    return this.held.length;
-  }
-}
-
-/** The tls stage's factory for src/tcp (no holding of connections for late secrets). */
-export function createTlsStage(observer: TlsObserver, opts: Partial<TlsStageOptions> = {}) {
-  return new TlsStage(observer, opts).factory;
 }

@@ -38,7 +38,7 @@ const load = (p) => import(pathToFileURL(resolve(dist, p)).href);
 const { openCaptureFile } = await load('capture/index.js');
 const { decodePacket, newTcpSegment } = await load('net/index.js');
 const { TcpReassembler } = await load('tcp/index.js');
-const { TlsStage } = await load('tls/tls-connection.js');
+const { TlsStage } = await load('tls/tls-stage.js');
 const { KeyMaterial } = await load('tls/keys.js');
 const { ConnectionAnalyzer } = await load('analysis/analyzer.js');
 
