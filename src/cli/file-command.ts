@@ -73,7 +73,7 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   const filter = connectionFilter(a);
   const kept: ConnectionModel[] = [];
   // json: each connection is serialised when it ends and kept as text (spilled to a temporary
-  // file beyond 64 MiB), so memory follows neither packets nor connections
+  // file beyond 16 MiB), so memory follows neither packets nor connections
   const spool = format === 'json' ? new ConnectionJsonSpool({ stringify: safeJson }) : null;
   let failing = 0;
   const { Pipeline } = await import('./pipeline.js');

@@ -14,12 +14,12 @@ import { join } from 'node:path';
 import type { ConnectionModel } from '../analysis/model.js';
 import { connectionJsonPiece, type Stringify } from './json.js';
 
-export const DEFAULT_SPOOL_MEMORY_LIMIT = 64 * 1024 * 1024;
+export const DEFAULT_SPOOL_MEMORY_LIMIT = 16 * 1024 * 1024;
 /** Spilled pieces are written in batches of about this size (one writev each). */
 const WRITE_BATCH = 1024 * 1024;
 
 export interface SpoolOptions {
-  /** Bytes of serialised connections kept in memory before spilling to a file (default 64 MiB). */
+  /** Bytes of serialised connections kept in memory before spilling to a file (default 16 MiB). */
   memoryLimit?: number;
   /** Directory of the temporary file (default os.tmpdir()). */
   dir?: string;
