@@ -40,6 +40,10 @@ const retainedSources: LiveCaptureSource[] = [];
 
 /** -w: packets stay this long in memory, so key log lines read meanwhile go in front of them. */
 const WRITE_HOLD_SEC = 2;
+/** Client randoms kept from a live key log (~1 KB each); the oldest are forgotten beyond this.
+ * A connection looks its secrets up within seconds of its ClientHello, so 50,000 covers ~17
+ * minutes at 3,000 handshakes a minute. */
+export const LIVE_MAX_CLIENT_RANDOMS = 50_000;
 const MAX_TAIL_READ = 4 * 1024 * 1024;
 
 /**
@@ -121,6 +125,8 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   if (a.duration !== undefined && !(a.duration > 0)) throw new UsageError('--duration must be a positive number of seconds');
   if (a.count !== undefined && !(a.count > 0)) throw new UsageError('--count must be a positive number of packets');
   const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog, true);
+  // a live key log grows with every connection: keep the newest client randoms only
+  keys.log.maxClientRandoms = LIVE_MAX_CLIENT_RANDOMS;
   const trusted = a.ca ? await loadTrustedCas(a.ca) : undefined;
   const live = openLiveCapture({ iface: a.interface, filter: a.filter, snaplen: a.snaplen });
   retainedSources.push(live);

@@ -259,3 +259,24 @@ describe('secrets never printed', () => {
     }));
   });
 });
+
+describe('maxClientRandoms (live capture: the key log grows for as long as the capture runs)', () => {
+  const random = (i: number): string => i.toString(16).padStart(64, '0');
+  it('keeps the newest client randoms and counts the forgotten ones', () => {
+    const log = new KeyLog();
+    log.maxClientRandoms = 3;
+    for (let i = 1; i <= 5; i++) log.add(`CLIENT_RANDOM ${random(i)} ${S48}\n`);
+    expect(log.size).toBe(3);
+    expect([1, 2, 3, 4, 5].map((i) => log.lookup(random(i)) !== undefined)).toEqual([false, false, true, true, true]);
+    expect(log.counts()).toMatchObject({ clientRandoms: 3, values: 5, forgotten: 2 });
+    // a further line for a kept random adds to it and forgets nothing
+    log.add(`CLIENT_HANDSHAKE_TRAFFIC_SECRET ${random(4)} ${S32}\n`);
+    expect(log.counts()).toMatchObject({ clientRandoms: 3, forgotten: 2 });
+    expect(log.lookup(random(4))?.has('CLIENT_HANDSHAKE_TRAFFIC_SECRET')).toBe(true);
+  });
+  it('is unlimited by default (a file key log may hold any connection of the capture)', () => {
+    const log = new KeyLog();
+    for (let i = 1; i <= 2000; i++) log.add(`CLIENT_RANDOM ${random(i)} ${S48}\n`);
+    expect(log.counts()).toMatchObject({ clientRandoms: 2000, forgotten: 0 });
+  });
+});

@@ -87,6 +87,8 @@ export interface KeyLogCounts {
   duplicates: number;
   conflicts: number;
   issues: number;
+  /** Client randoms dropped to stay within `maxClientRandoms` (live capture). */
+  forgotten: number;
 }
 
 export interface MissingSecrets {
@@ -112,6 +114,14 @@ export class KeyLog {
   readonly #issues: SourcedIssue[] = [];
   readonly #byLabel = new Map<string, number>();
   #issueCount = 0;
+  /** Client randoms forgotten because `maxClientRandoms` was reached (oldest first). */
+  #forgotten = 0;
+  /**
+   * At most this many client randoms are kept; beyond it the oldest is forgotten (live capture:
+   * a key log grows with every connection for as long as the capture runs). Unlimited by default:
+   * a file's key log may hold the secrets of any connection in the capture.
+   */
+  maxClientRandoms = Number.POSITIVE_INFINITY;
   #duplicates = 0;
   #conflicts = 0;
   #values = 0;
@@ -194,7 +204,7 @@ export class KeyLog {
     for (const [label, n] of this.#byLabel) (KNOWN.has(label) ? byLabel : unknownLabels)[label] = n;
     return {
       clientRandoms: this.#sessions.size, values: this.#values, byLabel, unknownLabels,
-      duplicates: this.#duplicates, conflicts: this.#conflicts, issues: this.#issueCount,
+      duplicates: this.#duplicates, conflicts: this.#conflicts, issues: this.#issueCount, forgotten: this.#forgotten,
     };
   }
 
@@ -263,6 +273,12 @@ export class KeyLog {
     if (!session) {
       session = new SessionSecrets(e.clientRandom);
       this.#sessions.set(e.clientRandom, session);
+      if (this.#sessions.size > this.maxClientRandoms) {
+        // Map iteration is insertion order: the first key is the oldest client random
+        const oldest = this.#sessions.keys().next().value as string;
+        this.#sessions.delete(oldest);
+        this.#forgotten++;
+      }
     }
     const outcome = session.set(e.label, e.secret, line, source);
     if (outcome === 'added') {
