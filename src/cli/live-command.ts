@@ -40,10 +40,10 @@ const retainedSources: LiveCaptureSource[] = [];
 
 /** -w: packets stay this long in memory, so key log lines read meanwhile go in front of them. */
 const WRITE_HOLD_SEC = 2;
-/** Client randoms kept from a live key log (~1 KB each); the oldest are forgotten beyond this.
- * A connection looks its secrets up within seconds of its ClientHello, so 50,000 covers ~17
- * minutes at 3,000 handshakes a minute. */
-export const LIVE_MAX_CLIENT_RANDOMS = 50_000;
+/** Client randoms kept from a live key log (~1.5 KB each with five TLS 1.3 secrets); the oldest
+ * are forgotten beyond this. A connection looks its secrets up within seconds of its ClientHello
+ * (late ones wait at most 10 s), so 20,000 covers ~7 minutes at 3,000 handshakes a minute. */
+export const LIVE_MAX_CLIENT_RANDOMS = 20_000;
 const MAX_TAIL_READ = 4 * 1024 * 1024;
 
 /**

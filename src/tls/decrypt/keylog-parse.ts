@@ -26,6 +26,17 @@ export type KnownLabel = (typeof KNOWN_LABELS)[number];
 export type Tls13Label = (typeof TLS13_LABELS)[number];
 
 const KNOWN = new Set<string>(KNOWN_LABELS);
+/** The label constants themselves, so a stored label does not keep its line's text alive. */
+const CANONICAL = new Map<string, string>(KNOWN_LABELS.map((l) => [l, l]));
+
+/**
+ * A copy of `s` that does not point into a bigger string: V8 makes substrings (split, slice) views
+ * of their parent, and a stored client random would otherwise keep a whole chunk of key log
+ * text alive for as long as its secrets are kept.
+ */
+function ownString(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
+}
 
 /** Longest line accepted (an ECH_CONFIG line can hold a few hundred bytes of hex). */
 export const MAX_LINE_LENGTH = 8192;
@@ -104,7 +115,13 @@ export function parseKeyLogLine(raw: string, line: number): LineResult {
   }
   return {
     kind: 'entry',
-    entry: { label, known, clientRandom: random.toLowerCase(), secret: new Secret(fromHex(value)), line },
+    entry: {
+      label: CANONICAL.get(label) ?? ownString(label),
+      known,
+      clientRandom: ownString(random.toLowerCase()),
+      secret: new Secret(fromHex(value)),
+      line,
+    },
   };
 }
 

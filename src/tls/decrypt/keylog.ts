@@ -18,23 +18,34 @@ export {
 export class SessionSecrets {
   /** 64 lower-case hex characters. */
   readonly clientRandom: string;
-  readonly #byLabel = new Map<string, { secret: Secret; line: number; source: string }>();
+  /** Flat [label, secret, line, source, label, ...]: a handful of labels per random, and one
+   * array costs far less than a Map plus an object per value (long live runs keep many). */
+  readonly #values: (string | Secret | number)[] = [];
 
   constructor(clientRandom: string) {
     this.clientRandom = clientRandom;
   }
 
+  #find(label: string): number {
+    const v = this.#values;
+    for (let i = 0; i < v.length; i += 4) if (v[i] === label) return i;
+    return -1;
+  }
+
   get(label: KnownLabel | string): Secret | undefined {
-    return this.#byLabel.get(label)?.secret;
+    const i = this.#find(label);
+    return i < 0 ? undefined : (this.#values[i + 1] as Secret);
   }
 
   has(label: KnownLabel | string): boolean {
-    return this.#byLabel.has(label);
+    return this.#find(label) >= 0;
   }
 
   /** Labels present, in insertion order (unknown labels such as ECH_SECRET included). */
   labels(): string[] {
-    return [...this.#byLabel.keys()];
+    const out: string[] = [];
+    for (let i = 0; i < this.#values.length; i += 4) out.push(this.#values[i] as string);
+    return out;
   }
 
   /** TLS 1.2 and earlier: the 48-byte master secret (CLIENT_RANDOM line). */
@@ -48,12 +59,13 @@ export class SessionSecrets {
   /** Stores a value; returns 'added', 'duplicate' (same value) or the earlier origin on conflict. */
   set(label: string, secret: Secret, line: number, source: string):
     'added' | 'duplicate' | { line: number; source: string } {
-    const old = this.#byLabel.get(label);
-    if (!old) {
-      this.#byLabel.set(label, { secret, line, source });
+    const i = this.#find(label);
+    if (i < 0) {
+      this.#values.push(label, secret, line, source);
       return 'added';
     }
-    return old.secret.equals(secret) ? 'duplicate' : { line: old.line, source: old.source };
+    const v = this.#values;
+    return (v[i + 1] as Secret).equals(secret) ? 'duplicate' : { line: v[i + 2] as number, source: v[i + 3] as string };
   }
 
   toJSON(): object {

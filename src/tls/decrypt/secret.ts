@@ -51,9 +51,27 @@ export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
-/** Bytes of an even-length hex string already checked with HEX_RE. */
+const SLAB_SIZE = 16 * 1024;
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+
+/**
+ * Bytes of an even-length hex string already checked with HEX_RE, as a view into a slab owned by
+ * this module (only decoded key material lives there, never written again): a key log of a long
+ * live run holds hundreds of thousands of 32-48-byte values, and a separate ArrayBuffer each
+ * would cost several times their size.
+ */
 export function fromHex(hex: string): Uint8Array {
-  return new Uint8Array(Buffer.from(hex, 'hex'));
+  const n = hex.length >>> 1;
+  if (n > SLAB_SIZE / 4) return new Uint8Array(Buffer.from(hex, 'hex'));
+  if (slabUsed + n > slab.length) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const view = slab.subarray(slabUsed, slabUsed + n);
+  Buffer.from(view.buffer, view.byteOffset, n).write(hex, 'hex');
+  slabUsed += n;
+  return view;
 }
 
 export const HEX_RE = /^[0-9a-fA-F]*$/;
