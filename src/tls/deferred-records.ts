@@ -73,4 +73,23 @@ export class DeferredRecords {
     this.bytes = 0;
     return out;
   }
+
+  /** Hands over the kept records of one direction (oldest first); the other's stay. */
+  takeSide(side: Side): DeferredRecord[] {
+    const out: DeferredRecord[] = [];
+    const rest: DeferredRecord[] = [];
+    for (const r of this.records) (r.side === side ? out : rest).push(r);
+    if (out.length === 0) return out;
+    this.records.length = 0;
+    this.records.push(...rest);
+    let len = 0;
+    for (const r of out) len += r.header.length + r.body.length;
+    this.bytes -= len;
+    this.budget.used -= len;
+    return out;
+  }
+
+  hasSide(side: Side): boolean {
+    return this.records.some((r) => r.side === side);
+  }
 }

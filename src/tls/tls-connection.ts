@@ -93,7 +93,7 @@ export class TlsConnection implements StreamConsumer {
       }
     }
     this.tryLateKeys();
-    if (this.deferred && this.deferred.records.length > 0 && !this.keys && this.holder) {
+    if (this.deferred && this.deferred.records.length > 0 && this.holder) {
       // its secrets may still come (a DSB later in the file): report it when they do, or at the end
       this.holder.hold(this);
       return;
@@ -122,7 +122,16 @@ export class TlsConnection implements StreamConsumer {
   // ---- records ----
 
   private wantDeferred(s: SideState, len: number): boolean {
-    return s.encrypted && this.deferred !== null && this.keys === null && this.deferred.canStore(len + 5);
+    return s.encrypted && this.deferred !== null && this.mayGetKeys(s) && this.deferred.canStore(len + 5);
+  }
+
+  /** Records of this direction may still become decryptable: no keys for the connection yet, or
+   * keys without this direction's secret for its current stage (a live key log written line by
+   * line: the server's handshake secret can be read before the client's). */
+  private mayGetKeys(s: SideState): boolean {
+    if (this.keys === null) return true;
+    // TLS 1.2 keys come whole from one CLIENT_RANDOM line: nothing more can arrive for them
+    return s.prot === null && (s.keyStage === 'tls13-handshake' || s.keyStage === 'tls13-application');
   }
 
   /** TLS 1.3 without keys: encrypted records are shown as events until the handshake is surely over. */
@@ -157,7 +166,7 @@ export class TlsConnection implements StreamConsumer {
       }
       return;
     }
-    const keepForLater = this.deferred !== null && this.keys === null;
+    const keepForLater = this.deferred !== null && this.mayGetKeys(s);
     // TLS 1.3 protects only records of outer type application_data: an alert of type 21 sent
     // before the sender switched keys (e.g. OpenSSL rejecting the server's certificate) is plaintext
     const protectedRecord = this.facts.version === 0x0304 ? type === CONTENT_APPDATA : true;
@@ -167,6 +176,7 @@ export class TlsConnection implements StreamConsumer {
       } else if (s.prot === null && this.keys && s.keyStage && this.opts.keys && this.opts.keys.generation() !== s.keyGen) {
         // keys were found but this stage's secret was missing: the key log grew, try again
         this.installKeys(side, s.keyStage);
+        if (s.prot !== null) this.replaySide(side);
       }
       if (s.prot !== null) this.decryptRecord(side, s, info, header, body);
       else this.onUndecryptable(side, s, info, header, body);
@@ -212,7 +222,7 @@ export class TlsConnection implements StreamConsumer {
       this.warn(side, s.noKeyReason, info.streamOffset);
       s.noKeyReason = null;
     }
-    const kept = header && body && this.deferred && this.keys === null ? this.deferred.store(side, info, header, body) : null;
+    const kept = header && body && this.deferred && this.mayGetKeys(s) ? this.deferred.store(side, info, header, body) : null;
     const type = info.contentType;
     if (type === CONTENT_APPDATA && (!this.inHandshakePhase(side) || s.encryptedEvents >= this.opts.maxEncryptedEvents)) {
       this.countAppData(side, info.length);
@@ -372,7 +382,9 @@ export class TlsConnection implements StreamConsumer {
    */
   private tryLateKeys(): boolean {
     const d = this.deferred;
-    if (!d || d.records.length === 0 || this.keys || !this.lookupKeys()) return false;
+    if (!d || d.records.length === 0) return false;
+    if (this.keys) return this.retryMissingStages();
+    if (!this.lookupKeys()) return false;
     const kept = d.take();
     const f = this.facts;
     const drop = new Set(kept.map((r) => r.event).filter((e): e is TlsEvent => e !== null));
@@ -396,9 +408,51 @@ export class TlsConnection implements StreamConsumer {
       if (s.prot) this.decryptRecord(r.side, s, r.info, r.header, r.body);
       else this.onUndecryptable(r.side, s, r.info);
     }
-    // back to wire order (a frame carries one direction; within it, stream order)
-    f.events = f.events.map((e, i) => ({ e, i })).sort((a, b) => a.e.frame - b.e.frame || a.e.streamOffset - b.e.streamOffset || a.i - b.i).map((x) => x.e);
+    this.toWireOrder();
     return true;
+  }
+
+  /** Keys were found, but a direction lacked its stage's secret: retry once the key log grew. */
+  private retryMissingStages(): boolean {
+    const gen = this.opts.keys?.generation() ?? -1;
+    let any = false;
+    for (const side of [0, 1] as Side[]) {
+      const s = this.sides[side];
+      if (s.prot !== null || !s.keyStage || s.keyGen === gen || !this.deferred?.hasSide(side)) continue;
+      this.installKeys(side, s.keyStage);
+      if (s.prot !== null) any = this.replaySide(side) || any;
+    }
+    return any;
+  }
+
+  /** Decrypts the kept records of one direction with the protection it just got, in order. */
+  private replaySide(side: Side): boolean {
+    const kept = this.deferred?.takeSide(side) ?? [];
+    if (kept.length === 0) return false;
+    const f = this.facts;
+    const s = this.sides[side];
+    const drop = new Set(kept.map((r) => r.event).filter((e): e is TlsEvent => e !== null));
+    f.events = f.events.filter((e) => !drop.has(e));
+    for (const r of kept) {
+      f.encryptedRecords[side]--;
+      if (r.countedAppData) {
+        f.appData[side].records--;
+        f.appData[side].bytes -= r.info.length;
+      }
+      if (r.event) s.encryptedEvents--;
+    }
+    for (const r of kept) {
+      if (s.prot) this.decryptRecord(side, s, r.info, r.header, r.body);
+      else this.onUndecryptable(side, s, r.info);
+    }
+    this.toWireOrder();
+    return true;
+  }
+
+  /** Events back to wire order (a frame carries one direction; within it, stream order). */
+  private toWireOrder(): void {
+    const f = this.facts;
+    f.events = f.events.map((e, i) => ({ e, i })).sort((a, b) => a.e.frame - b.e.frame || a.e.streamOffset - b.e.streamOffset || a.i - b.i).map((x) => x.e);
   }
 
   // ---- SSL 2.0 ----

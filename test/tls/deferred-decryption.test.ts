@@ -53,6 +53,41 @@ describe('deferred decryption', () => {
     });
   }
 
+  for (const name of ['tls13-wrong-ca', 'tls13-mtls-ok']) {
+    it(`${name}: the server's secrets first, the client's after its records (a key log written line by line)`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tli-dsb-'));
+      const out = join(dir, `${name}-split.pcapng`);
+      const pcap = join(REPO, 'captures', `${name}.pcap`);
+      const keys = join(REPO, 'captures', `${name}.keys`);
+      const lines = readFileSync(keys, 'latin1').split('\n').filter((l) => l.trim() !== '');
+      const client = lines.filter((l) => l.startsWith('CLIENT_')).join('\n') + '\n';
+      const rest = lines.filter((l) => !l.startsWith('CLIENT_')).join('\n') + '\n';
+      expect(client.trim()).not.toBe('');
+      const src = await openCaptureFile(pcap);
+      let w: PcapngWriter | null = null;
+      await src.run({
+        packet: (p) => {
+          if (!w) {
+            w = new PcapngWriter(out, p.linkType, 262144);
+            w.writeSecrets(rest);
+          }
+          w.write(p);
+        },
+        secrets: () => undefined,
+        warning: () => undefined,
+      });
+      const writer = w as PcapngWriter | null;
+      if (!writer) throw new Error('no packets');
+      writer.writeSecrets(client);
+      writer.close();
+      const late = await analyse(out, { all: false });
+      const withKeylog = await analyse(pcap, { keylog: keys, all: false });
+      expect(late.connections.map(strip)).toEqual(withKeylog.connections.map(strip));
+      expect(late.connections.map((c) => c.clientCertificate.status)).toEqual(withKeylog.connections.map((c) => c.clientCertificate.status));
+      expect(late.connections.map((c) => c.diagnoses.map((d) => d.code))).toEqual(withKeylog.connections.map((c) => c.diagnoses.map((d) => d.code)));
+    });
+  }
+
   it('without any secrets the same pcapng stays encrypted (and says so)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tli-dsb-'));
     const out = join(dir, 'x.pcapng');
