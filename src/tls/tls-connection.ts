@@ -406,7 +406,8 @@ export class TlsConnection implements StreamConsumer {
     for (const r of kept) {
       const s = this.sides[r.side];
       if (s.prot) this.decryptRecord(r.side, s, r.info, r.header, r.body);
-      else this.onUndecryptable(r.side, s, r.info);
+      // no key for this stage (yet): kept again when its secret may still come
+      else this.onUndecryptable(r.side, s, r.info, r.header, r.body);
     }
     this.toWireOrder();
     return true;
@@ -443,7 +444,8 @@ export class TlsConnection implements StreamConsumer {
     }
     for (const r of kept) {
       if (s.prot) this.decryptRecord(side, s, r.info, r.header, r.body);
-      else this.onUndecryptable(side, s, r.info);
+      // the stage switched (Finished) to a secret not logged yet: keep the rest again
+      else this.onUndecryptable(side, s, r.info, r.header, r.body);
     }
     this.toWireOrder();
     return true;

@@ -53,16 +53,25 @@ describe('deferred decryption', () => {
     });
   }
 
-  for (const name of ['tls13-wrong-ca', 'tls13-mtls-ok']) {
-    it(`${name}: the server's secrets first, the client's after its records (a key log written line by line)`, async () => {
+  // stagesApart: the client's handshake secret is written just before the frame of its last
+  // record (its close_notify), after its Finished and application data; its application secret
+  // only at the end. Replaying the kept records then switches to application keys at the
+  // Finished, whose secret is still missing: the records after it must be kept again.
+  const cases: Array<[string, boolean]> = [['tls13-wrong-ca', false], ['tls13-mtls-ok', false], ['tls13-mtls-ok', true], ['node-tls13-mtls-ok', true]];
+  for (const [name, stagesApart] of cases) {
+    const how = stagesApart ? ', its handshake and application secrets at different points' : '';
+    it(`${name}: the server's secrets first, the client's after its records${how} (a key log written line by line)`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'tli-dsb-'));
       const out = join(dir, `${name}-split.pcapng`);
       const pcap = join(REPO, 'captures', `${name}.pcap`);
       const keys = join(REPO, 'captures', `${name}.keys`);
+      const withKeylog = await analyse(pcap, { keylog: keys, all: false });
       const lines = readFileSync(keys, 'latin1').split('\n').filter((l) => l.trim() !== '');
-      const client = lines.filter((l) => l.startsWith('CLIENT_')).join('\n') + '\n';
-      const rest = lines.filter((l) => !l.startsWith('CLIENT_')).join('\n') + '\n';
-      expect(client.trim()).not.toBe('');
+      const pick = (f: (l: string) => boolean): string => `${lines.filter(f).join('\n')}\n`;
+      const rest = pick((l) => !l.startsWith('CLIENT_'));
+      const clientHs = pick((l) => l.startsWith('CLIENT_HANDSHAKE'));
+      const clientApp = pick((l) => l.startsWith('CLIENT_') && !l.startsWith('CLIENT_HANDSHAKE'));
+      const clientLast = Math.max(...withKeylog.connections[0].events.filter((e) => e.direction === 'client->server').map((e) => e.frame));
       const src = await openCaptureFile(pcap);
       let w: PcapngWriter | null = null;
       await src.run({
@@ -71,6 +80,7 @@ describe('deferred decryption', () => {
             w = new PcapngWriter(out, p.linkType, 262144);
             w.writeSecrets(rest);
           }
+          if (stagesApart && p.frame === clientLast) w.writeSecrets(clientHs);
           w.write(p);
         },
         secrets: () => undefined,
@@ -78,13 +88,13 @@ describe('deferred decryption', () => {
       });
       const writer = w as PcapngWriter | null;
       if (!writer) throw new Error('no packets');
-      writer.writeSecrets(client);
+      writer.writeSecrets(stagesApart ? clientApp : clientHs + clientApp);
       writer.close();
       const late = await analyse(out, { all: false });
-      const withKeylog = await analyse(pcap, { keylog: keys, all: false });
       expect(late.connections.map(strip)).toEqual(withKeylog.connections.map(strip));
       expect(late.connections.map((c) => c.clientCertificate.status)).toEqual(withKeylog.connections.map((c) => c.clientCertificate.status));
       expect(late.connections.map((c) => c.diagnoses.map((d) => d.code))).toEqual(withKeylog.connections.map((c) => c.diagnoses.map((d) => d.code)));
+      expect(late.connections.map((c) => c.applicationData)).toEqual(withKeylog.connections.map((c) => c.applicationData));
     });
   }
 
