@@ -219,7 +219,8 @@ export class TlsConnection implements StreamConsumer {
   private onUndecryptable(side: Side, s: SideState, info: RecordInfo, header?: Uint8Array, body?: Uint8Array): void {
     this.facts.encryptedRecords[side]++;
     if (s.noKeyReason) {
-      this.warn(side, s.noKeyReason, info.streamOffset);
+      const w = this.warn(side, s.noKeyReason, info.streamOffset);
+      if (w !== null && this.deferred !== null && this.mayGetKeys(s)) s.missingWarnings.push(w);
       s.noKeyReason = null;
     }
     const kept = header && body && this.deferred && this.mayGetKeys(s) ? this.deferred.store(side, info, header, body) : null;
@@ -432,6 +433,8 @@ export class TlsConnection implements StreamConsumer {
     if (kept.length === 0) return false;
     const f = this.facts;
     const s = this.sides[side];
+    // the stage secret those warnings missed is here now
+    this.withdraw(s.missingWarnings.splice(0));
     const drop = new Set(kept.map((r) => r.event).filter((e): e is TlsEvent => e !== null));
     f.events = f.events.filter((e) => !drop.has(e));
     for (const r of kept) {
@@ -507,12 +510,24 @@ export class TlsConnection implements StreamConsumer {
     this.observer.event?.(this.conn, f, ev);
   }
 
-  private warn(side: Side, msg: string, _offset: number): void {
+  /** Adds a warning; returns its text (null when over the cap). */
+  private warn(side: Side, msg: string, _offset: number): string | null {
     const f = this.facts;
     if (f.warnings.length >= MAX_WARNINGS) {
       f.warningsDropped++;
-      return;
+      return null;
     }
-    f.warnings.push(`${side === f.clientSide ? 'client->server' : 'server->client'}: ${msg}`);
+    const text = `${side === f.clientSide ? 'client->server' : 'server->client'}: ${msg}`;
+    f.warnings.push(text);
+    return text;
+  }
+
+  /** The secret a warning said was missing has arrived: the warning no longer holds. */
+  private withdraw(warnings: string[]): void {
+    const f = this.facts;
+    for (const w of warnings) {
+      const i = f.warnings.indexOf(w);
+      if (i >= 0) f.warnings.splice(i, 1);
+    }
   }
 }

@@ -23,6 +23,8 @@ export class SideState {
   hsVisibility: 'plaintext' | 'decrypted' = 'plaintext';
   /** Why no keys could be installed for the current stage (said once a record stays encrypted). */
   noKeyReason: string | null = null;
+  /** Warnings given for a missing stage secret, withdrawn when that secret arrives later. */
+  missingWarnings: string[] = [];
   /** The key stage this direction is in, and the key-log generation its keys were looked up at:
    * when a secret was missing then, a grown key log is tried again (live capture). */
   keyStage: import('./protection.js').KeyStage | null = null;

@@ -95,6 +95,8 @@ describe('deferred decryption', () => {
       expect(late.connections.map((c) => c.clientCertificate.status)).toEqual(withKeylog.connections.map((c) => c.clientCertificate.status));
       expect(late.connections.map((c) => c.diagnoses.map((d) => d.code))).toEqual(withKeylog.connections.map((c) => c.diagnoses.map((d) => d.code)));
       expect(late.connections.map((c) => c.applicationData)).toEqual(withKeylog.connections.map((c) => c.applicationData));
+      // "... missing from the key log" was true while the records waited; not once decrypted
+      expect(late.connections.map((c) => c.warnings)).toEqual(withKeylog.connections.map((c) => c.warnings));
     });
   }
 
