@@ -1,6 +1,7 @@
 /**
  * Report assembly shared by `file` and `live`: filters, the ReportModel, and format dispatch.
  */
+import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { ConnectionModel, ReportModel, SourceModel, SummaryModel } from '../analysis/model.js';
 import { renderConnectionText, renderReportText, renderSummaryText } from '../report/text.js';
@@ -88,10 +89,14 @@ export function renderStreamSummary(format: 'jsonl' | 'text', r: Pick<ReportMode
 /** Where the report goes: stdout or -o FILE. Ignores EPIPE (`| head`). */
 export class Output {
   private readonly file: WriteStream | null;
+  /** The first error of the -o file (a full disk, a vanished mount): reported by close(). */
+  private failure: Error | null = null;
   constructor(path?: string) {
     this.file = path ? createWriteStream(path) : null;
     if (this.file) {
-      this.file.on('error', () => undefined);
+      this.file.on('error', (e) => {
+        this.failure ??= e;
+      });
     } else {
       process.stdout.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'EPIPE') process.exit(0);
@@ -112,17 +117,30 @@ export class Output {
   async writeAll(chunks: Iterable<Uint8Array>): Promise<void> {
     const dest = this.file ?? process.stdout;
     for (const c of chunks) {
-      if (!dest.write(c)) await new Promise<void>((resolve) => dest.once('drain', resolve));
+      this.throwIfFailed();
+      if (dest.write(c)) continue;
+      // a failing file is destroyed and never drains: 'close' ends the wait too
+      await Promise.race([once(dest, 'drain'), once(dest, 'close')]).catch(() => undefined);
     }
+    this.throwIfFailed();
   }
 
   async close(): Promise<void> {
     const f = this.file;
     if (!f) return;
-    await new Promise<void>((resolve, reject) => {
-      f.once('error', (e) => reject(new UsageError(`cannot write ${f.path}: ${e.message}`)));
-      f.end(() => resolve());
-    });
+    // 'close' comes after everything, including an 'error' of a stream already destroyed by it
+    const closed = f.closed ? undefined : once(f, 'close').catch(() => undefined);
+    if (!f.destroyed) {
+      f.end((err?: Error | null) => {
+        if (err) this.failure ??= err;
+      });
+    }
+    await closed;
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure && this.file) throw new UsageError(`cannot write ${String(this.file.path)}: ${this.failure.message}`);
   }
 }
 

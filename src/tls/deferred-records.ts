@@ -88,8 +88,4 @@ export class DeferredRecords {
     this.budget.used -= len;
     return out;
   }
-
-  hasSide(side: Side): boolean {
-    return this.records.some((r) => r.side === side);
-  }
 }

@@ -12,7 +12,7 @@ import { applyMessageFacts, decodeMessage, decodeSslv2Hello } from './message-fa
 import type { ConnectionKeys, KeyProvider, KeyStage } from './protection.js';
 import { SideState } from './tls-side.js';
 import { alertEvents, heartbeatType, recordEvent } from './record-events.js';
-import { DeferredRecords, newDeferBudget } from './deferred-records.js';
+import { DeferredRecords, newDeferBudget, type DeferredRecord } from './deferred-records.js';
 import { newTlsFacts } from './facts.js';
 import { copyBytes } from '../net/bytes.js';
 import type { ConnectionHolder, TlsStageOptions } from './tls-stage.js';
@@ -111,9 +111,10 @@ export class TlsConnection implements StreamConsumer {
     this.observer.complete(this.conn, this.facts);
   }
 
-  /** Retry decryption of kept records with the secrets known now; true when it decrypted. */
+  /** Retry decryption of kept records with the secrets known now; true when it decrypted and
+   * no record waits for a secret any more (a held connection can then be reported). */
   retryLateKeys(): boolean {
-    return this.tryLateKeys();
+    return this.tryLateKeys() && (this.deferred?.records.length ?? 0) === 0;
   }
 
   /** Where completed connections wait for late secrets (set by the stage). */
@@ -176,7 +177,6 @@ export class TlsConnection implements StreamConsumer {
       } else if (s.prot === null && this.keys && s.keyStage && this.opts.keys && this.opts.keys.generation() !== s.keyGen) {
         // keys were found but this stage's secret was missing: the key log grew, try again
         this.installKeys(side, s.keyStage);
-        if (s.prot !== null) this.replaySide(side);
       }
       if (s.prot !== null) this.decryptRecord(side, s, info, header, body);
       else this.onUndecryptable(side, s, info, header, body);
@@ -383,14 +383,46 @@ export class TlsConnection implements StreamConsumer {
    */
   private tryLateKeys(): boolean {
     const d = this.deferred;
-    if (!d || d.records.length === 0) return false;
+    if (!d) return false;
     if (this.keys) return this.retryMissingStages();
-    if (!this.lookupKeys()) return false;
+    if (d.records.length === 0 || !this.lookupKeys()) return false;
     const kept = d.take();
+    const f = this.facts;
+    this.unrecord(kept);
+    for (const side of new Set(kept.map((r) => r.side))) {
+      this.installKeys(side, f.version === 0x0304 ? 'tls13-handshake' : 'tls12-ccs');
+      this.sides[side].expectFinished = f.version !== 0x0304;
+    }
+    this.replay(kept);
+    return true;
+  }
+
+  /** Keys were found, but a direction lacked its stage's secret: retry once the key log grew,
+   * and decrypt what that direction kept meanwhile. True when a direction got its keys. */
+  private retryMissingStages(): boolean {
+    const gen = this.opts.keys?.generation() ?? -1;
+    let any = false;
+    for (const side of [0, 1] as Side[]) {
+      const s = this.sides[side];
+      if (s.prot !== null || !s.keyStage || s.keyGen === gen) continue;
+      this.installKeys(side, s.keyStage);
+      if (s.prot === null) continue;
+      any = true;
+      const kept = this.deferred?.takeSide(side) ?? [];
+      if (kept.length === 0) continue;
+      // the stage secret those warnings missed is here now
+      this.withdraw(s.missingWarnings.splice(0));
+      this.unrecord(kept);
+      this.replay(kept);
+    }
+    return any;
+  }
+
+  /** Takes kept records out of the facts (events, counters) before they are replayed. */
+  private unrecord(kept: DeferredRecord[]): void {
     const f = this.facts;
     const drop = new Set(kept.map((r) => r.event).filter((e): e is TlsEvent => e !== null));
     f.events = f.events.filter((e) => !drop.has(e));
-    const first = new Set<Side>();
     for (const r of kept) {
       f.encryptedRecords[r.side]--;
       if (r.countedAppData) {
@@ -398,60 +430,18 @@ export class TlsConnection implements StreamConsumer {
         f.appData[r.side].bytes -= r.info.length;
       }
       if (r.event) this.sides[r.side].encryptedEvents--;
-      if (!first.has(r.side)) {
-        first.add(r.side);
-        this.installKeys(r.side, f.version === 0x0304 ? 'tls13-handshake' : 'tls12-ccs');
-        this.sides[r.side].expectFinished = f.version !== 0x0304;
-      }
     }
+  }
+
+  /** Decrypts kept records in order with the protection their direction has now; a record of a
+   * stage whose secret is not logged yet (e.g. after the Finished) is kept again. */
+  private replay(kept: DeferredRecord[]): void {
     for (const r of kept) {
       const s = this.sides[r.side];
       if (s.prot) this.decryptRecord(r.side, s, r.info, r.header, r.body);
-      // no key for this stage (yet): kept again when its secret may still come
       else this.onUndecryptable(r.side, s, r.info, r.header, r.body);
     }
     this.toWireOrder();
-    return true;
-  }
-
-  /** Keys were found, but a direction lacked its stage's secret: retry once the key log grew. */
-  private retryMissingStages(): boolean {
-    const gen = this.opts.keys?.generation() ?? -1;
-    let any = false;
-    for (const side of [0, 1] as Side[]) {
-      const s = this.sides[side];
-      if (s.prot !== null || !s.keyStage || s.keyGen === gen || !this.deferred?.hasSide(side)) continue;
-      this.installKeys(side, s.keyStage);
-      if (s.prot !== null) any = this.replaySide(side) || any;
-    }
-    return any;
-  }
-
-  /** Decrypts the kept records of one direction with the protection it just got, in order. */
-  private replaySide(side: Side): boolean {
-    const kept = this.deferred?.takeSide(side) ?? [];
-    if (kept.length === 0) return false;
-    const f = this.facts;
-    const s = this.sides[side];
-    // the stage secret those warnings missed is here now
-    this.withdraw(s.missingWarnings.splice(0));
-    const drop = new Set(kept.map((r) => r.event).filter((e): e is TlsEvent => e !== null));
-    f.events = f.events.filter((e) => !drop.has(e));
-    for (const r of kept) {
-      f.encryptedRecords[side]--;
-      if (r.countedAppData) {
-        f.appData[side].records--;
-        f.appData[side].bytes -= r.info.length;
-      }
-      if (r.event) s.encryptedEvents--;
-    }
-    for (const r of kept) {
-      if (s.prot) this.decryptRecord(side, s, r.info, r.header, r.body);
-      // the stage switched (Finished) to a secret not logged yet: keep the rest again
-      else this.onUndecryptable(side, s, r.info, r.header, r.body);
-    }
-    this.toWireOrder();
-    return true;
   }
 
   /** Events back to wire order (a frame carries one direction; within it, stream order). */

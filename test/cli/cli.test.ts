@@ -130,6 +130,14 @@ describe('tls-inspect CLI', () => {
     expect(badKeylog.stderr).toBe('tls-inspect: cannot read key log /nonexistent/keys: no such file\n');
   });
 
+  it('a report that cannot be written (full disk) is one line and exit 2, not a hang', () => {
+    for (const format of ['json', 'jsonl', 'text', 'markdown', 'html']) {
+      const r = cli(['file', CAP('all-scenarios.pcap'), '--keylog', CAP('all-scenarios.keys'), '--format', format, '-o', '/dev/full']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^tls-inspect: cannot write \/dev\/full: .*ENOSPC.*\n$/);
+    }
+  });
+
   it('--help lists the commands', () => {
     const r = cli(['--help']);
     expect(r.code).toBe(0);
