@@ -119,8 +119,11 @@ export class Output {
     for (const c of chunks) {
       this.throwIfFailed();
       if (dest.write(c)) continue;
-      // a failing file is destroyed and never drains: 'close' ends the wait too
-      await Promise.race([once(dest, 'drain'), once(dest, 'close')]).catch(() => undefined);
+      // a failing file is destroyed and never drains: 'close' ends the wait too. The listener that
+      // loses the race is removed (abort), or every batch would leave one 'error' listener behind.
+      const loser = new AbortController();
+      await Promise.race([once(dest, 'drain', { signal: loser.signal }), once(dest, 'close', { signal: loser.signal })]).catch(() => undefined);
+      loser.abort();
     }
     this.throwIfFailed();
   }

@@ -4,12 +4,13 @@
  *
  * Terminal rule: C0 controls (incl. ESC, so no CSI/OSC sequence survives), DEL, C1 controls
  * (U+0080..U+009F, incl. the 8-bit CSI U+009B) and the bidirectional formatting characters
- * (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) are replaced by a visible escape
+ * (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) and the line/paragraph separators
+ * U+2028/U+2029 (terminals and Markdown break lines on them) are replaced by a visible escape
  * `\xHH` / `\u{HHHH}`; a backslash itself stays as it is.
  */
 
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
 
 function escapeChar(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;

@@ -13,6 +13,12 @@ describe('wire strings are neutralised before display', () => {
     expect(sanitizeTerminal('Zürich ✓')).toBe('Zürich ✓');
   });
 
+  it('terminal: U+2028/U+2029 (line and paragraph separators) cannot break a line', () => {
+    expect(sanitizeTerminal('a\u2028b\u2029c')).toBe('a\\u{2028}b\\u{2029}c');
+    expect(escapeHtml('x\u2028y')).toBe('x\\u{2028}y');
+    expect(sanitizeBlessed('x\u2029y')).toBe('x\\u{open}2029{close}y'); // blessed renders {open} as {
+  });
+
   it('blessed: tags cannot be opened by wire strings', () => {
     expect(sanitizeBlessed('{red-fg}x{/}')).toBe('{open}red-fg{close}x{open}/{close}');
     expect(sanitizeBlessed('{bold}\x1b[2J')).toBe('{open}bold{close}\\x1b[2J');
