@@ -138,9 +138,33 @@ export function toHex(bytes: Uint8Array): string {
   return s;
 }
 
-/** Decode bytes as text (latin1 for non-UTF-8 safety); used for SNI and ALPN values. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decode wire bytes as text (SNI, ALPN): UTF-8 when the bytes are valid UTF-8 (an IDN typed by a
+ * person, a UTF-8 ALPN id), otherwise ASCII with every other byte shown as `\xHH` — never
+ * mojibake, never a guess. Control characters are left for the report's sanitizers to escape.
+ */
 export function toText(bytes: Uint8Array): string {
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
   let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-  return s;
+  if (ascii) {
+    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      s += b < 0x80 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+    }
+    return s;
+  }
 }
