@@ -3,6 +3,7 @@
  * see one for an internal error).
  */
 import { CaptureError } from '../capture/types.js';
+import { sanitizeTerminal } from '../report/sanitize.js';
 
 /** Bad command-line usage or input the user can fix. */
 export class UsageError extends Error {
@@ -24,6 +25,9 @@ export function fail(err: unknown): number {
     msg = `internal error: ${err instanceof Error ? err.message : String(err)} (please report it; TLS_INSPECT_DEBUG=1 shows details)`;
     if (process.env.TLS_INSPECT_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   }
-  if (msg) process.stderr.write(`tls-inspect: ${msg.split('\n')[0]}\n`);
+  // Our own messages embed paths, interface names and option values the user typed: escaped as a
+  // whole (a newline in a file name stays visible in the one line); anything else: its first line.
+  const own = err instanceof UsageError || err instanceof CaptureError;
+  if (msg) process.stderr.write(`tls-inspect: ${sanitizeTerminal(own ? msg : msg.split('\n')[0])}\n`);
   return 2;
 }
