@@ -20,6 +20,11 @@ import { connectionsLayout } from './view-model/layout.js';
 import { footerLine, headerLines, type StatusLevel } from './view-model/header.js';
 import { actionsFor, keyName, type Action } from './view-model/keymap.js';
 import type { ProgressInfo } from './view-model/progress.js';
+import { appendFileSync } from 'node:fs';
+
+/** TLS_INSPECT_TUI_TRACE=FILE: one line per key ("key NAME MS") and per render ("render VIEW MS"),
+ * for the key-latency end-to-end test and for people chasing a slow screen. */
+const TRACE = process.env['TLS_INSPECT_TUI_TRACE'] || '';
 
 /** Rows kept in live mode before the oldest are dropped (a counter says how many). */
 export const MAX_LIVE_ROWS = 20_000;
@@ -86,7 +91,9 @@ export class TuiApp {
       this.help = new HelpOverlay(this.screen, this.theme);
       this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
         try {
+          const t0 = TRACE ? performance.now() : 0;
           this.onKey(ch, key);
+          if (TRACE) appendFileSync(TRACE, `key ${keyName(ch, key)} ${(performance.now() - t0).toFixed(1)}\n`);
         } catch (err) {
           this.setStatus(`internal error: ${err instanceof Error ? err.message : String(err)}`, 'error');
         }
@@ -194,7 +201,8 @@ export class TuiApp {
   private openConnection(c: ConnectionModel): void {
     this.connection.setConnection(c);
     this.showView('connection');
-    this.render();
+    // a key's own render follows at once (onKey); a mouse click gets this one
+    this.scheduleRender();
   }
 
   private scheduleRender(): void {
@@ -208,6 +216,17 @@ export class TuiApp {
 
   render(): void {
     if (this.closed) return;
+    const t0 = TRACE ? performance.now() : 0;
+    this.renderNow();
+    if (TRACE) appendFileSync(TRACE, `render ${this.view} ${(performance.now() - t0).toFixed(1)}\n`);
+  }
+
+  private renderNow(): void {
+    // a render scheduled earlier is this one
+    if (this.renderTimer) {
+      clearTimeout(this.renderTimer);
+      this.renderTimer = undefined;
+    }
     this.lastRender = Date.now();
     const w = Number(this.screen.width);
     if (this.view !== 'connection') {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { longCnCapture } from '../security/long-cn-capture.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -176,4 +177,38 @@ describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('a client certificate CN of 600,000 characters: opening the connection and every key take < 100 ms', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsi-e2e-'));
+    const file = join(dir, 'long-cn.pcap');
+    const trace = join(dir, 'trace.txt');
+    writeFileSync(file, longCnCapture(600_000));
+    const session = `tlsi-e2e-${process.pid}-longcn`;
+    sessions.push(session);
+    try {
+      tmux(
+        'new-session', '-d', '-s', session, '-x', '120', '-y', '40',
+        '-e', 'TERM=xterm-256color', '-e', 'LANG=C.UTF-8', '-e', `TLS_INSPECT_TUI_TRACE=${trace}`,
+        '-c', ROOT, 'bash', '--norc', '--noprofile', '-c', `node bin/tls-inspect file ${file}; echo "EXIT=$?"; sleep 600`,
+      );
+      await waitScreen(session, 'the list', [/done, \d+ packets/, '1 connections'], 30_000);
+      writeFileSync(trace, ''); // what loading cost is not a key
+      keys(session, 'Enter');
+      await waitScreen(session, 'the connection', ['Handshake ladder', 'CN=WWWW']);
+      for (const k of ['j', 'j', 'G', 'g', 'Tab', 'Tab', 'c', 'Escape', 'z', 'z']) {
+        keys(session, k);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      keys(session, 'q');
+      await waitScreen(session, 'the exit', ['EXIT=0']);
+      const lines = readFileSync(trace, 'utf8').trim().split('\n');
+      const keyLines = lines.filter((l) => l.startsWith('key '));
+      expect(keyLines.length).toBeGreaterThanOrEqual(12);
+      const slow = lines.filter((l) => Number(l.split(' ').pop()) >= 100);
+      expect(slow, `every key and render under 100 ms; trace:\n${lines.join('\n')}`).toEqual([]);
+      console.log(`long-CN TUI: slowest key ${Math.max(...keyLines.map((l) => Number(l.split(" ").pop())))} ms`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

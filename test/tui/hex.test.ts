@@ -17,7 +17,7 @@ describe('hex pane', () => {
     const record = new Uint8Array([0x16, 0x03, 0x03, 0x00, 0x04, 0x0e, 0x00, 0x00, 0x00]);
     const v = eventHex(SHD, { raw: record.subarray(5), record, rawOffset: 5 }, 80);
     expect(v.title).toBe('record 4 (9 bytes), message at 5..9 highlighted');
-    const [line] = v.lines;
+    const line = v.rows.row(0);
     const header = line.find((s) => s.style === 'highlight-header');
     expect(header?.text).toBe('0e 00 00 00');
     const recHdr = line.find((s) => s.style === 'record-header');
@@ -28,8 +28,8 @@ describe('hex pane', () => {
     const raw = new Uint8Array([0x0e, 0x00, 0x00, 0x00]);
     const v = eventHex(SHD, { raw }, 80);
     expect(v.title).toMatch(/^handshake message: 4 bytes/);
-    expect(lineText(v.lines[0]).startsWith('000000  0e 00 00 00')).toBe(true);
-    expect(lineText(eventHex(SHD, undefined, 80).lines[0])).toMatch(/kept no bytes/);
+    expect(lineText(v.rows.row(0)).startsWith('000000  0e 00 00 00')).toBe(true);
+    expect(lineText(eventHex(SHD, undefined, 80).rows.row(0))).toMatch(/kept no bytes/);
   });
 
   it('bytes per line follow the pane width', () => {

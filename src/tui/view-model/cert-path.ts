@@ -4,7 +4,7 @@
  * or, when there is none, the model's sentence (EMPTY / not requested / not sent / unknown).
  */
 import type { ConnectionModel, EventModel } from '../../analysis/model.js';
-import { sanitizeTerminal } from '../../report/sanitize.js';
+import { displayText } from './text.js';
 import { certStatusLabel, type CertStatusLabel } from './rows.js';
 
 export interface ClientCertPath {
@@ -31,12 +31,12 @@ function segmentsStep(e: EventModel): string {
 export function clientCertPath(c: ConnectionModel): ClientCertPath {
   const cc = c.clientCertificate;
   const status = certStatusLabel(c);
-  const accepted = cc.acceptedAuthorities?.map((a) => sanitizeTerminal(a));
+  const accepted = cc.acceptedAuthorities?.map((a) => displayText(a));
   const e = clientCertificateEvent(c);
   const out: ClientCertPath = { status, steps: [], sentence: '' };
   if (accepted) out.accepted = accepted;
   if (!e) {
-    const said = sanitizeTerminal(cc.sentence ?? 'no Certificate message from the client');
+    const said = displayText(cc.sentence ?? 'no Certificate message from the client');
     // the model's sentence usually starts with the status already ("not requested: ...")
     const repeats = said.toLowerCase().startsWith(status.toLowerCase());
     out.sentence = repeats ? `Client certificate: ${said}` : `Client certificate ${status}: ${said}`;
@@ -57,7 +57,7 @@ export function clientCertPath(c: ConnectionModel): ClientCertPath {
   if (chain.length > 0) {
     const leaf = chain[0];
     const more = chain.length > 1 ? ` (+${chain.length - 1} more in the chain)` : '';
-    out.steps.push(`${sanitizeTerminal(leaf.subject)} issued by ${sanitizeTerminal(leaf.issuer)}${more}`);
+    out.steps.push(`${displayText(leaf.subject)} issued by ${displayText(leaf.issuer)}${more}`);
   }
   const label = status === 'EMPTY' ? 'EMPTY client Certificate' : status === 'inferred' ? 'Client certificate (inferred)' : 'Client certificate';
   out.sentence = `${label}: ${out.steps.join(' -> ')}`;

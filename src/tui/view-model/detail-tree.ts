@@ -6,7 +6,7 @@
  */
 import type { CertificateModel, ConnectionModel, EventModel } from '../../analysis/model.js';
 import { eventLabel } from '../../report/ladder.js';
-import { sanitizeTerminal as san } from '../../report/sanitize.js';
+import { displayText as san } from './text.js';
 import { explainEvent } from './explain.js';
 import { seg, type Style, type StyledLine } from './styled.js';
 import { wrap } from './text.js';

@@ -4,7 +4,7 @@
  * All wrapped to a width; wire strings made terminal-safe.
  */
 import type { ConnectionModel } from '../../analysis/model.js';
-import { sanitizeTerminal as san } from '../../report/sanitize.js';
+import { displayText as san } from './text.js';
 import { clientCertPath } from './cert-path.js';
 import { VERDICT_LABEL } from './rows.js';
 import { seg, type Style, type StyledLine } from './styled.js';

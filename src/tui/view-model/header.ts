@@ -2,7 +2,7 @@
  * The two header lines (source, progress, status, live hook; counts, filters, search, sort) and
  * the footer line (key hints, or the search prompt while typing).
  */
-import { sanitizeTerminal as san } from '../../report/sanitize.js';
+import { displayText as san } from './text.js';
 import { footerHints } from './keymap.js';
 import { progressText, type ProgressInfo } from './progress.js';
 import { COLUMNS, type ColumnKey } from './rows.js';

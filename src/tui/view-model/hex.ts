@@ -9,7 +9,12 @@ import { seg, type Style, type StyledLine } from './styled.js';
 
 export interface HexView {
   title: string;
-  lines: StyledLine[];
+  rows: HexRows;
+}
+
+function noteRows(text: string): HexRows {
+  const line: StyledLine = [seg(text, 'dim')];
+  return { count: 1, row: () => line };
 }
 
 export interface HexRange {
@@ -44,40 +49,53 @@ function put(line: StyledLine, text: string, style: Style | undefined): void {
   else line.push(seg(text, style));
 }
 
-/** Dump `bytes` with styled `ranges` (first matching range wins). At most `maxLines` lines. */
-export function hexLines(bytes: Uint8Array, ranges: HexRange[], perLine: number, maxLines = 4096): StyledLine[] {
-  const out: StyledLine[] = [];
-  const n = Math.min(bytes.length, perLine * maxLines);
-  for (let off = 0; off < n; off += perLine) {
-    const line: StyledLine = [seg(`${off.toString(16).padStart(6, '0')}  `, 'dim')];
-    const end = Math.min(off + perLine, n);
-    for (let i = off; i < off + perLine; i++) {
-      if (i >= end) {
-        put(line, '   ', undefined);
-        continue;
-      }
-      const st = styleAt(i, ranges);
-      put(line, hex2(bytes[i]), st);
-      // the space after a byte is styled only when the next byte continues the same range
-      put(line, ' ', i + 1 < end && styleAt(i + 1, ranges) === st ? st : undefined);
+/** One dump line: `perLine` bytes from `off`, hex and ASCII, with styled `ranges`. */
+function hexLine(bytes: Uint8Array, n: number, ranges: HexRange[], perLine: number, off: number): StyledLine {
+  const line: StyledLine = [seg(`${off.toString(16).padStart(6, '0')}  `, 'dim')];
+  const end = Math.min(off + perLine, n);
+  for (let i = off; i < off + perLine; i++) {
+    if (i >= end) {
+      put(line, '   ', undefined);
+      continue;
     }
-    put(line, ' ', undefined);
-    for (let i = off; i < end; i++) put(line, asciiOf(bytes[i]), styleAt(i, ranges));
-    out.push(line);
+    const st = styleAt(i, ranges);
+    put(line, hex2(bytes[i]), st);
+    // the space after a byte is styled only when the next byte continues the same range
+    put(line, ' ', i + 1 < end && styleAt(i + 1, ranges) === st ? st : undefined);
   }
-  if (bytes.length > n) out.push([seg(`(${bytes.length - n} more bytes not shown)`, 'dim')]);
-  return out;
+  put(line, ' ', undefined);
+  for (let i = off; i < end; i++) put(line, asciiOf(bytes[i]), styleAt(i, ranges));
+  return line;
+}
+
+/** Lines made when they are drawn (a certificate message can be megabytes; only the visible window
+ * of the pane is ever formatted). */
+export interface HexRows {
+  count: number;
+  row(i: number): StyledLine;
+}
+
+/** Dump `bytes` with styled `ranges` (first matching range wins), at most `maxLines` lines, lazily. */
+export function hexRows(bytes: Uint8Array, ranges: HexRange[], perLine: number, maxLines = 4096): HexRows {
+  const n = Math.min(bytes.length, perLine * maxLines);
+  const dumpLines = Math.ceil(n / perLine);
+  const more = bytes.length > n ? [seg(`(${bytes.length - n} more bytes not shown)`, 'dim')] : undefined;
+  return {
+    count: dumpLines + (more ? 1 : 0),
+    row: (i) => (i < dumpLines ? hexLine(bytes, n, ranges, perLine, i * perLine) : (more ?? [])),
+  };
+}
+
+/** Every line of hexRows at once. */
+export function hexLines(bytes: Uint8Array, ranges: HexRange[], perLine: number, maxLines = 4096): StyledLine[] {
+  const r = hexRows(bytes, ranges, perLine, maxLines);
+  return Array.from({ length: r.count }, (_, i) => r.row(i));
 }
 
 /** What the hex pane shows for an event (and why nothing, when there are no bytes). */
 export function eventHex(e: EventModel | undefined, b: EventBytes | undefined, width: number): HexView {
-  if (!e) return { title: 'none', lines: [[seg('no event selected', 'dim')]] };
-  if (!b) {
-    return {
-      title: 'none',
-      lines: [[seg('the pipeline kept no bytes for this event', 'dim')]],
-    };
-  }
+  if (!e) return { title: 'none', rows: noteRows('no event selected') };
+  if (!b) return { title: 'none', rows: noteRows('the pipeline kept no bytes for this event') };
   const per = bytesPerLine(width);
   const isHandshake = e.kind === 'handshake';
   if (b.record && e.visibility !== 'decrypted') {
@@ -90,7 +108,7 @@ export function eventHex(e: EventModel | undefined, b: EventBytes | undefined, w
     const title = whole
       ? `record ${e.recordIndex ?? '?'}: ${b.record.length} bytes`
       : `record ${e.recordIndex ?? '?'} (${b.record.length} bytes), message at ${start}..${end} highlighted`;
-    return { title, lines: hexLines(b.record, ranges, per) };
+    return { title, rows: hexRows(b.record, ranges, per) };
   }
   const ranges: HexRange[] = isHandshake
     ? [
@@ -100,5 +118,5 @@ export function eventHex(e: EventModel | undefined, b: EventBytes | undefined, w
     : [{ start: 0, end: b.raw.length, style: 'highlight' }];
   const what = e.visibility === 'decrypted' ? 'decrypted plaintext' : isHandshake ? 'handshake message' : 'record';
   const note = isHandshake ? ', 4-byte header underlined' : '';
-  return { title: `${what}: ${b.raw.length} bytes${note}`, lines: hexLines(b.raw, ranges, per) };
+  return { title: `${what}: ${b.raw.length} bytes${note}`, rows: hexRows(b.raw, ranges, per) };
 }

@@ -5,7 +5,7 @@
  * terminal-safe here and tag-escaped by the theme.
  */
 import type { ConnectionModel } from '../../analysis/model.js';
-import { sanitizeTerminal } from '../../report/sanitize.js';
+import { displayText } from './text.js';
 import { displayWidth, endpoint, fit, fitMiddle } from './text.js';
 import { seg, type Style, type StyledLine } from './styled.js';
 
@@ -69,13 +69,13 @@ export function lastAlert(c: ConnectionModel): string {
 export function connectionRow(c: ConnectionModel): ConnectionRow {
   const row: ConnectionRow = {
     id: c.id,
-    client: sanitizeTerminal(endpoint(c.client)),
-    server: sanitizeTerminal(endpoint(c.server)),
-    sni: c.serverName !== undefined ? sanitizeTerminal(c.serverName) : '',
+    client: displayText(endpoint(c.client)),
+    server: displayText(endpoint(c.server)),
+    sni: c.serverName !== undefined ? displayText(c.serverName) : '',
     sniKey: '',
-    version: c.version ? sanitizeTerminal(c.version) : c.isTls ? '?' : '-',
+    version: c.version ? displayText(c.version) : c.isTls ? '?' : '-',
     cert: c.isTls ? certStatusLabel(c) : 'not requested',
-    alert: sanitizeTerminal(lastAlert(c)),
+    alert: displayText(lastAlert(c)),
     verdict: c.verdict,
     model: c,
   };

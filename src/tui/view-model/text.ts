@@ -3,6 +3,7 @@
  * combining marks 0), truncation with an ellipsis, padding and word wrapping. Pure functions; the
  * input is expected to be terminal-safe already (sanitizeTerminal), so no control characters.
  */
+import { sanitizeTerminal } from '../../report/sanitize.js';
 
 /** Display width of one code point in terminal cells. */
 export function codePointWidth(cp: number): number {
@@ -73,11 +74,34 @@ function takeWidthEnd(s: string, width: number): string {
   return chars.slice(i).join('');
 }
 
-/** Truncate to `width` cells with a trailing ellipsis (no padding). */
+/** Whether `s` fits in `width` cells; looks at no more than width + 1 code points' worth. */
+function fitsIn(s: string, width: number): boolean {
+  if (s.length <= width && !/[^\x20-\x7e]/.test(s)) return true;
+  let w = 0;
+  for (const ch of s) {
+    w += codePointWidth(ch.codePointAt(0) ?? 0);
+    if (w > width) return false;
+  }
+  return true;
+}
+
+/** Truncate to `width` cells with a trailing ellipsis (no padding). Linear in `width`, not in the
+ * length of `s` (wire strings can be megabytes). */
 export function truncate(s: string, width: number): string {
   if (width <= 0) return '';
-  if (displayWidth(s) <= width) return s;
+  if (fitsIn(s, width)) return s;
   return `${takeWidth(s, width - 1)}…`;
+}
+
+/** Display strings longer than `max` UTF-16 units are cut, saying how much was left out. */
+export const DISPLAY_MAX = 4000;
+export function clipDisplay(s: string, max = DISPLAY_MAX): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…(${s.length - max} more)`;
+}
+
+/** A wire string ready for a TUI line: clipped to DISPLAY_MAX, then terminal-safe. */
+export function displayText(s: string): string {
+  return sanitizeTerminal(clipDisplay(s));
 }
 
 /** Exactly `width` cells: truncated with an ellipsis, or padded (right-aligned when `right`). */
@@ -99,44 +123,61 @@ export function fitMiddle(s: string, width: number): string {
 
 /**
  * Word-wrap to lines of at most `width` cells; words longer than a line are split. `indent` is put
- * in front of continuation lines.
+ * in front of continuation lines. Linear in the length of `s`: every code point is measured once,
+ * however long a word is.
  */
 export function wrap(s: string, width: number, indent = ''): string[] {
   if (width <= 0) return [];
   const out: string[] = [];
-  const words = s.split(/ +/);
+  const indentW = displayWidth(indent);
   let line = '';
   let lineW = 0;
-  const indentW = displayWidth(indent);
+  /** Cells of the current line that are text, not the indent. */
+  let textW = 0;
   const push = (): void => {
     out.push(line);
     line = indent;
     lineW = indentW;
+    textW = 0;
   };
-  for (let word of words) {
+  for (const word of s.split(/ +/)) {
     if (word === '') continue;
-    let ww = displayWidth(word);
-    const sep = lineW > (out.length > 0 ? indentW : 0) ? 1 : 0;
+    const ww = displayWidth(word);
+    const sep = textW > 0 ? 1 : 0;
     if (lineW + sep + ww <= width) {
       line += (sep ? ' ' : '') + word;
       lineW += sep + ww;
+      textW += sep + ww;
       continue;
     }
-    if (lineW > (out.length > 0 ? indentW : 0)) push();
-    while (ww > width - lineW && width - lineW > 0) {
-      const part = takeWidth(word, width - lineW);
-      if (part === '') break;
-      line += part;
-      word = word.slice(part.length);
-      ww = displayWidth(word);
-      push();
-    }
-    if (word !== '') {
+    if (textW > 0) push();
+    if (lineW + ww <= width) {
       line += word;
       lineW += ww;
+      textW += ww;
+      continue;
     }
+    // a word longer than a line: split it, walking its code points once
+    let part = '';
+    for (const ch of word) {
+      const cw = codePointWidth(ch.codePointAt(0) ?? 0);
+      if (lineW + cw > width && (textW > 0 || part !== '')) {
+        line += part;
+        part = '';
+        push();
+      }
+      if (lineW + cw > width && textW === 0 && part === '' && lineW > 0) {
+        // not even one character fits after the indent: this line goes without it
+        line = '';
+        lineW = 0;
+      }
+      part += ch;
+      lineW += cw;
+      textW += cw;
+    }
+    line += part;
   }
-  if (lineW > (out.length > 0 ? indentW : 0) || out.length === 0) out.push(line);
+  if (textW > 0 || out.length === 0) out.push(line);
   return out;
 }
 

@@ -256,7 +256,7 @@ export class ConnectionView {
     const e = this.selectedEvent();
     const hv = eventHex(e, e ? eventBytes(e) : undefined, this.hex.innerWidth);
     this.hex.setLabel(`Bytes: ${hv.title}`);
-    this.hex.setSource(staticSource(hv.lines));
+    this.hex.setSource(hv.rows);
     this.hex.paint();
     this.diagnosis.setSource(staticSource(diagnosisLines(c, this.diagnosis.innerWidth)));
     this.diagnosis.paint();

@@ -12,7 +12,7 @@ import { statsLayout, type Rect } from '../view-model/layout.js';
 import { countLines, formatDuration, type Count, type StatsModel } from '../view-model/stats.js';
 import { seg, type StyledLine } from '../view-model/styled.js';
 import { truncate } from '../view-model/text.js';
-import { sanitizeTerminal } from '../../report/sanitize.js';
+import { displayText } from '../view-model/text.js';
 import { screenUnicode } from '../screen.js';
 
 const REFRESH_MS = 500;
@@ -128,7 +128,7 @@ export class StatsView {
     });
     this.add(chart);
     // canvas text is not tag-parsed; still only terminal-safe, short names reach it
-    chart.setData({ titles: shown.map((c) => truncate(sanitizeTerminal(c.label), g.spacing - 1)), data: shown.map((c) => c.value) });
+    chart.setData({ titles: shown.map((c) => truncate(displayText(c.label), g.spacing - 1)), data: shown.map((c) => c.value) });
   }
 
   private timeline(r: Rect): void {
@@ -180,7 +180,7 @@ export class StatsView {
     for (let i = 0; i < Math.min(n, height); i++) {
       const l: StyledLine = [];
       for (const d of data) {
-        const text = truncate(sanitizeTerminal(d[i] ?? ''), colW - 1).padEnd(colW);
+        const text = truncate(displayText(d[i] ?? ''), colW - 1).padEnd(colW);
         l.push(seg(text, i === 0 ? 'header' : undefined));
       }
       out.push(l);
