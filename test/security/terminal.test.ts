@@ -13,10 +13,12 @@ import { runCli } from '../fuzz/cli.js';
 import { UNSAFE_OUTPUT } from '../fuzz/targets-pipeline.js';
 import { SNI_BYTES, hostileCapture } from './hostile-capture.js';
 
-// SNI bytes are decoded one byte per character (latin1): 0x9b is U+009B, UTF-8 E2 80 AE is "â", U+0080, "®".
-const SNI_TEXT = 'evil\\x1b[31mRED\\x1b]0;pwned\\x07\\x01\\x7f\\x9b31m\u00e2\\x80\u00aeolleh{red-fg}x{/}<i>&"\'|*`';
-const SNI_MD = 'evil\\\\x1b\\[31mRED\\\\x1b\\]0;pwned\\\\x07\\\\x01\\\\x7f\\\\x9b31m\u00e2\\\\x80\u00aeolleh\\{red-fg\\}x\\{/\\}\\<i\\>&"\'\\|\\*\\`';
-const SNI_HTML = 'evil\\x1b[31mRED\\x1b]0;pwned\\x07\\x01\\x7f\\x9b31m\u00e2\\x80\u00aeolleh{red-fg}x{/}&lt;i&gt;&amp;&quot;&#39;|*`';
+// The SNI bytes are not valid UTF-8 (a lone 0x9B): ASCII stays as it is (controls included, for the
+// report sanitizers), every byte >= 0x80 becomes the text \xHH — 0x9B, and E2 80 AE (U+202E).
+const SNI_DATA = 'evil\x1b[31mRED\x1b]0;pwned\x07\x01\x7f\\x9b31m\\xe2\\x80\\xaeolleh{red-fg}x{/}<i>&"\'|*`';
+const SNI_TEXT = 'evil\\x1b[31mRED\\x1b]0;pwned\\x07\\x01\\x7f\\x9b31m\\xe2\\x80\\xaeolleh{red-fg}x{/}<i>&"\'|*`';
+const SNI_MD = 'evil\\\\x1b\\[31mRED\\\\x1b\\]0;pwned\\\\x07\\\\x01\\\\x7f\\\\x9b31m\\\\xe2\\\\x80\\\\xaeolleh\\{red-fg\\}x\\{/\\}\\<i\\>&"\'\\|\\*\\`';
+const SNI_HTML = 'evil\\x1b[31mRED\\x1b]0;pwned\\x07\\x01\\x7f\\x9b31m\\xe2\\x80\\xaeolleh{red-fg}x{/}&lt;i&gt;&amp;&quot;&#39;|*`';
 // The certificate CN is UTF-8: ESC [31mRED ESC ]0;pwned BEL SOH DEL U+0085 U+009B 31m U+202E olleh{red-fg}x{/}
 const SUBJECT_DATA = 'CN=evil\\1B[31mRED\\1B]0\\;pwned\\07\\01\\7F\u0085\u009b31m\u202eolleh{red-fg}x{/},O=Evil Org';
 const SUBJECT_TEXT = 'CN=evil\\1B[31mRED\\1B]0\\;pwned\\07\\01\\7F\\x85\\x9b31m\\u{202e}olleh{red-fg}x{/},O=Evil Org';
@@ -48,7 +50,8 @@ describe('hostile wire strings in reports', () => {
   it('the capture carries the strings as crafted (JSON keeps the data exact)', async () => {
     const report = JSON.parse(await render('json'));
     const c = report.connections[0];
-    expect(c.serverName).toBe(Buffer.from(SNI_BYTES).toString('latin1'));
+    expect(c.serverName).toBe(SNI_DATA);
+    expect(SNI_BYTES.length).toBe(SNI_DATA.length - 3 * 4); // four bytes >= 0x80, each 4 characters
     expect(c.clientCertificate.chain[0].subject).toBe(SUBJECT_DATA);
   });
 
