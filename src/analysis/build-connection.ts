@@ -75,6 +75,9 @@ export function eventModel(ev: TlsEvent, clientSide: Side, conn: TcpConnection, 
   if (ev.certificateAuthorities) m.certificateAuthorities = ev.certificateAuthorities.map((d) => dnString(d));
   if (ev.details) m.details = ev.details;
   if (ev.reason) m.reason = ev.reason;
+  if (ev.malformed) m.malformed = true;
+  const notKept = ev.details?.['certificatesNotKept'];
+  if (typeof notKept === 'number' && notKept > 0) m.certificatesNotKept = notKept;
   if (ctx.keepBytes && ev.raw) {
     const b: EventBytes = { raw: ev.raw };
     if (ev.record) {
@@ -131,6 +134,7 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
     model.startTls = { clientToServer: facts.startTlsOffset[cs], serverToClient: facts.startTlsOffset[ss] };
   }
   if (facts.eventsDropped > 0) model.warnings.push(`${facts.eventsDropped} TLS events beyond the per-connection limit were not kept`);
+  decodeWarnings(facts.events, model.warnings);
   const serverCert = events.find((e) => e.type === 'Certificate' && e.direction === 'server->client' && e.certificates);
   if (serverCert?.certificates) model.serverCertificates = serverCert.certificates;
   const inference: Tls13Inference | undefined =
@@ -173,6 +177,21 @@ function isEstablished(events: EventModel[], facts: TlsFacts, inf?: Tls13Inferen
   // TLS 1.3 without keys / SSL 2.0: the Finished messages are encrypted; unknown
   if ((facts.version === 0x0304 && !facts.decrypted) || facts.version === 0x0002) return undefined;
   return false;
+}
+
+/** Decode problems of single messages (an overrunning list, trailing bytes ...) reach the model,
+ * each with its message and frame: at most MAX_DECODE_WARNINGS per connection, the rest counted. */
+const MAX_DECODE_WARNINGS = 32;
+function decodeWarnings(events: readonly TlsEvent[], into: string[]): void {
+  let n = 0;
+  let dropped = 0;
+  for (const e of events) {
+    for (const w of e.warnings ?? []) {
+      if (n++ < MAX_DECODE_WARNINGS) into.push(`${e.type ?? e.kind} in frame ${e.frame}: ${w}`);
+      else dropped++;
+    }
+  }
+  if (dropped > 0) into.push(`${dropped} more message decode warnings not shown`);
 }
 
 export function verdictOf(m: ConnectionModel): ConnectionModel['verdict'] {

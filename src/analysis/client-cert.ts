@@ -54,7 +54,12 @@ export function describeClientCertificate(
     const chain = cert.certificates ?? [];
     out.chain = chain;
     const how = cert.visibility === 'decrypted' ? ' (decrypted)' : '';
-    if (chain.length === 0) {
+    if (chain.length === 0 && cert.malformed) {
+      out.status = 'malformed';
+      out.sentence =
+        `MALFORMED Certificate message in frame ${cert.frame}${how}: its certificate list does not parse ` +
+        '(a length runs past the message), so whether it carried a certificate is unknown';
+    } else if (chain.length === 0) {
       out.status = 'empty';
       out.sentence =
         `EMPTY Certificate message in frame ${cert.frame}${how} — the client had no certificate matching ` +

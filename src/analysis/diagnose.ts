@@ -10,6 +10,7 @@ import { alertMeaning } from './names.js';
 import { dnKeyOfString, type CertContext } from './certificates.js';
 import { chainProblems } from './chain-check.js';
 import type { Tls13Inference } from './infer-tls13.js';
+import { malformedDiagnoses, unparseable } from './malformed.js';
 
 const CLIENT_CERT_REJECT = new Set([42, 46, 49]);
 const SERVER_CERT_REJECT = new Set([42, 43, 44, 45, 46, 48, 49]);
@@ -75,7 +76,8 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
 
   // --- the server rejected the client's certificate ---
   const serverAlertsAfterClientCert = after(ev, clientCert).filter((e) => e.kind === 'alert' && who(e) === 'server' && fatal.includes(e));
-  if (cc.status === 'sent' && leaf && clientCert) {
+  // a leaf that is not X.509 proves nothing about CA, validity or usage (malformed.ts says what it is)
+  if (cc.status === 'sent' && leaf && clientCert && !unparseable(leaf)) {
     const a = serverAlertsAfterClientCert[0];
     const validity = validityProblem(leaf, m.startTime);
     const usage = usageIssues(leaf);
@@ -262,6 +264,7 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
   }
 
   if (inf) out.push(...inferredDiagnoses(m, inf));
+  out.push(...malformedDiagnoses(m));
 
   if (facts.version === 0x0304 && !facts.decrypted) {
     out.push({

@@ -50,6 +50,10 @@ export interface EventModel {
   details?: Record<string, unknown>;
   /** For inferred events: the reasoning in words. */
   reason?: string;
+  /** The message did not parse (a length beyond its body): its contents are unknown. */
+  malformed?: boolean;
+  /** Certificate messages: certificates decoded beyond the ones kept (at most 32 per message). */
+  certificatesNotKept?: number;
 }
 
 export interface DiagnosisModel {
@@ -64,7 +68,7 @@ export interface DiagnosisModel {
   inferred?: boolean;
 }
 
-export type ClientCertStatus = 'not-requested' | 'sent' | 'empty' | 'not-sent' | 'unknown';
+export type ClientCertStatus = 'not-requested' | 'sent' | 'empty' | 'not-sent' | 'unknown' | 'malformed';
 
 export interface ClientCertificateModel {
   requested: boolean | 'unknown';

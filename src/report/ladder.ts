@@ -28,7 +28,10 @@ export function eventLabel(e: EventModel): string {
       let s = e.type ?? 'Handshake';
       if (e.type === 'Certificate') {
         const n = e.certificates?.length ?? 0;
-        s += n === 0 ? ' (EMPTY)' : ` (${n} cert${n > 1 ? 's' : ''})`;
+        const more = e.certificatesNotKept ?? 0;
+        if (n === 0 && e.malformed) s += ' (MALFORMED)';
+        else if (more > 0) s += ` (${n + more} certs, ${n} kept)`;
+        else s += n === 0 ? ' (EMPTY)' : ` (${n} cert${n > 1 ? 's' : ''})`;
       } else if (e.type === 'CertificateRequest') {
         const n = e.certificateAuthorities?.length ?? 0;
         s += ` (${n} CA name${n === 1 ? '' : 's'})`;

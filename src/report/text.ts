@@ -79,7 +79,7 @@ export function renderConnectionText(c: ConnectionModel, opt: TextOptions): stri
   out.push(p.paint('dim', `  ${tcpLine(c)}`));
   const cc = c.clientCertificate;
   const ccLine = `  client certificate: ${san(cc.sentence ?? cc.status)}`;
-  out.push(cc.status === 'empty' || cc.status === 'not-sent' ? p.paint('yellow', ccLine) : ccLine);
+  out.push(cc.status === 'empty' || cc.status === 'not-sent' || cc.status === 'malformed' ? p.paint('yellow', ccLine) : ccLine);
   for (const d of c.diagnoses) {
     const sev = d.severity === 'error' ? p.paint('red', 'error') : d.severity === 'warning' ? p.paint('yellow', 'warning') : 'info';
     out.push(`  ${sev} ${d.code}: ${san(d.summary)}`);

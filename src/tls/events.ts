@@ -42,6 +42,8 @@ export interface TlsEvent {
   /** Inference reasoning or decoder remarks. */
   reason?: string;
   warnings?: string[];
+  /** The message's structure did not parse: its contents are unknown, not empty. */
+  malformed?: boolean;
 }
 
 export interface TrafficCount {

@@ -23,6 +23,7 @@ export interface DecodedMessage {
   certificateAuthorities?: Uint8Array[];
   typed: unknown;
   warnings: string[];
+  malformed?: boolean;
 }
 
 export function decodeMessage(type: number, body: Uint8Array, ctx: MessageContext): DecodedMessage {

@@ -291,6 +291,7 @@ export class TlsConnection implements StreamConsumer {
     if (decoded.certificates) ev.certificates = this.keepDer(decoded.certificates);
     if (decoded.certificateAuthorities) ev.certificateAuthorities = this.keepDer(decoded.certificateAuthorities);
     if (decoded.warnings.length > 0) ev.warnings = decoded.warnings.slice(0, 10);
+    if (decoded.malformed) ev.malformed = true;
     if (this.opts.keepBytes) ev.raw = copyBytes(m.raw);
     const change = applyMessageFacts(f, side, m.type, decoded, this.clientHelloSeen);
     if (m.type === 1) this.clientHelloSeen = true;

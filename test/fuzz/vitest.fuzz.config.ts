@@ -1,6 +1,7 @@
 /**
  * `npm run fuzz`: the fuzz targets with FUZZ_TOTAL inputs (default 100,000 over every parser), the
- * memory probes, the corruption suite on every committed capture (CORRUPTION_CASES, default 240)
+ * full-size amplification captures (25 x 100,000 junk certificates),
+ * the memory probes, the corruption suite on every committed capture (CORRUPTION_CASES, default 240)
  * and the secrets search through the spawned CLI on every capture. A summary table of inputs per
  * parser and time is printed at the end. Override with FUZZ_TOTAL / FUZZ_SEED / FUZZ_ONLY /
  * FUZZ_FROM / FUZZ_MAX_MS / CORRUPTION_CASES / CORRUPTION_SEED in the environment.
@@ -18,7 +19,7 @@ process.env.FUZZ_SEED = seed;
 export default defineConfig({
   test: {
     root: join(import.meta.dirname, '..', '..'),
-    include: ['test/fuzz/parsers.test.ts', 'test/fuzz/memory.test.ts', 'test/fuzz/corruption.test.ts', 'test/security/secrets.test.ts'],
+    include: ['test/fuzz/parsers.test.ts', 'test/fuzz/memory.test.ts', 'test/fuzz/corruption.test.ts', 'test/security/secrets.test.ts', 'test/security/amplification.test.ts'],
     globalSetup: ['test/fuzz/fuzz-summary.ts'],
     testTimeout: 600_000,
     hookTimeout: 60_000,
@@ -29,6 +30,9 @@ export default defineConfig({
       CORRUPTION_CASES: process.env.CORRUPTION_CASES ?? '240',
       CORRUPTION_SEED: process.env.CORRUPTION_SEED ?? String(Date.now() % 1_000_003),
       SECRETS_FULL: '1',
+      // the full-size crafted capture: 25 connections x 100,000 junk certificates (18 MB)
+      AMPLIFICATION_ENTRIES: process.env.AMPLIFICATION_ENTRIES ?? '100000',
+      AMPLIFICATION_CONNECTIONS: process.env.AMPLIFICATION_CONNECTIONS ?? '25',
       FUZZ_REPORT: report,
     },
   },

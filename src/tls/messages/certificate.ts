@@ -6,6 +6,10 @@ import { decodeExtensions } from './extensions.js';
 import { ByteReader } from './reader.js';
 import type { CertificateEntry, CertificateMessage, CertificateStatus, CompressedCertificate } from './types.js';
 
+/** Certificates kept per Certificate message: real chains are 1-5 long; a crafted list of 100,000
+ * junk entries must not become 100,000 certificates in every report. The rest are counted. */
+export const MAX_CERTIFICATES_KEPT = 32;
+
 /**
  * TLS 1.2: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>.
  * TLS 1.3: certificate_request_context<0..255>, certificate_list<0..2^24-1> of
@@ -15,24 +19,45 @@ import type { CertificateEntry, CertificateMessage, CertificateStatus, Compresse
 export function decodeCertificate(body: Uint8Array, tls13: boolean): CertificateMessage {
   const warnings: string[] = [];
   const r = new ByteReader(body, warnings);
-  const msg: CertificateMessage = { tls13, entries: [], warnings };
+  const msg: CertificateMessage = { tls13, entries: [], notKept: 0, warnings };
   if (tls13) {
     const ctx = r.vector(1, 'certificate_request_context');
     if (ctx === null) return msg;
     msg.requestContext = ctx;
   }
+  const before = warnings.length;
   const list = r.subLenient(3, 'certificate_list');
-  if (list === null) return msg;
+  if (list === null) {
+    msg.malformed = true;
+    return msg;
+  }
+  if (warnings.length > before) msg.malformed = true; // the list length overran the body
+  let n = 0;
   while (list.remaining > 0 && !list.failed) {
-    const der = list.vector(3, `certificate ${msg.entries.length + 1}`);
-    if (der === null) break;
-    if (der.length === 0) warnings.push(`certificate ${msg.entries.length + 1} is empty`);
+    const der = list.vector(3, `certificate ${n + 1}`);
+    if (der === null) {
+      msg.malformed = true;
+      break;
+    }
+    n++;
+    if (n > MAX_CERTIFICATES_KEPT) {
+      msg.notKept++;
+      if (tls13) skipExtensions(list);
+      continue;
+    }
+    if (der.length === 0) warnings.push(`certificate ${n} is empty`);
     const entry: CertificateEntry = { der };
     if (tls13) entry.extensions = decodeExtensions(list, 'certificate');
     msg.entries.push(entry);
   }
+  if (msg.notKept > 0) warnings.push(`${msg.notKept} more certificates not kept (at most ${MAX_CERTIFICATES_KEPT} per Certificate message)`);
   r.expectEnd('Certificate');
   return msg;
+}
+
+/** A TLS 1.3 CertificateEntry's extensions<0..2^16-1>, length-checked and not decoded. */
+function skipExtensions(r: ByteReader): void {
+  r.vector(2, 'certificate extensions');
 }
 
 /** status_type(1) then OCSPResponse<1..2^24-1> (ocsp) or OCSPResponseList (ocsp_multi). */

@@ -44,6 +44,8 @@ export interface HandshakeDecodeResult {
   certificateAuthorities?: Uint8Array[];
   typed: DecodedMessage;
   warnings: string[];
+  /** The structure did not parse (see Decoded.malformed). */
+  malformed?: boolean;
 }
 
 /** Copy the number/string/boolean fields of a typed message (skips warnings, views, arrays). */
@@ -91,9 +93,10 @@ function serverHelloDetails(m: T.ServerHello): { [key: string]: Json } {
 
 function certificateDetails(m: T.CertificateMessage): { [key: string]: Json } {
   const d: { [key: string]: Json } = {
-    certificateCount: m.entries.length,
+    certificateCount: m.entries.length + m.notKept,
     certificateLengths: m.entries.map((e) => e.der.length),
   };
+  if (m.notKept > 0) d.certificatesNotKept = m.notKept;
   if (m.requestContext !== undefined) d.requestContext = toHex(m.requestContext);
   if (m.tls13) d.entryExtensions = m.entries.map((e) => extensionsDetails(e.extensions ?? []));
   return d;
@@ -122,7 +125,7 @@ function keyExchangeDetails(m: T.ServerKeyExchange | T.ClientKeyExchange): { [ke
 
 function describe(type: number, body: Uint8Array, ctx: T.DecodeContext): HandshakeDecodeResult {
   const base = (typed: DecodedMessage, details: { [key: string]: Json }, name = handshakeTypeName(type)): HandshakeDecodeResult =>
-    ({ name, details, typed, warnings: typed.warnings });
+    typed.malformed ? { name, details, typed, warnings: typed.warnings, malformed: true } : { name, details, typed, warnings: typed.warnings };
   switch (type) {
     case H.ClientHello: {
       const m = decodeClientHello(body);

@@ -22,6 +22,9 @@ export interface DecodeContext {
 export interface Decoded {
   /** Problems found while decoding; non-empty means fields may be missing. */
   warnings: string[];
+  /** The message's structure did not parse (a length beyond its body): what it says is unknown —
+   * e.g. a Certificate whose list overruns is malformed, never "empty". */
+  malformed?: boolean;
 }
 
 /** Where an extension block appears; some extensions have a different body per message. */
@@ -152,7 +155,10 @@ export interface CertificateMessage extends Decoded {
   tls13: boolean;
   /** TLS 1.3 certificate_request_context (view, at most 255 bytes). */
   requestContext?: Uint8Array;
+  /** The first MAX_CERTIFICATES_KEPT entries. */
   entries: CertificateEntry[];
+  /** Entries decoded (and length-checked) but not kept beyond MAX_CERTIFICATES_KEPT. */
+  notKept: number;
 }
 
 export interface CertificateRequest extends Decoded {

@@ -52,7 +52,7 @@ export function diagnosisLines(c: ConnectionModel, width: number): StyledLine[] 
 /** The client-certificate box: the layer path (or the reason there is none) and the accepted CAs. */
 export function clientCertLines(c: ConnectionModel, width: number): StyledLine[] {
   const p = clientCertPath(c);
-  const style: Style = p.status === 'sent' ? 'client-cert' : p.status === 'EMPTY' || p.status === 'not sent' ? 'warning' : 'plain';
+  const style: Style = p.status === 'sent' ? 'client-cert' : p.status === 'EMPTY' || p.status === 'MALFORMED' || p.status === 'not sent' ? 'warning' : 'plain';
   const out = wrapped(p.sentence, width, style, '  ');
   if (p.accepted && p.accepted.length > 0) {
     out.push(...wrapped(`Server accepts client certificates issued by: ${p.accepted.join('; ')}`, width, undefined, '  '));
@@ -77,7 +77,7 @@ export function connectionTitle(c: ConnectionModel): StyledLine {
 export function previewLines(c: ConnectionModel, width: number, maxLines: number): StyledLine[] {
   const out: StyledLine[] = [];
   const p = clientCertPath(c);
-  const style: Style = p.status === 'sent' ? 'client-cert' : p.status === 'EMPTY' || p.status === 'not sent' ? 'warning' : 'plain';
+  const style: Style = p.status === 'sent' ? 'client-cert' : p.status === 'EMPTY' || p.status === 'MALFORMED' || p.status === 'not sent' ? 'warning' : 'plain';
   out.push(...wrapped(p.sentence, width, style, '  ').slice(0, Math.max(1, maxLines - 1)));
   const d = c.diagnoses[0];
   if (d && out.length < maxLines) {

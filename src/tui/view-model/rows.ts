@@ -9,7 +9,7 @@ import { displayText } from './text.js';
 import { displayWidth, endpoint, fit, fitMiddle } from './text.js';
 import { seg, type Style, type StyledLine } from './styled.js';
 
-export type CertStatusLabel = 'sent' | 'EMPTY' | 'not requested' | 'not sent' | 'unknown' | 'inferred';
+export type CertStatusLabel = 'sent' | 'EMPTY' | 'MALFORMED' | 'not requested' | 'not sent' | 'unknown' | 'inferred';
 export type Verdict = ConnectionModel['verdict'];
 
 export interface ConnectionRow {
@@ -41,6 +41,8 @@ export function certStatusLabel(c: ConnectionModel): CertStatusLabel {
       return 'not requested';
     case 'not-sent':
       return 'not sent';
+    case 'malformed':
+      return 'MALFORMED';
     default:
       return 'unknown';
   }
@@ -204,6 +206,7 @@ const VERSION_SHORT: Record<string, string> = { 'TLS 1.3': '1.3', 'TLS 1.2': '1.
 const CERT_SHORT: Record<CertStatusLabel, string> = {
   sent: 'sent',
   EMPTY: 'EMPTY',
+  MALFORMED: 'MALFORM',
   'not requested': 'not req',
   'not sent': 'not sent',
   unknown: 'unknown',
@@ -233,7 +236,7 @@ function cellText(row: ConnectionRow, key: ColumnKey, width: number): string {
 
 function certStyle(label: CertStatusLabel): Style | undefined {
   if (label === 'sent') return 'client-cert';
-  if (label === 'EMPTY' || label === 'not sent') return 'warning';
+  if (label === 'EMPTY' || label === 'MALFORMED' || label === 'not sent') return 'warning';
   if (label === 'inferred') return 'inferred';
   return undefined;
 }

@@ -30,6 +30,7 @@ const VERDICT_ORDER: Record<ConnectionRow['verdict'], number> = {
   'not-tls': 5,
 };
 const CERT_ORDER: Record<ConnectionRow['cert'], number> = {
+  MALFORMED: 0,
   EMPTY: 0,
   'not sent': 1,
   inferred: 2,
