@@ -44,13 +44,14 @@ wait_for() { # wait_for SECONDS COMMAND... : poll until the command succeeds
 }
 listening() { ss -Hltn "( sport = :$1 )" | grep -q LISTEN; }
 
-# scenarios: NAME PORT TLS(1.2|1.3) VERIFY(on|optional) HTTP(1.1|2) CLIENT-CERT(good|evil|none)
+# scenarios: NAME PORT TLS(1.2|1.3) VERIFY(on|optional) HTTP(1.1|2) CLIENT-CERT(good|evil|expired|none)
 SCENARIOS=(
   "nginx-tls13-mtls-ok 21101 1.3 on 1.1 good"
   "nginx-tls13-wrong-ca 21102 1.3 on 1.1 evil"
   "nginx-tls13-no-cert 21103 1.3 on 1.1 none"
   "nginx-tls13-optional-no-cert 21104 1.3 optional 1.1 none"
   "nginx-tls13-h2-wrong-ca 21105 1.3 on 2 evil"
+  "nginx-tls13-expired-cert 21106 1.3 on 1.1 expired"
   "nginx-tls12-mtls-ok 21111 1.2 on 1.1 good"
   "nginx-tls12-wrong-ca 21112 1.2 on 1.1 evil"
   "nginx-tls12-no-cert 21113 1.2 on 1.1 none"
@@ -97,6 +98,7 @@ for s in "${SCENARIOS[@]}"; do
   case $cert in
     good) args+=(--cert pki/client.pem --key pki/client.key) ;;
     evil) args+=(--cert pki/evil-client.pem --key pki/evil-client.key) ;;
+    expired) args+=(--cert pki/expired-client.pem --key pki/expired-client.key) ;;
   esac
   if [[ $tls == 1.2 ]]; then args+=(--tlsv1.2 --tls-max 1.2); else args+=(--tlsv1.3); fi
   if [[ $http == 2 ]]; then args+=(--http2); else args+=(--http1.1); fi

@@ -44,6 +44,15 @@ function reasonOf(title: string | undefined): string | undefined {
   return r && r !== 'Bad Request' ? r : undefined;
 }
 
+/** The certificate's validity window against the connection's time, when it excludes it. */
+function validity(notBefore: string, notAfter: string, at: string): string {
+  const t = Date.parse(at);
+  if (Number.isNaN(t)) return '';
+  if (Date.parse(notAfter) < t) return `; it expired on ${notAfter}, before this connection`;
+  if (Date.parse(notBefore) > t) return `; it is valid only from ${notBefore}, after this connection`;
+  return '';
+}
+
 /** The server's first HTTP response, and the title of its error page (same or next record). */
 function firstResponse(ev: EventModel[]): { resp: EventModel; title?: string } | null {
   const server = ev.filter((e) => e.application && e.direction === 'server->client');
@@ -77,7 +86,8 @@ export function applyAppLayer(m: ConnectionModel, out: DiagnosisModel[]): void {
   const answer = `${quoted(resp)}${reason ? ` ("${reason}")` : ''} in frame ${resp.frame} (decrypted)`;
   const certFact = leaf
     ? `the client sent ${leaf.subject}, issued by ${leaf.issuer}` +
-      (issuerListed === false ? `, which is not among the CAs the server accepts (${accepted.join('; ')})` : issuerListed ? ', an issuer the server lists' : '')
+      (issuerListed === false ? `, which is not among the CAs the server accepts (${accepted.join('; ')})` : issuerListed ? ', an issuer the server lists' : '') +
+      validity(leaf.notBefore, leaf.notAfter, m.startTime)
     : cc.status === 'empty'
       ? 'the client answered the CertificateRequest with an EMPTY Certificate message (no client certificate)'
       : 'the client sent no certificate';

@@ -89,6 +89,7 @@ describe('nginx 400 inside TLS, with the key log', () => {
     expect(row.marker).toBe('!');
     const tree = JSON.stringify(eventTree(row.line.event, c));
     expect(tree).toContain('firstLine: HTTP/1.1 400 Bad Request');
+    expect(tree).toContain('Role: Decrypted HTTP error response (400)');
   });
 });
 
@@ -143,5 +144,58 @@ describe('reports', () => {
     expect(renderReportMarkdown(r)).toContain('HTTP/1.1 400 Bad Request');
     const html = renderReportHtml(r);
     expect(html).toMatch(/class="[^"]*alert[^"]*"[^>]*>HTTP\/1\.1 400 Bad Request \(\d+ bytes\) \[decrypted\]</);
+  });
+});
+
+describe('an expired certificate that nginx rejects', () => {
+  it('the cause (client-cert-expired) and the proof (client-cert-rejected-http) together', async () => {
+    const c = await conn('nginx-tls13-expired-cert');
+    expect(c.verdict).toBe('failed');
+    expect(c.diagnoses.map((d) => d.code)).toEqual(expect.arrayContaining(['client-cert-expired', 'client-cert-rejected-http']));
+    const d = c.diagnoses.find((x) => x.code === 'client-cert-rejected-http')!;
+    expect(d.summary).toContain('an issuer the server lists; it expired on 2021-01-01T00:00:00Z');
+  });
+});
+
+describe('the rule on constructed connections', () => {
+  const base = async () => structuredClone(await conn('nginx-tls12-wrong-ca'));
+  const resp = (c: ConnectionModel) => serverApp(c)[0];
+  const run = async (edit: (c: ConnectionModel) => void) => {
+    const { applyAppLayer } = await import('../../src/analysis/app-layer.js');
+    const c = await base();
+    edit(c);
+    const out = [{ code: 'client-cert-wrong-ca', severity: 'warning' as const, summary: 'No alert was seen', evidenceFrames: [] }];
+    applyAppLayer(c, out);
+    return out;
+  };
+
+  it('a 400 whose page does not name the certificate, after a certificate from an unlisted CA: inferred, supersedes nothing', async () => {
+    const out = await run((c) => delete resp(c).application!.title);
+    expect(out.map((d) => d.code)).toEqual(['client-cert-wrong-ca', 'client-cert-rejected-http']);
+    expect(out[1].inferred).toBe(true);
+    expect(out[1].summary).toMatch(/^INFERRED: /);
+  });
+
+  it('a bare 400 after a certificate the server lists: no claim', async () => {
+    const out = await run((c) => {
+      delete resp(c).application!.title;
+      c.clientCertificate.acceptedAuthorities = [c.clientCertificate.chain![0].issuer];
+    });
+    expect(out.map((d) => d.code)).toEqual(['client-cert-wrong-ca']);
+  });
+
+  it('495 (nginx "SSL Certificate Error" passed through error_page) is proof; 200 and 403 are not', async () => {
+    const set = (status: number) => (c: ConnectionModel) => {
+      Object.assign(resp(c).application!, { status, firstLine: `HTTP/1.1 ${status} X` });
+      delete resp(c).application!.title;
+    };
+    expect((await run(set(495))).map((d) => d.code)).toEqual(['client-cert-rejected-http']);
+    expect((await run(set(200))).map((d) => d.code)).toEqual(['client-cert-wrong-ca']);
+    expect((await run(set(403))).map((d) => d.code)).toEqual(['client-cert-wrong-ca']);
+  });
+
+  it('no CertificateRequest (one-way TLS): an HTTP 400 is not about a client certificate', async () => {
+    const out = await run((c) => (c.events = c.events.filter((e) => e.type !== 'CertificateRequest')));
+    expect(out.map((d) => d.code)).toEqual(['client-cert-wrong-ca']);
   });
 });
