@@ -74,6 +74,7 @@ export function eventModel(ev: TlsEvent, clientSide: Side, conn: TcpConnection, 
   if (ev.certificates) m.certificates = ev.certificates.map((d) => certificateModel(d, ctx));
   if (ev.certificateAuthorities) m.certificateAuthorities = ev.certificateAuthorities.map((d) => dnString(d));
   if (ev.details) m.details = ev.details;
+  if (ev.app) m.application = { ...ev.app };
   if (ev.reason) m.reason = ev.reason;
   if (ev.malformed) m.malformed = true;
   const notKept = ev.details?.['certificatesNotKept'];

@@ -11,6 +11,7 @@ import { dnKeyOfString, type CertContext } from './certificates.js';
 import { chainProblems } from './chain-check.js';
 import type { Tls13Inference } from './infer-tls13.js';
 import { malformedDiagnoses, unparseable } from './malformed.js';
+import { applyAppLayer } from './app-layer.js';
 
 const CLIENT_CERT_REJECT = new Set([42, 46, 49]);
 const SERVER_CERT_REJECT = new Set([42, 43, 44, 45, 46, 48, 49]);
@@ -293,6 +294,7 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
       evidenceFrames: g.frames.slice(0, 2),
     });
   }
+  applyAppLayer(m, out); // decrypted HTTP rejections (nginx 400): ./app-layer.ts
   for (const d of out) d.evidenceFrames = [...new Set(d.evidenceFrames)].sort((a, b) => a - b);
   return out;
 }

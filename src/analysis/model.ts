@@ -29,6 +29,23 @@ export interface CertificateModel {
   error?: string;
 }
 
+/** A decrypted application-data record (event kind 'encrypted', type 'ApplicationData',
+ * visibility 'decrypted'): what its first bytes show. Only the first few records per direction. */
+export interface ApplicationDataModel {
+  protocol: 'http/1.x' | 'http2' | 'unknown';
+  /** HTTP/1.x request or status line (printable ASCII, at most 200 characters; sanitise for display). */
+  firstLine?: string;
+  /** Response status (HTTP/1.x status line, or HTTP/2 :status sent as an HPACK static index). */
+  status?: number;
+  /** HTML <title> of the response body, when within the first bytes. */
+  title?: string;
+  /** HTTP/2 client connection preface. */
+  preface?: boolean;
+  /** HTTP/2 frame types whose header lies in this record. */
+  frames?: string[];
+  goaway?: { lastStreamId: number; errorCode: number; error: string };
+}
+
 export interface EventModel {
   frame: number;
   frames?: number[];
@@ -48,6 +65,8 @@ export interface EventModel {
   certificates?: CertificateModel[];
   certificateAuthorities?: string[];
   details?: Record<string, unknown>;
+  /** Decrypted application data (type 'ApplicationData'). */
+  application?: ApplicationDataModel;
   /** For inferred events: the reasoning in words. */
   reason?: string;
   /** The message did not parse (a length beyond its body): its contents are unknown. */

@@ -6,7 +6,7 @@
  *   ~~~~  inferred from encrypted record sizes/order (never a fact)
  *   ....  encrypted, not readable
  */
-import type { ConnectionModel, EventModel } from '../analysis/model.js';
+import type { ApplicationDataModel, ConnectionModel, EventModel } from '../analysis/model.js';
 import { sanitizeTerminal } from './sanitize.js';
 
 export interface LadderLine {
@@ -45,10 +45,27 @@ export function eventLabel(e: EventModel): string {
     case 'heartbeat':
       return `Heartbeat ${e.type ?? ''}`.trim();
     case 'encrypted': {
+      if (e.application) return applicationLabel(e.application, e.length ?? 0);
       const what = e.type ? (e.visibility === 'inferred' ? `${e.type}?` : `encrypted ${e.type}`) : 'encrypted record';
       return `${what} [${e.length ?? 0} bytes]`;
     }
   }
+}
+
+/** A decrypted application-data record: its HTTP first line or HTTP/2 frames, and its length. */
+export function applicationLabel(a: ApplicationDataModel, length: number): string {
+  const size = `(${length} bytes)`;
+  if (a.protocol === 'http/1.x' && a.firstLine !== undefined) return `${a.firstLine} ${size}`;
+  if (a.protocol === 'http2') {
+    const parts = ['HTTP/2'];
+    if (a.preface) parts.push('preface');
+    if (a.status !== undefined) parts.push(`:status ${a.status}`);
+    if (a.goaway) parts.push(`GOAWAY ${a.goaway.error}`);
+    parts.push(size);
+    if (a.frames && a.frames.length > 0) parts.push(a.frames.join(' '));
+    return parts.join(' ');
+  }
+  return `ApplicationData ${size}`;
 }
 
 function shaft(e: EventModel): string {
@@ -84,8 +101,10 @@ export function ladderLines(c: ConnectionModel, width = 64): LadderLine[] {
   });
 }
 
-/** An alert worth red: anything but close_notify (0) / user_canceled (90) sent as warnings. */
+/** An alert worth red: anything but close_notify (0) / user_canceled (90) sent as warnings; also a
+ * decrypted HTTP error response (status 400 and above, or an HTTP/2 GOAWAY with an error). */
 export function isProblemAlert(e: EventModel): boolean {
+  if (e.application) return (e.application.status ?? 0) >= 400 || (e.application.goaway?.errorCode ?? 0) !== 0;
   if (e.kind === 'encrypted') return e.type === 'Alert';
   if (e.kind !== 'alert') return false;
   return !(e.level === 'warning' && (e.code === 0 || e.code === 90));

@@ -8,6 +8,24 @@ import type { Side, TcpConnection } from '../tcp/types.js';
 export type TlsEventKind = 'handshake' | 'alert' | 'change_cipher_spec' | 'encrypted' | 'heartbeat';
 export type TlsVisibility = 'plaintext' | 'decrypted' | 'inferred';
 
+/** What a decrypted application-data record starts with (src/tls/app-data.ts). */
+export interface AppDataInfo {
+  /** What the bytes look like; 'unknown' when neither HTTP/1.x nor HTTP/2 is recognised. */
+  protocol: 'http/1.x' | 'http2' | 'unknown';
+  /** HTTP/1.x: the request or status line (printable ASCII only, at most 200 characters). */
+  firstLine?: string;
+  /** Response status: HTTP/1.x status line, or HTTP/2 :status sent as an HPACK static index. */
+  status?: number;
+  /** The HTML <title> of a response body within the first bytes (e.g. nginx "400 The SSL certificate error"). */
+  title?: string;
+  /** The record starts with the HTTP/2 client connection preface (RFC 9113 §3.4). */
+  preface?: boolean;
+  /** HTTP/2 frame types whose header lies in this record, in order (at most 16). */
+  frames?: string[];
+  /** HTTP/2 GOAWAY (RFC 9113 §6.8). */
+  goaway?: { lastStreamId: number; errorCode: number; error: string };
+}
+
 export interface TlsEvent {
   side: Side;
   kind: TlsEventKind;
@@ -39,6 +57,8 @@ export interface TlsEvent {
   /** The record the message came in (copy), with `rawOffset` = offset of `raw` inside it. */
   record?: Uint8Array;
   rawOffset?: number;
+  /** Decrypted application data (type 'ApplicationData'): what its first bytes show. */
+  app?: AppDataInfo;
   /** Inference reasoning or decoder remarks. */
   reason?: string;
   warnings?: string[];

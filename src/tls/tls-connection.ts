@@ -12,6 +12,7 @@ import { applyMessageFacts, decodeMessage, decodeSslv2Hello } from './message-fa
 import type { ConnectionKeys, KeyProvider, KeyStage } from './protection.js';
 import { SideState } from './tls-side.js';
 import { alertEvents, heartbeatType, recordEvent } from './record-events.js';
+import { appDataEvent } from './app-data.js';
 import { DeferredRecords, newDeferBudget, type DeferredRecord } from './deferred-records.js';
 import { newTlsFacts } from './facts.js';
 import { copyBytes } from '../net/bytes.js';
@@ -207,9 +208,12 @@ export class TlsConnection implements StreamConsumer {
         this.push(ev);
         return;
       }
-      case CONTENT_APPDATA:
+      case CONTENT_APPDATA: {
         this.countAppData(side, body.length);
+        const ev = vis === 'decrypted' ? appDataEvent(s.app, side, info, body, this.facts.alpn === 'h2', this.opts.keepBytes, header, body) : null;
+        if (ev) this.push(ev);
         return;
+      }
       default:
         return;
     }

@@ -6,6 +6,7 @@ import type { TlsFacts } from './events.js';
 import type { HandshakeAssembler } from './handshake-assembler.js';
 import type { RecordReader } from './record-reader.js';
 import type { RecordProtection } from './protection.js';
+import { AppDataState } from './app-data.js';
 import { findHelloRecord, startsWithTls, STARTTLS_SCAN_LIMIT } from './stream-detect.js';
 
 export type Detect = 'unknown' | 'tls' | 'scanning' | 'not-tls';
@@ -29,6 +30,8 @@ export class SideState {
    * when a secret was missing then, a grown key log is tried again (live capture). */
   keyStage: import('./protection.js').KeyStage | null = null;
   keyGen = -1;
+  /** Decrypted application data looked at so far (src/tls/app-data.ts). */
+  readonly app = new AppDataState();
   reader!: RecordReader;
   hs!: HandshakeAssembler;
 

@@ -145,6 +145,11 @@ export function eventTree(e: EventModel, c: ConnectionModel): TreeNode {
       children: cas.length > 0 ? cas.map((dn, i) => leaf(`cas/${i}`, san(dn))) : [leaf('cas/none', '(none named: any CA)', 'dim')],
     });
   }
+  if (e.application) {
+    const d = jsonNode('app', 'Decrypted application data (first bytes)', e.application);
+    d.open = true;
+    kids.push(d);
+  }
   if (e.details && Object.keys(e.details).length > 0) {
     const d = jsonNode('details', 'Decoded fields', e.details);
     d.open = true;

@@ -89,6 +89,11 @@ export function explainEvent(e: EventModel, version?: string): string {
       if (e.visibility === 'inferred') {
         return `Encrypted record whose content is inferred from its size and position (${e.type ?? 'unknown'}?) — not a fact; give the key log to be sure.`;
       }
+      const st = e.application?.status;
+      if (st !== undefined && st >= 400 && e.direction !== CLIENT) {
+        return `Decrypted HTTP error response (${st}): the server refused the request inside TLS — nginx answers a rejected or missing client certificate this way.`;
+      }
+      if (e.application?.firstLine !== undefined || e.application?.protocol === 'http2') return 'Decrypted application data (HTTP): the handshake is over for this side.';
       if (e.type === 'ApplicationData' || e.type === 'application_data') return 'Application data: the handshake is over for this side.';
       return 'Encrypted record that could not be read: give the key log (--keylog) to decrypt it.';
     }
