@@ -15,14 +15,16 @@ const EMPTY = '(empty)';
 const UNSET = '-';
 
 function hex(ch: string): string {
-  return `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  const c = ch.charCodeAt(0);
+  return c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u{${c.toString(16)}}`;
 }
 
-// tab, the set separator (only inside vectors), backslash, controls, DEL
+// tab, the set separator (only inside vectors), backslash, C0 and C1 controls, DEL and bidi
+// controls: nothing from the wire reaches a terminal or a log parser unescaped
 // eslint-disable-next-line no-control-regex
-const ESCAPE_FIELD = /[\t\\\u0000-\u001f\u007f]/g;
+const ESCAPE_FIELD = /[\t\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 // eslint-disable-next-line no-control-regex
-const ESCAPE_ELEMENT = /[\t,\\\u0000-\u001f\u007f]/g;
+const ESCAPE_ELEMENT = /[\t,\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 function escapeString(s: string, inVector: boolean): string {
   if (s === '') return EMPTY;

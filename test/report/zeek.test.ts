@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../helpers/analyse.js';
 import { REPO } from '../helpers/golden.js';
@@ -82,6 +83,16 @@ describe('Zeek log layout', () => {
     expect(tsvValue(['O=a,C=US', 'CN=b'])).toBe('O=a\\x2cC=US,CN=b');
     expect(tsvValue('a,b\tc')).toBe('a,b\\x09c');
     expect(tsvValue(443)).toBe('443');
+  });
+
+  it('no wire string can break a line or a column, or reach a terminal as a control (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.array(fc.string({ unit: 'binary' }))), (v) => {
+        const out = tsvValue(v);
+        expect(out).not.toMatch(/[\t\n\r\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+        if (Array.isArray(v) && v.length > 0) expect(out.split(',').length).toBe(v.length);
+      }),
+    );
   });
 
   it('uid: C + 17 base62 characters, stable per connection, different for another', () => {
