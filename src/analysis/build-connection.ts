@@ -22,6 +22,7 @@ import { diagnose } from './diagnose.js';
 import { isoTime, relSeconds } from './time.js';
 import { inferTls13, type Tls13Inference } from './infer-tls13.js';
 import { setEventBytes, type EventBytes } from './event-bytes.js';
+import { fingerprints } from './fingerprints.js';
 
 export interface BuildContext extends CertContext {
   /** Include the raw bytes kept by the tls stage (TUI). */
@@ -127,6 +128,8 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   model.decrypted = facts.decrypted;
   model.resumed = facts.resumed || abbreviatedTls12(events, facts);
   model.history = historyLetters(facts.events, cs);
+  const fp = fingerprints(facts.clientHello, facts.serverHello);
+  if (fp) model.fingerprints = fp;
   model.applicationData = {
     clientToServer: { ...facts.appData[cs] },
     serverToClient: { ...facts.appData[ss] },

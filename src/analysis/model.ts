@@ -123,6 +123,16 @@ export interface TcpFacts {
   rstFrames?: number[];
 }
 
+/** TLS fingerprints (snake_case keys as the fingerprints' authors and tshark name them). */
+export interface FingerprintsModel {
+  ja4?: string;
+  ja4_r?: string;
+  ja3?: string;
+  ja3_full?: string;
+  ja3s?: string;
+  ja3s_full?: string;
+}
+
 export interface ConnectionModel {
   id: number;
   client: EndpointModel;
@@ -140,6 +150,8 @@ export interface ConnectionModel {
   decrypted?: boolean;
   resumed?: boolean;
   history?: string;
+  /** JA4 / JA4_r / JA3 of the first ClientHello, JA3S of the ServerHello (./fingerprints.ts). */
+  fingerprints?: FingerprintsModel;
   events: EventModel[];
   applicationData?: { clientToServer: DirectionTraffic; serverToClient: DirectionTraffic };
   clientCertificate: ClientCertificateModel;

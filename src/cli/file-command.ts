@@ -5,15 +5,28 @@
 import { openCaptureFile } from '../capture/index.js';
 import type { ConnectionModel, SourceModel } from '../analysis/model.js';
 import type { PipelineResult } from './pipeline.js';
-import { connectionFilter, Output, renderReport, renderStreamed, reportModel, safeJson, useColor, type FilterArgs, type Format } from './output.js';
+import {
+  connectionFilter,
+  isLogFormat,
+  Output,
+  renderReport,
+  renderStreamed,
+  reportModel,
+  safeJson,
+  useColor,
+  type FilterArgs,
+  type Format,
+  type LogFormat,
+} from './output.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
 import { ConnectionJsonSpool } from '../report/json-spool.js';
 import { reportJsonPieces, utf8Batches } from '../report/json.js';
 
 export interface FileArgs extends FilterArgs {
   capture: string;
-  format?: Format;
+  format?: Format | LogFormat;
   output?: string;
+  details?: boolean;
   keylog?: string[];
   ca?: string[];
   all: boolean;
@@ -55,7 +68,9 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   if (a.capture === '') a.capture = '-';
   const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog);
   const trusted = a.ca ? await loadTrustedCas(a.ca) : undefined;
-  const out = new Output(a.output);
+  // zeek / zeek-json / ecs have their own writer (-o may be a directory)
+  const logFormat = isLogFormat(a.format) ? a.format : undefined;
+  const out = new Output(logFormat ? undefined : a.output);
   const wantTui = a.tui && a.format === undefined && !a.output && out.isTty && process.stdin.isTTY === true;
   // the TUI handles keys between read chunks: smaller chunks keep it responsive while loading
   const source = await openCaptureFile(a.capture, wantTui ? { chunkSize: 64 * 1024 } : undefined);
@@ -68,7 +83,8 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
     const { runTuiForFile } = await import('./tui-launch.js');
     return runTuiForFile(source, a.capture, { ...pipelineBase, all: a.all, trusted, maxMessage: a.maxMessageKb * 1024 }, connectionFilter(a));
   }
-  const format: Format = a.format ?? 'text';
+  if (logFormat) return runLogFormat(a, logFormat, source, pipelineBase, trusted);
+  const format: Format = (a.format as Format | undefined) ?? 'text';
   const color = useColor(a.color, out);
   const filter = connectionFilter(a);
   const kept: ConnectionModel[] = [];
@@ -96,11 +112,39 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
       src.warnings.unshift(...keyWarnings);
       const report = reportModel(src, kept, res.analyzer.summary());
       if (spool !== null) await out.writeAll(utf8Batches(reportJsonPieces(report, spool.pieces(), safeJson)));
-      else out.write(renderReport(format, report, color));
+      else out.write(renderReport(format, report, color, a.details));
     }
   } finally {
     spool?.close();
   }
   await out.close();
+  return failing;
+}
+
+/** `--format zeek | zeek-json | ecs`: each connection written as it ends (no report object). */
+async function runLogFormat(
+  a: FileArgs,
+  format: LogFormat,
+  source: Awaited<ReturnType<typeof openCaptureFile>>,
+  base: { limits: { maxBufferedTotal: number; maxConnections: number }; keys: ReturnType<typeof loadKeyMaterial>['keys'] },
+  trusted: Awaited<ReturnType<typeof loadTrustedCas>> | undefined,
+): Promise<number> {
+  const { LogOutput } = await import('./log-output.js');
+  const log = new LogOutput(format, a.output, { path: a.capture === '-' ? undefined : a.capture, kind: source.kind });
+  const filter = connectionFilter(a);
+  let failing = 0;
+  const { Pipeline } = await import('./pipeline.js');
+  const pipeline = new Pipeline({
+    ...base,
+    tls: { maxHandshakeMessage: a.maxMessageKb * 1024 },
+    analysis: { includeNonTls: a.all, trusted },
+    onConnection: (c) => {
+      if (!filter(c)) return;
+      if (failOnCode([c], a.failOn)) failing = 1;
+      log.write(c);
+    },
+  });
+  await pipeline.run(source);
+  await log.close();
   return failing;
 }

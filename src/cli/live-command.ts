@@ -10,15 +10,17 @@ import type { Packet, PacketSink, PacketSource } from '../capture/types.js';
 import type { ConnectionModel } from '../analysis/model.js';
 import { Pipeline } from './pipeline.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
-import { Output, renderReport, renderStreamed, renderStreamSummary, reportModel, useColor } from './output.js';
+import { isLogFormat, Output, renderReport, renderStreamed, renderStreamSummary, reportModel, useColor, type LogFormat } from './output.js';
 import { failOnCode, sourceModel } from './file-command.js';
 import { UsageError } from './errors.js';
+import { LogOutput } from './log-output.js';
 
 export interface LiveArgs {
   interface: string;
   filter: string;
-  format?: 'text' | 'jsonl' | 'json';
+  format?: 'text' | 'jsonl' | 'json' | LogFormat;
   output?: string;
+  details?: boolean;
   keylog?: string[];
   ca?: string[];
   write?: string;
@@ -146,7 +148,8 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
     if (keysGiven && keys.refresh() > 0) active?.secretsAdded();
   };
   const source = new TeeSource(live, writer, a.count ?? 0, () => refreshKeys());
-  const out = new Output(a.output);
+  const logFormat = isLogFormat(a.format) ? a.format : undefined;
+  const out = new Output(logFormat ? undefined : a.output);
   if (a.tui && a.format === undefined && !a.output && out.isTty && process.stdin.isTTY === true) {
     // on a terminal: the TUI, updating live (loaded only here: blessed is slow to load)
     const { runTuiForLive } = await import('./tui-launch.js');
@@ -175,7 +178,9 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
       }
     }
   }
-  const format = a.format ?? 'text';
+  const format = logFormat ? 'jsonl' : ((a.format as 'text' | 'jsonl' | 'json' | undefined) ?? 'text');
+  // zeek / zeek-json / ecs: connections go to their own writer as they end
+  const log = logFormat ? new LogOutput(logFormat, a.output, { kind: 'live' }) : null;
   const color = useColor(a.color, out);
   for (const w of keyWarnings) process.stderr.write(`tls-inspect: warning: ${w}\n`);
   const kept: ConnectionModel[] = [];
@@ -188,8 +193,9 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
     analysis: { includeNonTls: a.all, trusted },
     onConnection: (c) => {
       if (failOnCode([c], a.failOn)) failing = 1;
-      if (format === 'json') kept.push(c);
-      else out.write(renderStreamed(format, c, color));
+      if (log) log.write(c);
+      else if (format === 'json') kept.push(c);
+      else out.write(renderStreamed(format, c, color, a.details));
     },
   });
   active = pipeline;
@@ -215,7 +221,8 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
     keys.refresh();
     const src = sourceModel(res, undefined, keys.secretCount());
     src.warnings.unshift(...keyWarnings);
-    if (format === 'json') out.write(renderReport('json', reportModel(src, kept, res.analyzer.summary()), color));
+    if (log) await log.close();
+    else if (format === 'json') out.write(renderReport('json', reportModel(src, kept, res.analyzer.summary()), color));
     else out.write(renderStreamSummary(format, { source: src, summary: res.analyzer.summary() }, color));
   } finally {
     clearInterval(keyTimer);

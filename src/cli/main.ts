@@ -9,7 +9,7 @@ import { hideBin } from 'yargs/helpers';
 import type { FileArgs } from './file-command.js';
 import type { LiveArgs } from './live-command.js';
 import { UsageError, fail } from './errors.js';
-import { FORMATS, ONLY_FILTERS } from './output.js';
+import { FORMATS, LOG_FORMATS, ONLY_FILTERS } from './output.js';
 import { VERSION } from './version.js';
 
 // Flat memory on big captures and long live runs: after each full GC V8 lets the old generation
@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('capture', { type: 'string', describe: 'capture file, or - for stdin', demandOption: true })
-          .option('format', { alias: 'F', choices: FORMATS, describe: 'report format (default: TUI on a terminal, else text)' })
+          .option('format', { alias: 'F', choices: [...FORMATS, ...LOG_FORMATS], describe: 'report format (default: TUI on a terminal, else text); zeek/zeek-json: ssl.log + x509.log into -o DIR; ecs: Elastic Common Schema JSON lines' })
+          .option('details', { type: 'boolean', default: false, describe: 'text: also print the fingerprints (JA4, JA4_r, JA3, JA3S)' })
           .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file' })
           .option('keylog', { type: 'string', array: true, describe: 'NSS key log file(s) (default: $SSLKEYLOGFILE)' })
           .option('ca', { type: 'string', array: true, describe: 'PEM bundle(s) of trusted CAs for offline client chain checks' })
@@ -68,7 +69,8 @@ async function main(argv: string[]): Promise<number> {
         y
           .option('interface', { alias: 'i', type: 'string', demandOption: true, describe: 'interface name (see `tls-inspect interfaces`)' })
           .option('filter', { alias: 'f', type: 'string', default: 'tcp', describe: 'BPF capture filter' })
-          .option('format', { alias: 'F', choices: ['text', 'jsonl', 'json'] as const, describe: 'stream format when not on a terminal (default text)' })
+          .option('format', { alias: 'F', choices: ['text', 'jsonl', 'json', ...LOG_FORMATS] as const, describe: 'stream format when not on a terminal (default text); zeek/zeek-json: ssl.log + x509.log into -o DIR; ecs: ECS JSON lines' })
+          .option('details', { type: 'boolean', default: false, describe: 'text: also print the fingerprints (JA4, JA4_r, JA3, JA3S)' })
           .option('output', { alias: 'o', type: 'string', describe: 'write results to this file' })
           .option('keylog', { type: 'string', array: true, describe: 'NSS key log file(s), re-read as they grow (default: $SSLKEYLOGFILE)' })
           .option('ca', { type: 'string', array: true, describe: 'PEM bundle(s) of trusted CAs for offline client chain checks' })

@@ -12,6 +12,13 @@ import { VERSION } from './version.js';
 
 export const FORMATS = ['text', 'json', 'jsonl', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
+/** Formats other tools read, written by ./log-output.ts (loaded only when used). */
+export const LOG_FORMATS = ['zeek', 'zeek-json', 'ecs'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export function isLogFormat(f: string | undefined): f is LogFormat {
+  return (LOG_FORMATS as readonly string[]).includes(f ?? '');
+}
 export const ONLY_FILTERS = ['failed', 'mtls', 'tls13', 'alerts'] as const;
 export type OnlyFilter = (typeof ONLY_FILTERS)[number];
 
@@ -62,7 +69,7 @@ export function safeJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-export function renderReport(format: Format, r: ReportModel, color: boolean): string {
+export function renderReport(format: Format, r: ReportModel, color: boolean, details = false): string {
   switch (format) {
     case 'json':
       return `${safeJson(r, 2)}\n`;
@@ -73,13 +80,13 @@ export function renderReport(format: Format, r: ReportModel, color: boolean): st
     case 'html':
       return renderReportHtml(r);
     case 'text':
-      return renderReportText(r, { color });
+      return renderReportText(r, { color, details });
   }
 }
 
 /** One finished connection in a streaming format (jsonl / text). */
-export function renderStreamed(format: 'jsonl' | 'text', c: ConnectionModel, color: boolean): string {
-  return format === 'jsonl' ? `${safeJson(c)}\n` : `${renderConnectionText(c, { color })}\n\n`;
+export function renderStreamed(format: 'jsonl' | 'text', c: ConnectionModel, color: boolean, details = false): string {
+  return format === 'jsonl' ? `${safeJson(c)}\n` : `${renderConnectionText(c, { color, details })}\n\n`;
 }
 
 export function renderStreamSummary(format: 'jsonl' | 'text', r: Pick<ReportModel, 'source' | 'summary'>, color: boolean): string {

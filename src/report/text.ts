@@ -10,6 +10,8 @@ export interface TextOptions {
   color: boolean;
   /** Omit the ladder (one block per connection with only the verdict lines). */
   brief?: boolean;
+  /** Also print the fingerprints (JA4, JA4_r, JA3, JA3S). */
+  details?: boolean;
 }
 
 const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', off: '\x1b[0m' };
@@ -58,6 +60,19 @@ export function tcpLine(c: ConnectionModel): string {
   );
 }
 
+/** `fingerprints: JA4 … JA3 … JA3S …` and the raw JA4_r (computed strings: hex, digits, `_`, `,`). */
+export function fingerprintLines(c: ConnectionModel): string[] {
+  const f = c.fingerprints;
+  if (!f) return [];
+  const parts: string[] = [];
+  if (f.ja4 !== undefined) parts.push(`JA4 ${f.ja4}`);
+  if (f.ja3 !== undefined) parts.push(`JA3 ${f.ja3}`);
+  if (f.ja3s !== undefined) parts.push(`JA3S ${f.ja3s}`);
+  const out = [`  fingerprints: ${parts.join('  ')}`];
+  if (f.ja4_r !== undefined) out.push(`      JA4_r: ${f.ja4_r}`);
+  return out;
+}
+
 export function renderConnectionText(c: ConnectionModel, opt: TextOptions): string {
   const p = new Painter(opt.color);
   const out: string[] = [];
@@ -77,6 +92,7 @@ export function renderConnectionText(c: ConnectionModel, opt: TextOptions): stri
   }
   if (c.startTls) out.push(`  STARTTLS: TLS starts after ${c.startTls.clientToServer} plaintext bytes from the client`);
   out.push(p.paint('dim', `  ${tcpLine(c)}`));
+  if (opt.details && c.fingerprints) out.push(...fingerprintLines(c));
   const cc = c.clientCertificate;
   const ccLine = `  client certificate: ${san(cc.sentence ?? cc.status)}`;
   out.push(cc.status === 'empty' || cc.status === 'not-sent' || cc.status === 'malformed' ? p.paint('yellow', ccLine) : ccLine);

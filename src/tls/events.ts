@@ -71,6 +71,31 @@ export interface TrafficCount {
   bytes: number;
 }
 
+/**
+ * The first ClientHello's lists as sent (GREASE included, wire order), for fingerprints (JA3, JA4)
+ * computed downstream. Arrays are the decoder's own (no copies).
+ */
+export interface ClientHelloFacts {
+  /** legacy_version. */
+  version: number;
+  cipherSuites: number[];
+  /** Extension types in wire order. */
+  extensions: number[];
+  supportedGroups: number[];
+  pointFormats: number[];
+  signatureAlgorithms: number[];
+  supportedVersions: number[];
+  /** First ALPN protocol name, one char per byte (latin1); absent without ALPN or values. */
+  alpnFirst?: string;
+}
+
+/** The ServerHello's legacy_version, cipher suite and extension types (wire order), for JA3S. */
+export interface ServerHelloFacts {
+  version: number;
+  cipherSuite: number;
+  extensions: number[];
+}
+
 export interface TlsFacts {
   isTls: boolean;
   /** The side that sent the ClientHello (0 unless the capture missed the SYN and the server spoke first). */
@@ -81,6 +106,10 @@ export interface TlsFacts {
   cipherSuite: number;
   serverName?: string;
   alpn?: string;
+  /** The first ClientHello (a second one after HelloRetryRequest is not kept). */
+  clientHello?: ClientHelloFacts;
+  /** The ServerHello that is not a HelloRetryRequest (else the HelloRetryRequest). */
+  serverHello?: ServerHelloFacts;
   clientRandom?: Uint8Array;
   serverRandom?: Uint8Array;
   helloRetryRequest: boolean;

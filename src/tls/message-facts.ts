@@ -4,7 +4,7 @@
  * ALPN, HRR, resumption, extensions that change decryption).
  */
 import type { Side } from '../tcp/types.js';
-import type { TlsFacts } from './events.js';
+import type { ClientHelloFacts, ServerHelloFacts, TlsFacts } from './events.js';
 import { decodeHandshake, decodeSslv2Handshake } from './messages/index.js';
 import type { ClientHello, EncryptedExtensions, ServerHello, TlsExtension } from './messages/types.js';
 import { copyBytes } from '../net/bytes.js';
@@ -53,6 +53,9 @@ export type FactChange = 'server-hello' | 'hello-retry' | 'finished' | 'key-upda
 const EXT_ENCRYPT_THEN_MAC = 22;
 const EXT_EXTENDED_MASTER_SECRET = 23;
 const EXT_EARLY_DATA = 42;
+const EXT_SUPPORTED_GROUPS = 10;
+const EXT_EC_POINT_FORMATS = 11;
+const EXT_SIGNATURE_ALGORITHMS = 13;
 
 function hasExt(exts: TlsExtension[] | undefined, type: number): boolean {
   return !!exts && exts.some((e) => e.type === type);
@@ -62,6 +65,39 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function types(exts: readonly TlsExtension[]): number[] {
+  const out: number[] = new Array(exts.length);
+  for (let i = 0; i < exts.length; i++) out[i] = exts[i]!.type;
+  return out;
+}
+
+const NONE: number[] = [];
+
+function clientHelloFacts(ch: ClientHello): ClientHelloFacts {
+  const c: ClientHelloFacts = {
+    version: ch.legacyVersion,
+    cipherSuites: ch.cipherSuites,
+    extensions: types(ch.extensions),
+    supportedGroups: NONE,
+    pointFormats: NONE,
+    signatureAlgorithms: NONE,
+    supportedVersions: ch.supportedVersions ?? NONE,
+  };
+  // the first extension of each type, as the decoders and tshark read them
+  for (let i = ch.extensions.length - 1; i >= 0; i--) {
+    const e = ch.extensions[i]!;
+    if (e.type === EXT_SUPPORTED_GROUPS && e.groups) c.supportedGroups = e.groups;
+    else if (e.type === EXT_EC_POINT_FORMATS && e.pointFormats) c.pointFormats = e.pointFormats;
+    else if (e.type === EXT_SIGNATURE_ALGORITHMS && e.signatureSchemes) c.signatureAlgorithms = e.signatureSchemes;
+  }
+  if (ch.alpnProtocols && ch.alpnProtocols.length > 0) c.alpnFirst = ch.alpnProtocols[0];
+  return c;
+}
+
+function serverHelloFacts(sh: ServerHello): ServerHelloFacts {
+  return { version: sh.legacyVersion, cipherSuite: sh.cipherSuite, extensions: types(sh.extensions) };
 }
 
 /** Session id the client offered (kept to recognise TLS 1.2 resumption). */
@@ -74,6 +110,7 @@ export function applyMessageFacts(f: TlsFacts, side: Side, type: number, d: Deco
       const ch = d.typed as ClientHello | undefined;
       f.clientSide = side;
       if (!ch || !ch.random || ch.random.length !== 32) return null;
+      f.clientHello = clientHelloFacts(ch);
       f.clientRandom = copyBytes(ch.random);
       if (ch.sessionId && ch.sessionId.length > 0) clientSessionIds.set(f, copyBytes(ch.sessionId));
       if (ch.serverName !== undefined) f.serverName = ch.serverName;
@@ -85,6 +122,7 @@ export function applyMessageFacts(f: TlsFacts, side: Side, type: number, d: Deco
       if (!sh || !sh.random) return null;
       f.cipherSuite = sh.cipherSuite;
       f.version = sh.version;
+      if (!sh.helloRetryRequest || f.serverHello === undefined) f.serverHello = serverHelloFacts(sh);
       if (sh.helloRetryRequest) {
         f.helloRetryRequest = true;
         return 'hello-retry';

@@ -10,7 +10,7 @@ import { BER_OPTIONS, UNPARSEABLE_NAME, formatName } from './distinguished-name.
 import { decodeExtensions } from './extensions.js';
 import { isSignedBy, x509ErrorOf, x509Of } from './node-x509.js';
 import { CURVE_NAMES, PUBLIC_KEY_ALGORITHM_NAMES, SIGNATURE_ALGORITHM_NAMES } from './oids.js';
-import { describeSubjectPublicKey } from './public-key.js';
+import { describeSubjectPublicKey, rsaPublicExponent } from './public-key.js';
 import { CertificateWithRawNames } from './raw-schema.js';
 import type { CertInfo } from './types.js';
 
@@ -114,9 +114,12 @@ function fillFromAsn(info: CertInfo, cert: CertificateWithRawNames, buffer: Arra
       `signature algorithm ${sigOid} differs from the one inside the signed part (${tbs.signature.algorithm})`,
     );
   }
+  info.version = tbs.version + 1;
   const keyOid = tbs.subjectPublicKeyInfo.algorithm.algorithm;
   try {
     info.publicKey = describeSubjectPublicKey(tbs.subjectPublicKeyInfo);
+    const exponent = rsaPublicExponent(tbs.subjectPublicKeyInfo);
+    if (exponent !== undefined) info.publicKeyExponent = exponent;
   } catch (err) {
     info.publicKey = PUBLIC_KEY_ALGORITHM_NAMES.get(keyOid) ?? keyOid;
     info.warnings.push(`public key could not be decoded: ${describe(err)}`);

@@ -72,3 +72,18 @@ export function describeSubjectPublicKey(spki: SubjectPublicKeyInfo): string {
   }
   return name;
 }
+
+/** The RSA public exponent in decimal; undefined for other keys or a malformed RSA key. */
+export function rsaPublicExponent(spki: SubjectPublicKeyInfo): string | undefined {
+  if (!RSA_OIDS.has(spki.algorithm.algorithm)) return undefined;
+  try {
+    const key = AsnConvert.parse(spki.subjectPublicKey, RsaPublicKey, { berOptions: BER_OPTIONS });
+    const b = new Uint8Array(key.publicExponent);
+    if (b.length === 0 || b.length > 512) return undefined;
+    let v = 0n;
+    for (const x of b) v = (v << 8n) | BigInt(x);
+    return v.toString();
+  } catch {
+    return undefined;
+  }
+}

@@ -55,6 +55,10 @@ export interface CertInfo {
 
   /** e.g. `EC P-256`, `RSA 2048`, `Ed25519`. */
   publicKey?: string;
+  /** RSA public exponent, decimal (e.g. `65537`). */
+  publicKeyExponent?: string;
+  /** X.509 version number (1, 2 or 3). */
+  version?: number;
   /** e.g. `sha256WithRSAEncryption`, `ecdsa-with-SHA256`, `ED25519` (OpenSSL names), or the OID. */
   signatureAlgorithm?: string;
   /** Subject equals issuer and the signature verifies with the certificate's own key. */

@@ -102,6 +102,23 @@ function wireNode(e: EventModel): TreeNode {
   return { id: 'wire', label: 'On the wire', open: true, children: kids };
 }
 
+/** JA4 / JA3 under the ClientHello, JA3S under the ServerHello (the connection's fingerprints). */
+function fingerprintNode(e: EventModel, c: ConnectionModel): TreeNode | undefined {
+  const f = c.fingerprints;
+  if (!f || e.kind !== 'handshake') return undefined;
+  const kids: TreeNode[] = [];
+  if (e.type === 'ClientHello' && e.direction === 'client->server' && f.ja4 !== undefined) {
+    kids.push(leaf('fp/ja4', `JA4: ${f.ja4}`, 'bold'));
+    if (f.ja4_r !== undefined) kids.push(leaf('fp/ja4r', `JA4_r: ${f.ja4_r}`));
+    if (f.ja3 !== undefined) kids.push(leaf('fp/ja3', `JA3: ${f.ja3}`, 'bold'));
+    if (f.ja3_full !== undefined) kids.push(leaf('fp/ja3full', `JA3 string: ${f.ja3_full}`));
+  } else if (e.type === 'ServerHello' && f.ja3s !== undefined) {
+    kids.push(leaf('fp/ja3s', `JA3S: ${f.ja3s}`, 'bold'));
+    if (f.ja3s_full !== undefined) kids.push(leaf('fp/ja3sfull', `JA3S string: ${f.ja3s_full}`));
+  }
+  return kids.length > 0 ? { id: 'fp', label: 'Fingerprints', open: true, children: kids } : undefined;
+}
+
 /** The tree for one event of connection `c`. */
 export function eventTree(e: EventModel, c: ConnectionModel): TreeNode {
   const isAlert = e.kind === 'alert';
@@ -150,6 +167,8 @@ export function eventTree(e: EventModel, c: ConnectionModel): TreeNode {
     d.open = true;
     kids.push(d);
   }
+  const fp = fingerprintNode(e, c);
+  if (fp) kids.push(fp);
   if (e.details && Object.keys(e.details).length > 0) {
     const d = jsonNode('details', 'Decoded fields', e.details);
     d.open = true;
