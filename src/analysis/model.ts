@@ -1,5 +1,5 @@
 /**
- * The per-connection model: one shape serves the JSON contract (../shared/spec/report.schema.json),
+ * The per-connection model: one shape serves the JSON contract (test/fixtures/report.schema.json),
  * the text/markdown/html reports and the TUI. Optional fields are omitted when unknown.
  */
 
