@@ -11,6 +11,7 @@
  * ended it last.
  */
 import { type DirectionContext, type DirectionOwner, Direction } from './direction.js';
+import type { PacketTime } from '../capture/types.js';
 import type { TcpSegment } from '../net/types.js';
 import type {
   CloseReason, DirectionStats, Endpoint, Side, StreamConsumer, StreamConsumerFactory, TcpConnection,
@@ -46,9 +47,7 @@ export class ConnectionState implements DirectionOwner {
     client: Endpoint,
     server: Endpoint,
     synSeen: boolean,
-    frame: number,
-    tsSec: number,
-    tsNsec: number,
+    { frame, tsSec, tsNsec }: PacketTime,
     factory: StreamConsumerFactory,
     readonly ctx: ConnectionContext,
   ) {
@@ -86,7 +85,8 @@ export class ConnectionState implements DirectionOwner {
   }
 
   /** Apply one segment sent by `side`. */
-  process(side: Side, seg: TcpSegment, frame: number, tsSec: number, tsNsec: number): void {
+  process(side: Side, seg: TcpSegment, at: PacketTime): void {
+    const { frame, tsSec, tsNsec } = at;
     const c = this.conn;
     c.lastFrame = frame;
     c.lastTsSec = tsSec;

@@ -75,7 +75,7 @@ function feed(capturePath: string, decoder: Decoder, push: (f: number, s: number
 function check(capturePath: string, golden: Golden, decoder: Decoder): void {
   const rec = new Recorder();
   const tcp = new TcpReassembler(rec.factory);
-  const ids = feed(capturePath, decoder, (f, s, ns, seg) => tcp.push(f, s, ns, seg));
+  const ids = feed(capturePath, decoder, (f, s, ns, seg) => tcp.push({ frame: f, tsSec: s, tsNsec: ns }, seg));
   tcp.flush();
   expect(ids).toEqual(golden.frames);
   expect(rec.order.map((r) => r.conn.id)).toEqual(golden.streams.map((s) => s.stream));
