@@ -7,7 +7,8 @@ import type { CaptureSummary, DecryptionSecrets, PacketSource } from '../capture
 import { decodeFrame, newTcpSegment, NetStats } from '../net/index.js';
 import { TcpReassembler } from '../tcp/index.js';
 import type { ReassemblyLimits } from '../tcp/types.js';
-import { TlsStage, type TlsStageOptions } from '../tls/tls-stage.js';
+import { TlsStage } from '../tls/tls-stage.js';
+import type { TlsStageOptions } from '../tls/stage-options.js';
 import { ConnectionAnalyzer, type AnalyzerOptions } from '../analysis/analyzer.js';
 import type { ConnectionModel } from '../analysis/model.js';
 import type { KeyMaterial } from '../tls/keys.js';
