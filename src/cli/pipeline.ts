@@ -21,8 +21,8 @@ export interface PipelineOptions {
   keys?: KeyMaterial;
   /** Called for each finished connection (TLS ones, or all with analysis.includeNonTls). */
   onConnection?: (c: ConnectionModel) => void;
-  /** Called when a connection gains an event (live views). */
-  onActivity?: () => void;
+  /** Called with its id when an open connection gains an event (live views). */
+  onActivity?: (connectionId: number) => void;
   /** Called every `progressEvery` packets with the frame count. */
   onProgress?: (packets: number, bytes: number) => void;
   progressEvery?: number;

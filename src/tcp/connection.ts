@@ -12,15 +12,12 @@
  */
 import { type DirectionContext, type DirectionOwner, Direction } from './direction.js';
 import type { PacketTime } from '../capture/types.js';
-import type { TcpSegment } from '../net/types.js';
+import { TcpFlag, type TcpSegment } from '../net/types.js';
 import type {
   CloseReason, DirectionStats, Endpoint, Side, StreamConsumer, StreamConsumerFactory, TcpConnection,
 } from './types.js';
 
-const FIN = 0x01;
-const SYN = 0x02;
-const RST = 0x04;
-const ACK = 0x10;
+const { FIN, SYN, RST, ACK } = TcpFlag;
 
 /** What the reassembler provides to its connections. */
 export interface ConnectionContext extends DirectionContext {

@@ -10,18 +10,17 @@
  */
 import { BufferBudget } from './buffer-budget.js';
 import { type ConnectionContext, ConnectionState } from './connection.js';
-import { formatIp } from './address.js';
+import { formatIp } from '../net/address.js';
 import { EntryList, type FlowEntry, FlowTable } from './flow-table.js';
 import { resetBaseSeqs, startsNewStream, updateBaseSeqs } from './stream-rules.js';
 import type { PacketTime } from '../capture/types.js';
-import type { TcpSegment } from '../net/types.js';
+import { TcpFlag, type TcpSegment } from '../net/types.js';
 import {
   type CloseReason, DEFAULT_LIMITS, type ReassemblerStats, type ReassemblyLimits, type StreamChunk,
   type StreamConsumerFactory,
 } from './types.js';
 
-const SYN = 0x02;
-const ACK = 0x10;
+const { SYN, ACK } = TcpFlag;
 
 export interface TcpReassemblerOptions {
   /** Formats a raw 4- or 16-byte address for TcpConnection.endpoints (default: formatIp). */

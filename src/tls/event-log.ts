@@ -5,7 +5,7 @@
  * a warning whose cause went away (the missing secret arrived) is withdrawn.
  */
 import type { Side, TcpConnection } from '../tcp/types.js';
-import type { TlsEvent, TlsFacts, TlsObserver } from './events.js';
+import { directionOf, type TlsEvent, type TlsFacts, type TlsObserver } from './events.js';
 
 /** Warnings kept per connection; further ones are only counted. */
 export const MAX_WARNINGS = 50;
@@ -56,7 +56,7 @@ export class EventLog {
       f.warningsDropped++;
       return null;
     }
-    const text = `${side === f.clientSide ? 'client->server' : 'server->client'}: ${msg}`;
+    const text = `${directionOf(side, f.clientSide)}: ${msg}`;
     f.warnings.push(text);
     return text;
   }

@@ -330,7 +330,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
       const ev = recordEvent(side, info, 'handshake', 'plaintext', keep, undefined, body);
       Object.assign(ev, { type: type === 4 ? 'ServerHello' : 'ClientMasterKey', details: { sslv2: true, messageType: type }, length: body.length });
       if (type === 4) {
-        this.facts.version = 0x0002;
+        this.facts.version = ProtocolVersion.SSL2;
         ev.handshakeType = 2;
       }
       this.protection.switchOn(side, null);
