@@ -43,7 +43,8 @@ export class ConnectionAnalyzer implements TlsObserver {
   constructor(
     opts: Partial<AnalyzerOptions>,
     private readonly onConnection: (c: ConnectionModel) => void,
-    private readonly onActivity?: () => void,
+    /** A connection still open gained an event (live views: rebuild that one). */
+    private readonly onActivity?: (connectionId: number) => void,
   ) {
     this.opts = { includeNonTls: false, keepBytes: false, ...opts };
     this.ctx = { ...newCertContext(this.opts.trusted), keepBytes: this.opts.keepBytes };
@@ -52,7 +53,7 @@ export class ConnectionAnalyzer implements TlsObserver {
   event(conn: TcpConnection, facts: TlsFacts, _ev: TlsEvent): void {
     if (this.onActivity) {
       if (!this.open.has(conn.id)) this.open.set(conn.id, { conn, facts });
-      this.onActivity();
+      this.onActivity(conn.id);
     }
   }
 

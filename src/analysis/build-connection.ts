@@ -5,12 +5,11 @@
  * ./diagnose.ts.
  */
 import type { Side, TcpConnection } from '../tcp/types.js';
-import type { TlsEvent, TlsFacts } from '../tls/events.js';
+import { directionOf, type TlsEvent, type TlsFacts } from '../tls/events.js';
 import type {
   CertificateModel,
   ClientCertificateModel,
   ConnectionModel,
-  Direction,
   EventModel,
   TcpFacts,
 } from './model.js';
@@ -23,15 +22,13 @@ import { isoTime, relSeconds } from './time.js';
 import { inferTls13, type Tls13Inference } from './infer-tls13.js';
 import { setEventBytes, type EventBytes } from './event-bytes.js';
 import { fingerprints } from './fingerprints.js';
+import { ProtocolVersion } from '../tls/registry/versions.js';
 
 export interface BuildContext extends CertContext {
   /** Include the raw bytes kept by the tls stage (TUI). */
   keepBytes?: boolean;
 }
 
-function directionOf(side: Side, clientSide: Side): Direction {
-  return side === clientSide ? 'client->server' : 'server->client';
-}
 
 function tcpFacts(conn: TcpConnection, cs: Side): TcpFacts {
   const c = conn.stats[cs];
@@ -142,7 +139,7 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   const serverCert = events.find((e) => e.type === 'Certificate' && e.direction === 'server->client' && e.certificates);
   if (serverCert?.certificates) model.serverCertificates = serverCert.certificates;
   const inference: Tls13Inference | undefined =
-    facts.version === 0x0304 && !facts.decrypted ? inferTls13(events, model.cipherSuite) : undefined;
+    facts.version === ProtocolVersion.TLS13 && !facts.decrypted ? inferTls13(events, model.cipherSuite) : undefined;
   model.established = isEstablished(events, facts, inference);
   model.clientCertificate = describeClientCertificate(events, facts, model, inference);
   model.diagnoses = diagnose(model, facts, ctx, inference);
@@ -153,7 +150,7 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
 /** TLS 1.2 session-ticket resumption: the server's CCS follows its ServerHello with no Certificate /
  * ServerHelloDone in between (RFC 5077 §3.1). */
 function abbreviatedTls12(events: EventModel[], facts: TlsFacts): boolean {
-  if (facts.version === 0 || facts.version >= 0x0304) return false;
+  if (facts.version === 0 || facts.version >= ProtocolVersion.TLS13) return false;
   let sawHello = false;
   for (const e of events) {
     if (e.direction !== 'server->client') continue;
@@ -179,7 +176,7 @@ function isEstablished(events: EventModel[], facts: TlsFacts, inf?: Tls13Inferen
   }
   if (c && s) return !events.some((e) => e.kind === 'alert' && e.level === 'fatal');
   // TLS 1.3 without keys / SSL 2.0: the Finished messages are encrypted; unknown
-  if ((facts.version === 0x0304 && !facts.decrypted) || facts.version === 0x0002) return undefined;
+  if ((facts.version === ProtocolVersion.TLS13 && !facts.decrypted) || facts.version === ProtocolVersion.SSL2) return undefined;
   return false;
 }
 

@@ -6,6 +6,7 @@
 import type { TlsFacts } from '../tls/events.js';
 import type { ClientCertificateModel, ConnectionModel, EventModel } from './model.js';
 import type { Tls13Inference } from './infer-tls13.js';
+import { ProtocolVersion } from '../tls/registry/versions.js';
 
 function accepts(cas: string[] | undefined): string {
   if (!cas || cas.length === 0) return 'server named no acceptable CAs';
@@ -24,7 +25,7 @@ function serverFlightDone(events: EventModel[], facts: TlsFacts): boolean {
     if (e.direction !== 'server->client' || e.kind !== 'handshake') continue;
     if (e.type === 'ServerHelloDone') return true;
     if (e.type === 'Finished') return true; // resumption (TLS 1.2) or decrypted TLS 1.3 flight
-    if (facts.version === 0x0304 && e.type === 'Certificate') return true; // TLS 1.3: CR precedes the server Certificate
+    if (facts.version === ProtocolVersion.TLS13 && e.type === 'Certificate') return true; // TLS 1.3: CR precedes the server Certificate
   }
   return false;
 }
@@ -73,7 +74,7 @@ export function describeClientCertificate(
     }
     return out;
   }
-  const tls13Hidden = facts.version === 0x0304 && !facts.decrypted;
+  const tls13Hidden = facts.version === ProtocolVersion.TLS13 && !facts.decrypted;
   const clientGap = facts.gaps?.find((g) => g.side === facts.clientSide);
   if (cr && clientGap) {
     out.status = 'unknown';

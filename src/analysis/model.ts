@@ -3,7 +3,8 @@
  * the text/markdown/html reports and the TUI. Optional fields are omitted when unknown.
  */
 
-export type Direction = 'client->server' | 'server->client';
+export type { Direction } from '../tls/events.js';
+import type { Direction } from '../tls/events.js';
 export type Visibility = 'plaintext' | 'decrypted' | 'inferred';
 export type EventKind = 'handshake' | 'alert' | 'change_cipher_spec' | 'encrypted' | 'heartbeat';
 

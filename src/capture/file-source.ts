@@ -21,7 +21,7 @@ export abstract class ChunkedFileSource implements PacketSource {
   protected readonly linkTypes: number[] = [];
   /** The Packet object handed to the sink, reused for every frame. */
   protected readonly packet: Packet = {
-    frame: 0, tsSec: 0, tsNsec: 0, linkType: 0, data: new Uint8Array(0), originalLength: 0, interfaceId: 0,
+    frame: 0, tsSec: 0, tsNsec: 0, linkType: 0, data: new Uint8Array(0), capturedLength: 0, originalLength: 0, interfaceId: 0,
   };
   private started = false;
 

@@ -196,7 +196,7 @@ class LiveSource implements LiveCaptureSource {
     this.anchorSec = Math.floor(now / 1000);
     this.anchorNs = (now % 1000) * 1_000_000;
     this.hr0 = process.hrtime();
-    this.packet = { frame: 0, tsSec: 0, tsNsec: 0, linkType, data: new Uint8Array(0), originalLength: 0, interfaceId: 0 };
+    this.packet = { frame: 0, tsSec: 0, tsNsec: 0, linkType, data: new Uint8Array(0), capturedLength: 0, originalLength: 0, interfaceId: 0 };
     handle.on('packet', (nbytes: number) => this.onPacket(nbytes));
   }
 
@@ -225,6 +225,7 @@ class LiveSource implements LiveCaptureSource {
     p.tsSec = sec;
     p.tsNsec = ns;
     p.data = data;
+    p.capturedLength = data.length;
     p.originalLength = original;
     this.bytes += data.length;
     sink.packet(p);

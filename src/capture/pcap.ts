@@ -166,6 +166,7 @@ export class PcapSource extends ChunkedFileSource {
     pkt.tsNsec = frac * this.nsPerUnit;
     pkt.linkType = this.linkType;
     pkt.data = b.subarray(o + PCAP_RECORD_HEADER, o + PCAP_RECORD_HEADER + captured);
+    pkt.capturedLength = pkt.data.length;
     pkt.originalLength = original;
     pkt.interfaceId = 0;
     if (original > captured) this.truncatedPackets++;

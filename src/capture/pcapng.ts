@@ -205,6 +205,7 @@ export class PcapngSource extends ChunkedFileSource {
     p.tsNsec = this.ts.nsec;
     p.linkType = iface.linkType;
     p.data = data;
+    p.capturedLength = data.length;
     p.originalLength = original;
     p.interfaceId = ifId;
     if (original > data.length) this.truncatedPackets++;

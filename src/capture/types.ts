@@ -14,21 +14,34 @@
 
 export type CaptureKind = 'pcap' | 'pcapng' | 'live';
 
-export interface Packet {
+/**
+ * What the capture says about one packet, as one value (gopacket's CaptureInfo): the stages
+ * downstream take it whole instead of picking fields, so none of them loses one (the original
+ * length, say). Sources fill one object again and again: no allocation per packet.
+ */
+export interface CaptureInfo {
   /** 1-based frame number, Wireshark numbering. */
   frame: number;
   /** Timestamp, seconds since the Unix epoch (integer part). */
   tsSec: number;
   /** Nanoseconds within the second, 0..999_999_999 (ns precision whatever the file resolution). */
   tsNsec: number;
+  /** Bytes captured (= the packet's data.length). */
+  capturedLength: number;
+  /** Length of the packet on the wire; > capturedLength when snaplen-truncated. */
+  originalLength: number;
+  /** pcapng interface id (0 for pcap and live). */
+  interfaceId: number;
+}
+
+/** Frame number and capture time: the part of CaptureInfo the TCP stage keeps. */
+export type PacketTime = Pick<CaptureInfo, 'frame' | 'tsSec' | 'tsNsec'>;
+
+export interface Packet extends CaptureInfo {
   /** LINKTYPE_* value (https://www.tcpdump.org/linktypes.html). */
   linkType: number;
   /** Captured bytes (a view). */
   data: Uint8Array;
-  /** Length of the packet on the wire; > data.length when snaplen-truncated. */
-  originalLength: number;
-  /** pcapng interface id (0 for pcap and live). */
-  interfaceId: number;
 }
 
 /** pcapng Decryption Secrets Block (or key material from elsewhere), already copied out of the file. */

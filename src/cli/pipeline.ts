@@ -4,10 +4,11 @@
  * finished connections to whoever renders them (report, tui).
  */
 import type { CaptureSummary, DecryptionSecrets, PacketSource } from '../capture/types.js';
-import { decodePacket, newTcpSegment, NetStats } from '../net/index.js';
+import { decodeFrame, newTcpSegment, NetStats } from '../net/index.js';
 import { TcpReassembler } from '../tcp/index.js';
 import type { ReassemblyLimits } from '../tcp/types.js';
-import { TlsStage, type TlsStageOptions } from '../tls/tls-stage.js';
+import { TlsStage } from '../tls/tls-stage.js';
+import type { TlsStageOptions } from '../tls/stage-options.js';
 import { ConnectionAnalyzer, type AnalyzerOptions } from '../analysis/analyzer.js';
 import type { ConnectionModel } from '../analysis/model.js';
 import type { KeyMaterial } from '../tls/keys.js';
@@ -20,8 +21,8 @@ export interface PipelineOptions {
   keys?: KeyMaterial;
   /** Called for each finished connection (TLS ones, or all with analysis.includeNonTls). */
   onConnection?: (c: ConnectionModel) => void;
-  /** Called when a connection gains an event (live views). */
-  onActivity?: () => void;
+  /** Called with its id when an open connection gains an event (live views). */
+  onActivity?: (connectionId: number) => void;
   /** Called every `progressEvery` packets with the frame count. */
   onProgress?: (packets: number, bytes: number) => void;
   progressEvery?: number;
@@ -71,10 +72,11 @@ export class Pipeline {
       packet: (p) => {
         this.packets++;
         this.bytes += p.data.length;
-        const status = decodePacket(p.linkType, p.data, this.seg);
+        // the packet goes down whole: its wire length tells snaplen truncation from damage
+        const status = decodeFrame(p, this.seg);
         if (status === 'malformed') this.seg.error = `frame ${p.frame}: ${this.seg.error}`;
         this.net.add(status, this.seg);
-        if (status === 'tcp') this.reassembler.push(p.frame, p.tsSec, p.tsNsec, this.seg);
+        if (status === 'tcp') this.reassembler.push(p, this.seg);
         if (idle > 0 && p.tsSec - this.lastIdleCheck >= 1) {
           this.lastIdleCheck = p.tsSec;
           this.reassembler.expireIdle(p.tsSec);

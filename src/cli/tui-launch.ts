@@ -118,9 +118,8 @@ export async function runTuiForLive(source: PacketSource, o: TuiLiveOptions): Pr
     onProgress: (p) => {
       packets = p;
     },
-    onActivity: () => {
-      for (const id of pipeline.analyzer.open.keys()) dirty.add(id);
-    },
+    // only the connection that changed is rebuilt on the next tick
+    onActivity: (id) => dirty.add(id),
     onConnection: (c) => {
       dirty.delete(c.id);
       if (o.filter(c)) app.addConnection(c);

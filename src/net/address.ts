@@ -44,3 +44,8 @@ function isV4Mapped(addr: Uint8Array): boolean {
 export function formatEndpoint(addr: Uint8Array, port: number): string {
   return addr.length === 16 ? `[${formatIp(addr)}]:${port}` : `${formatIp(addr)}:${port}`;
 }
+
+/** The same for an endpoint whose address is already text (connection models): IPv6 in brackets. */
+export function endpointText(e: { ip: string; port: number }): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}

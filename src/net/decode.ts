@@ -14,6 +14,7 @@ import {
 } from './link.js';
 import { decodeTcp } from './tcp-header.js';
 import { DecodedTcpSegment } from './segment.js';
+import type { Packet } from '../capture/types.js';
 import type { DecodeStatus } from './types.js';
 
 /** A fresh segment to pass to `decodePacket` again and again. */
@@ -55,4 +56,15 @@ export function decodePacket(
   else return 'not-tcp';
   if (segLen < 0) return statusOf(segLen);
   return decodeTcp(data, out.tcpOffset, segLen, out);
+}
+
+/** What the net stage reads of a captured packet. */
+export type NetFrame = Pick<Packet, 'linkType' | 'data' | 'originalLength'>;
+
+/**
+ * decodePacket for a packet as the capture stage hands it over: link type, bytes and wire length
+ * taken from the one value, so the wire length (snaplen truncation) is never left behind.
+ */
+export function decodeFrame(p: NetFrame, out: DecodedTcpSegment): DecodeStatus {
+  return decodePacket(p.linkType, p.data, out, p.originalLength);
 }

@@ -2,9 +2,9 @@
 
 export type { DecodeStatus, DecodedSegment, TcpSegment } from './types.js';
 export { TcpFlag } from './types.js';
-export { decodePacket, newTcpSegment } from './decode.js';
+export { decodeFrame, decodePacket, newTcpSegment, type NetFrame } from './decode.js';
 export { DecodedTcpSegment } from './segment.js';
-export { formatEndpoint, formatIp } from './address.js';
+export { endpointText, formatEndpoint, formatIp } from './address.js';
 export { computeFlowKey, flowKey, isForward, newFlowKey } from './flow-key.js';
 export type { FlowKey } from './flow-key.js';
 export { IP_KIND, NetStats, notTcpKindName, UNKNOWN_KIND } from './stats.js';

@@ -5,6 +5,7 @@
 import type { CertificateModel, ConnectionModel, EventModel, ReportModel } from '../analysis/model.js';
 import { eventLabel, isProblemAlert } from './ladder.js';
 import { escapeHtml as h } from './sanitize.js';
+import { endpointText } from '../net/address.js';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#1d2430;padding:0 1em}
@@ -33,7 +34,7 @@ function verdict(c: ConnectionModel): string {
 }
 
 function ep(e: { ip: string; port: number }): string {
-  return h(e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`);
+  return h(endpointText(e));
 }
 
 function ladder(c: ConnectionModel): string {

@@ -5,6 +5,7 @@
 import type { ConnectionModel, ReportModel, SummaryModel } from '../analysis/model.js';
 import { ladderLines } from './ladder.js';
 import { sanitizeTerminal as san } from './sanitize.js';
+import { endpointText } from '../net/address.js';
 
 export interface TextOptions {
   color: boolean;
@@ -32,9 +33,7 @@ const VERDICT_COLOR: Record<ConnectionModel['verdict'], keyof typeof ANSI> = {
   'not-tls': 'dim',
 };
 
-function ep(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
+const ep = endpointText;
 
 export function connectionHeader(c: ConnectionModel): string {
   const parts = [`#${c.id}`, `${ep(c.client)} -> ${ep(c.server)}`];

@@ -11,15 +11,13 @@
  * ended it last.
  */
 import { type DirectionContext, type DirectionOwner, Direction } from './direction.js';
-import type { TcpSegment } from '../net/types.js';
+import type { PacketTime } from '../capture/types.js';
+import { TcpFlag, type TcpSegment } from '../net/types.js';
 import type {
   CloseReason, DirectionStats, Endpoint, Side, StreamConsumer, StreamConsumerFactory, TcpConnection,
 } from './types.js';
 
-const FIN = 0x01;
-const SYN = 0x02;
-const RST = 0x04;
-const ACK = 0x10;
+const { FIN, SYN, RST, ACK } = TcpFlag;
 
 /** What the reassembler provides to its connections. */
 export interface ConnectionContext extends DirectionContext {
@@ -46,9 +44,7 @@ export class ConnectionState implements DirectionOwner {
     client: Endpoint,
     server: Endpoint,
     synSeen: boolean,
-    frame: number,
-    tsSec: number,
-    tsNsec: number,
+    { frame, tsSec, tsNsec }: PacketTime,
     factory: StreamConsumerFactory,
     readonly ctx: ConnectionContext,
   ) {
@@ -86,7 +82,8 @@ export class ConnectionState implements DirectionOwner {
   }
 
   /** Apply one segment sent by `side`. */
-  process(side: Side, seg: TcpSegment, frame: number, tsSec: number, tsNsec: number): void {
+  process(side: Side, seg: TcpSegment, at: PacketTime): void {
+    const { frame, tsSec, tsNsec } = at;
     const c = this.conn;
     c.lastFrame = frame;
     c.lastTsSec = tsSec;

@@ -10,17 +10,17 @@
  */
 import { BufferBudget } from './buffer-budget.js';
 import { type ConnectionContext, ConnectionState } from './connection.js';
-import { formatIp } from './address.js';
+import { formatIp } from '../net/address.js';
 import { EntryList, type FlowEntry, FlowTable } from './flow-table.js';
 import { resetBaseSeqs, startsNewStream, updateBaseSeqs } from './stream-rules.js';
-import type { TcpSegment } from '../net/types.js';
+import type { PacketTime } from '../capture/types.js';
+import { TcpFlag, type TcpSegment } from '../net/types.js';
 import {
   type CloseReason, DEFAULT_LIMITS, type ReassemblerStats, type ReassemblyLimits, type StreamChunk,
   type StreamConsumerFactory,
 } from './types.js';
 
-const SYN = 0x02;
-const ACK = 0x10;
+const { SYN, ACK } = TcpFlag;
 
 export interface TcpReassemblerOptions {
   /** Formats a raw 4- or 16-byte address for TcpConnection.endpoints (default: formatIp). */
@@ -74,11 +74,13 @@ export class TcpReassembler {
   }
 
   /**
-   * Feed one decoded TCP segment (frame number and capture time of its packet). `seg` may be
-   * reused by the caller afterwards: nothing of it is kept except copies. Returns the segment's
-   * tcp.stream id, or -1 when the segment was rejected (addresses neither 4 nor 16 bytes).
+   * Feed one decoded TCP segment with its packet (frame number and capture time: the capture
+   * stage's Packet fits). `at` and `seg` may be reused by the caller afterwards: nothing of them is
+   * kept except copies. Returns the segment's tcp.stream id, or -1 when the segment was rejected
+   * (addresses neither 4 nor 16 bytes).
    */
-  push(frame: number, tsSec: number, tsNsec: number, seg: TcpSegment): number {
+  push(at: PacketTime, seg: TcpSegment): number {
+    const { frame, tsSec, tsNsec } = at;
     this.stats.packets++;
     if (this.resetHead < this.resets.length) this.expireResets(tsSec + tsNsec / 1e9);
     if (this.limits.idleTimeoutSec > 0 && tsSec > this.lastIdleCheck) {
@@ -98,7 +100,7 @@ export class TcpReassembler {
     if (entry === null) {
       entry = table.add(hash, seg.srcPort, seg.dstPort);
       fromA = true;
-      this.open(entry, fromA, flags, frame, tsSec, tsNsec);
+      this.open(entry, fromA, flags, at);
     } else if (startsNewStream(entry, fromA, flags, seq)) {
       if (entry.state !== null) {
         entry.state.finish('reused');
@@ -109,7 +111,7 @@ export class TcpReassembler {
         this.stats.closed--;
       }
       resetBaseSeqs(entry);
-      this.open(entry, fromA, flags, frame, tsSec, tsNsec);
+      this.open(entry, fromA, flags, at);
     }
     updateBaseSeqs(entry, fromA, flags, seq, seg.ack);
     entry.lastTsSec = tsSec;
@@ -120,7 +122,7 @@ export class TcpReassembler {
       return entry.id;
     }
     this.live.touch(entry);
-    state.process(fromA === entry.aIsClient ? 0 : 1, seg, frame, tsSec, tsNsec);
+    state.process(fromA === entry.aIsClient ? 0 : 1, seg, at);
     state.maybeFinish();
     if (this.ctx.budget.overCap()) this.ctx.budget.enforce();
     return entry.id;
@@ -194,8 +196,7 @@ export class TcpReassembler {
     }
   }
 
-  private open(entry: FlowEntry, fromA: boolean, flags: number, frame: number, tsSec: number,
-    tsNsec: number): void {
+  private open(entry: FlowEntry, fromA: boolean, flags: number, at: PacketTime): void {
     while (this.live.size >= this.limits.maxConnections && this.live.head !== null) {
       this.stats.connectionEvictions++;
       this.retire(this.live.head.state!, 'evicted');
@@ -208,8 +209,7 @@ export class TcpReassembler {
     const b = { ip: this.formatIp(entry.addressB()), port: entry.portB };
     const [client, server] = entry.aIsClient ? [a, b] : [b, a];
     const pureSyn = (flags & (SYN | ACK)) === SYN;
-    const state = new ConnectionState(entry.id, client, server, pureSyn, frame, tsSec, tsNsec,
-      this.factory, this.ctx);
+    const state = new ConnectionState(entry.id, client, server, pureSyn, at, this.factory, this.ctx);
     state.slot = entry;
     entry.state = state;
     this.live.append(entry);

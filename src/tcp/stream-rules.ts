@@ -27,9 +27,9 @@
  * later packet on such a tuple gets a new id. Frames Wireshark dissects as TCP inside ICMP errors
  * or IP fragments (which also create conversations there) never reach this stage.
  */
+import { TcpFlag } from '../net/types.js';
 
-const SYN = 0x02;
-const ACK = 0x10;
+const { SYN, ACK } = TcpFlag;
 
 /** Wireshark's per-direction base_seq state for one 4-tuple (index A->B / B->A). */
 export interface BaseSeqState {

@@ -6,6 +6,14 @@
 import type { Side, TcpConnection } from '../tcp/types.js';
 
 export type TlsEventKind = 'handshake' | 'alert' | 'change_cipher_spec' | 'encrypted' | 'heartbeat';
+
+/** The one spelling of a direction, in reports, warnings and the JSON contract. */
+export type Direction = 'client->server' | 'server->client';
+
+/** The direction a side sends in, given which side sent the ClientHello. */
+export function directionOf(side: Side, clientSide: Side): Direction {
+  return side === clientSide ? 'client->server' : 'server->client';
+}
 export type TlsVisibility = 'plaintext' | 'decrypted' | 'inferred';
 
 /** What a decrypted application-data record starts with (src/tls/app-data.ts). */

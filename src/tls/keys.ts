@@ -8,6 +8,7 @@ import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import type { DecryptionSecrets } from '../capture/types.js';
 import type { TlsFacts } from './events.js';
 import type { ConnectionKeys, DecryptResult, KeyProvider, KeyStage, RecordProtection } from './protection.js';
+import { ProtocolVersion } from './registry/versions.js';
 import {
   KeyLog,
   createTls12Decryptors,
@@ -159,11 +160,11 @@ export class KeyMaterial {
         if (!random || this.log.size === 0) return null;
         const secrets = this.log.lookup(random);
         if (!secrets) {
-          facts.missingSecrets = facts.version === 0x0304 ? this.log.missingTls13(random).missing : ['CLIENT_RANDOM'];
+          facts.missingSecrets = facts.version === ProtocolVersion.TLS13 ? this.log.missingTls13(random).missing : ['CLIENT_RANDOM'];
           return null;
         }
         facts.keysFound = true;
-        const missing = facts.version === 0x0304 ? this.log.missingTls13(random) : this.log.missingTls12(random);
+        const missing = facts.version === ProtocolVersion.TLS13 ? this.log.missingTls13(random) : this.log.missingTls12(random);
         if (!missing.complete) facts.missingSecrets = missing.missing;
         return new SessionKeys(secrets, facts);
       },

@@ -8,6 +8,7 @@ import type { ClientHelloFacts, ServerHelloFacts, TlsFacts } from './events.js';
 import { decodeHandshake, decodeSslv2Handshake } from './messages/index.js';
 import type { ClientHello, EncryptedExtensions, ServerHello, TlsExtension } from './messages/types.js';
 import { copyBytes } from '../net/bytes.js';
+import { ProtocolVersion } from './registry/versions.js';
 
 export interface MessageContext {
   tls13: boolean;
@@ -131,7 +132,7 @@ export function applyMessageFacts(f: TlsFacts, side: Side, type: number, d: Deco
       f.encryptThenMac = hasExt(sh.extensions, EXT_ENCRYPT_THEN_MAC);
       f.extendedMasterSecret = hasExt(sh.extensions, EXT_EXTENDED_MASTER_SECRET);
       if (sh.alpnProtocol !== undefined) f.alpn = sh.alpnProtocol;
-      if (sh.version === 0x0304) {
+      if (sh.version === ProtocolVersion.TLS13) {
         f.resumed = sh.selectedIdentity !== undefined;
       } else {
         const offered = clientSessionIds.get(f);

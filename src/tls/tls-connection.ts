@@ -9,44 +9,46 @@ import type { TlsEvent, TlsFacts, TlsObserver } from './events.js';
 import { HandshakeAssembler, type AssembledMessage } from './handshake-assembler.js';
 import { CONTENT_ALERT, CONTENT_APPDATA, CONTENT_CCS, CONTENT_HANDSHAKE, CONTENT_HEARTBEAT, RecordReader, type RecordInfo } from './record-reader.js';
 import { applyMessageFacts, decodeMessage, decodeSslv2Hello } from './message-facts.js';
-import type { ConnectionKeys, KeyProvider, KeyStage } from './protection.js';
 import { SideState } from './tls-side.js';
 import { alertEvents, heartbeatType, recordEvent } from './record-events.js';
 import { appDataEvent } from './app-data.js';
-import { DeferredRecords, newDeferBudget, type DeferredRecord } from './deferred-records.js';
 import { newTlsFacts } from './facts.js';
 import { copyBytes } from '../net/bytes.js';
-import type { ConnectionHolder, TlsStageOptions } from './tls-stage.js';
+import { EventLog } from './event-log.js';
+import { ProtectionState, type ProtectionHost } from './protection-state.js';
+import { ProtocolVersion } from './registry/versions.js';
+import type { ConnectionHolder, HeldConnection, TlsStageOptions } from './stage-options.js';
 
-const MAX_WARNINGS = 50;
+const TLS13 = ProtocolVersion.TLS13;
 
 export { newTlsFacts };
 
-export class TlsConnection implements StreamConsumer {
+export class TlsConnection implements StreamConsumer, HeldConnection, ProtectionHost {
   readonly facts: TlsFacts = newTlsFacts();
+  /** Where events and warnings are written (wire order, retract/replace). */
+  readonly log: EventLog;
+  /** Per-direction protection: switch to encryption, keys, kept records, replay. */
+  private readonly protection: ProtectionState;
   private readonly sides: [SideState, SideState];
   private clientHelloSeen = false;
-  private keys: ConnectionKeys | null = null;
-  /** Key-log generation of the last failed lookup (retry when it changes); -1 = never looked up. */
-  private lookedUpAt = -1;
-  private deferred: DeferredRecords | null = null;
 
   constructor(
     readonly conn: TcpConnection,
     private readonly observer: TlsObserver,
     private readonly opts: TlsStageOptions,
   ) {
+    this.log = new EventLog(this.facts, opts.maxEvents, conn, observer);
+    this.protection = new ProtectionState(this, opts.keys, opts.deferBudget);
     this.sides = [this.makeSide(0), this.makeSide(1)];
-    if (opts.keys?.lateKeysPossible) this.deferred = new DeferredRecords(opts.deferBudget ?? newDeferBudget());
   }
 
   private makeSide(side: Side): SideState {
     const warn = (msg: string, frame: number, off: number) => this.warn(side, `${msg} (frame ${frame})`, off);
     const s = new SideState();
     s.reader = new RecordReader({
-      wantBody: (type, len) => type !== CONTENT_APPDATA || s.prot !== null || this.wantDeferred(s, len) || this.isEarlyData(side),
+      wantBody: (type, len) => type !== CONTENT_APPDATA || this.protection.wantsBody(side, len) || this.isEarlyData(side),
       record: (info, header, body) => this.onRecord(side, info, header, body),
-      skipped: (info) => this.onUndecryptable(side, s, info),
+      skipped: (info) => this.onUndecryptable(side, info),
       warning: warn,
     });
     s.hs = new HandshakeAssembler((m) => this.onMessage(side, m, s.hsVisibility), warn, this.opts.maxHandshakeMessage);
@@ -93,8 +95,8 @@ export class TlsConnection implements StreamConsumer {
         this.warn(side, `connection ended inside a TLS record (${pending} bytes of an unfinished record)`, -1);
       }
     }
-    this.tryLateKeys();
-    if (this.deferred && this.deferred.records.length > 0 && this.holder) {
+    this.protection.lateSecrets();
+    if (this.protection.keptRecords > 0 && this.holder) {
       // its secrets may still come (a DSB later in the file): report it when they do, or at the end
       this.holder.hold(this);
       return;
@@ -107,15 +109,14 @@ export class TlsConnection implements StreamConsumer {
 
   /** Hands the connection to the observer (after a hold, with whatever keys arrived meanwhile). */
   finishComplete(): void {
-    this.deferred?.take(); // give the kept bytes back to the shared budget
-    if (this.deferred?.full && !this.keys) this.warn(this.facts.clientSide, 'too many protected records to keep for later decryption; the rest stay encrypted', -1);
+    this.protection.release(); // give the kept bytes back to the shared budget
     this.observer.complete(this.conn, this.facts);
   }
 
   /** Retry decryption of kept records with the secrets known now; true when it decrypted and
    * no record waits for a secret any more (a held connection can then be reported). */
   retryLateKeys(): boolean {
-    return this.tryLateKeys() && (this.deferred?.records.length ?? 0) === 0;
+    return this.protection.lateSecrets() && this.protection.keptRecords === 0;
   }
 
   /** Where completed connections wait for late secrets (set by the stage). */
@@ -123,22 +124,9 @@ export class TlsConnection implements StreamConsumer {
 
   // ---- records ----
 
-  private wantDeferred(s: SideState, len: number): boolean {
-    return s.encrypted && this.deferred !== null && this.mayGetKeys(s) && this.deferred.canStore(len + 5);
-  }
-
-  /** Records of this direction may still become decryptable: no keys for the connection yet, or
-   * keys without this direction's secret for its current stage (a live key log written line by
-   * line: the server's handshake secret can be read before the client's). */
-  private mayGetKeys(s: SideState): boolean {
-    if (this.keys === null) return true;
-    // TLS 1.2 keys come whole from one CLIENT_RANDOM line: nothing more can arrive for them
-    return s.prot === null && (s.keyStage === 'tls13-handshake' || s.keyStage === 'tls13-application');
-  }
-
   /** TLS 1.3 without keys: encrypted records are shown as events until the handshake is surely over. */
   private inHandshakePhase(side: Side): boolean {
-    return this.facts.version === 0x0304 || this.sides[side].expectFinished;
+    return this.facts.version === TLS13 || this.protection.dirs[side].expectFinished;
   }
 
   private countAppData(side: Side, len: number): void {
@@ -148,9 +136,8 @@ export class TlsConnection implements StreamConsumer {
   }
 
   private onRecord(side: Side, info: RecordInfo, header: Uint8Array, body: Uint8Array): void {
-    const s = this.sides[side];
     if (info.sslv2) {
-      this.onSslv2Record(side, s, info, body);
+      this.onSslv2Record(side, info, body);
       return;
     }
     const type = info.contentType;
@@ -161,29 +148,34 @@ export class TlsConnection implements StreamConsumer {
     if (type === CONTENT_CCS) {
       this.push(recordEvent(side, info, 'change_cipher_spec', 'plaintext', this.opts.keepBytes, header, body));
       // version 0: a CCS before ServerHello is TLS 1.3 middlebox compatibility (0-RTT, HRR)
-      if (this.facts.version !== 0x0304 && this.facts.version !== 0) {
-        s.encrypted = true;
-        s.expectFinished = true;
-        this.installKeys(side, 'tls12-ccs');
+      if (this.facts.version !== TLS13 && this.facts.version !== 0) {
+        this.protection.dirs[side].expectFinished = true;
+        this.protection.switchOn(side, 'tls12-ccs');
       }
       return;
     }
-    const keepForLater = this.deferred !== null && this.mayGetKeys(s);
-    // TLS 1.3 protects only records of outer type application_data: an alert of type 21 sent
-    // before the sender switched keys (e.g. OpenSSL rejecting the server's certificate) is plaintext
-    const protectedRecord = this.facts.version === 0x0304 ? type === CONTENT_APPDATA : true;
-    if (s.encrypted && protectedRecord && (type !== CONTENT_APPDATA || this.facts.version === 0x0304 || s.prot !== null || keepForLater)) {
-      if (s.prot === null && this.deferred && this.tryLateKeys()) {
-        // secrets arrived meanwhile (live key log): this record is decryptable now
-      } else if (s.prot === null && this.keys && s.keyStage && this.opts.keys && this.opts.keys.generation() !== s.keyGen) {
-        // keys were found but this stage's secret was missing: the key log grew, try again
-        this.installKeys(side, s.keyStage);
-      }
-      if (s.prot !== null) this.decryptRecord(side, s, info, header, body);
-      else this.onUndecryptable(side, s, info, header, body);
+    if (this.protection.readsAsProtected(side, type === CONTENT_APPDATA)) {
+      this.protection.beforeRecord(side);
+      this.readProtected(side, info, header, body);
       return;
     }
     this.onPlainRecord(side, info, type, header, body, 'plaintext', 5);
+  }
+
+  /** A protected record: decrypted when its direction has keys, else an encrypted record. */
+  readProtected(side: Side, info: RecordInfo, header: Uint8Array, body: Uint8Array): void {
+    if (this.protection.phase(side) === 'protected') this.decryptRecord(side, info, header, body);
+    else this.onUndecryptable(side, info, header, body);
+  }
+
+  /** A kept 0-RTT record, under the early traffic secret its direction has for the moment. */
+  readEarly(side: Side, info: RecordInfo, header: Uint8Array, body: Uint8Array): void {
+    this.decryptRecord(side, info, header, body);
+  }
+
+  /** New keys for a direction: a handshake message cannot continue across them. */
+  installed(side: Side): void {
+    this.sides[side].hs.reset();
   }
 
   private onPlainRecord(side: Side, info: RecordInfo, type: number, header: Uint8Array, body: Uint8Array, vis: 'plaintext' | 'decrypted', bodyOffset: number): void {
@@ -220,14 +212,10 @@ export class TlsConnection implements StreamConsumer {
   }
 
   /** A protected record we cannot decrypt (now): an `encrypted` event or application data. */
-  private onUndecryptable(side: Side, s: SideState, info: RecordInfo, header?: Uint8Array, body?: Uint8Array): void {
+  private onUndecryptable(side: Side, info: RecordInfo, header?: Uint8Array, body?: Uint8Array): void {
     this.facts.encryptedRecords[side]++;
-    if (s.noKeyReason) {
-      const w = this.warn(side, s.noKeyReason, info.streamOffset);
-      if (w !== null && this.deferred !== null && this.mayGetKeys(s)) s.missingWarnings.push(w);
-      s.noKeyReason = null;
-    }
-    const kept = header && body && this.deferred && this.mayGetKeys(s) ? this.deferred.store(side, info, header, body) : null;
+    const s = this.protection.dirs[side];
+    const kept = this.protection.undecryptable(side, info, header, body);
     const type = info.contentType;
     if (type === CONTENT_APPDATA && (!this.inHandshakePhase(side) || s.encryptedEvents >= this.opts.maxEncryptedEvents)) {
       this.countAppData(side, info.length);
@@ -251,19 +239,13 @@ export class TlsConnection implements StreamConsumer {
     this.push(ev);
   }
 
-  private decryptRecord(side: Side, s: SideState, info: RecordInfo, header: Uint8Array, body: Uint8Array): void {
-    const r = s.prot!.decrypt(header, body);
+  private decryptRecord(side: Side, info: RecordInfo, header: Uint8Array, body: Uint8Array): void {
+    const r = this.protection.decrypt(side, info, header, body);
     if (!r.ok) {
-      this.warn(side, `record ${info.index} in frame ${info.frame} did not decrypt: ${r.reason}`, info.streamOffset);
-      if (r.fatal) {
-        s.prot = null;
-        this.facts.keyProblem ??= 'key log entry for this ClientHello random does not decrypt this connection';
-      }
-      this.onUndecryptable(side, s, info);
+      this.onUndecryptable(side, info);
       return;
     }
-    this.facts.decrypted = true;
-    if (r.contentType === CONTENT_HANDSHAKE) s.expectFinished = false;
+    if (r.contentType === CONTENT_HANDSHAKE) this.protection.dirs[side].expectFinished = false;
     this.onPlainRecord(side, info, r.contentType, header, r.plaintext, 'decrypted', 5 + r.plaintextOffset);
   }
 
@@ -272,7 +254,7 @@ export class TlsConnection implements StreamConsumer {
   private onMessage(side: Side, m: AssembledMessage, vis: 'plaintext' | 'decrypted'): void {
     const f = this.facts;
     const decoded = decodeMessage(m.type, m.body, {
-      tls13: f.version === 0x0304,
+      tls13: f.version === TLS13,
       cipherSuite: f.cipherSuite,
       fromServer: m.type === 1 ? false : m.type === 2 ? true : side !== f.clientSide,
       version: f.version || undefined,
@@ -300,15 +282,12 @@ export class TlsConnection implements StreamConsumer {
     const change = applyMessageFacts(f, side, m.type, decoded, this.clientHelloSeen);
     if (m.type === 1) this.clientHelloSeen = true;
     this.push(ev);
-    if (change === 'server-hello' && f.version === 0x0304) {
+    if (change === 'server-hello' && f.version === TLS13) {
       // RFC 8446 §2: everything after ServerHello is protected, both directions
-      for (const sd of [0, 1] as Side[]) {
-        this.sides[sd].encrypted = true;
-        this.installKeys(sd, 'tls13-handshake');
-      }
-      this.replayEarlyData();
-    } else if (change === 'finished' && f.version === 0x0304) this.installKeys(side, 'tls13-application');
-    else if (change === 'key-update') this.sides[side].prot?.keyUpdate?.();
+      for (const sd of [0, 1] as Side[]) this.protection.switchOn(sd, 'tls13-handshake');
+      this.protection.replayEarly();
+    } else if (change === 'finished' && f.version === TLS13) this.protection.install(side, 'tls13-application');
+    else if (change === 'key-update') this.protection.keyUpdate(side);
   }
 
   /** Certificates / CA names outlive the packet buffers: the shared copy, else a copy each. */
@@ -324,141 +303,20 @@ export class TlsConnection implements StreamConsumer {
     return this.facts.earlyDataOffered === true && this.facts.serverRandom === undefined && side === this.facts.clientSide && this.clientHelloSeen;
   }
 
-  private readonly early: Array<{ info: RecordInfo; header: Uint8Array; body: Uint8Array; event: TlsEvent }> = [];
-  private earlyBytes = 0;
-
   private onEarlyData(side: Side, info: RecordInfo, header: Uint8Array, body: Uint8Array): void {
     this.facts.encryptedRecords[side]++;
     const ev = recordEvent(side, info, 'encrypted', 'plaintext', this.opts.keepBytes, header, body);
     ev.reason = '0-RTT early data (sent before the ServerHello, under the early traffic secret)';
     this.push(ev);
     // kept (bounded) until the ServerHello names the cipher suite the early key needs
-    if (this.early.length < 16 && this.earlyBytes + body.length <= 64 * 1024) {
-      this.earlyBytes += body.length;
-      this.early.push({ info: { ...info, frames: info.frames.slice() }, header: copyBytes(header), body: copyBytes(body), event: ev });
-    }
-  }
-
-  private replayEarlyData(): void {
-    if (this.early.length === 0 || !this.keys) return;
-    const side = this.facts.clientSide;
-    const early = this.keys.protection(true, 'tls13-early', () => undefined);
-    if (!early) return;
-    const s = this.sides[side];
-    const hsProt = s.prot;
-    s.prot = early;
-    const replay = this.early.splice(0);
-    const drop = new Set(replay.map((r) => r.event));
-    this.facts.events = this.facts.events.filter((e) => !drop.has(e));
-    for (const r of replay) {
-      this.facts.encryptedRecords[side]--;
-      this.decryptRecord(side, s, r.info, r.header, r.body);
-    }
-    s.prot = hsProt;
-    this.facts.events = this.facts.events.map((e, i) => ({ e, i })).sort((a, b) => a.e.frame - b.e.frame || a.i - b.i).map((x) => x.e);
-  }
-
-  // ---- keys ----
-
-  private lookupKeys(): boolean {
-    const provider = this.opts.keys;
-    if (this.keys || !provider || !this.facts.clientRandom) return this.keys !== null;
-    const gen = provider.generation();
-    if (gen === this.lookedUpAt) return false;
-    this.lookedUpAt = gen;
-    this.keys = provider.lookup(this.facts, (msg) => this.warn(this.facts.clientSide, msg, -1));
-    return this.keys !== null;
-  }
-
-  private installKeys(side: Side, stage: KeyStage): void {
-    const s = this.sides[side];
-    s.keyStage = stage;
-    s.keyGen = this.opts.keys?.generation() ?? -1;
-    if (!this.lookupKeys()) return;
-    // why not (a missing secret) is said only if a record of this direction then stays encrypted
-    s.noKeyReason = null;
-    const prot = this.keys!.protection(side === this.facts.clientSide, stage, (msg) => (s.noKeyReason = msg));
-    s.prot = prot;
-    if (prot) s.hs.reset();
-  }
-
-  /**
-   * Secrets that arrived after some protected records (a DSB later in the file, a key log still
-   * being written): decrypt the kept records now, replacing their `encrypted` events.
-   */
-  private tryLateKeys(): boolean {
-    const d = this.deferred;
-    if (!d) return false;
-    if (this.keys) return this.retryMissingStages();
-    if (d.records.length === 0 || !this.lookupKeys()) return false;
-    const kept = d.take();
-    const f = this.facts;
-    this.unrecord(kept);
-    for (const side of new Set(kept.map((r) => r.side))) {
-      this.installKeys(side, f.version === 0x0304 ? 'tls13-handshake' : 'tls12-ccs');
-      this.sides[side].expectFinished = f.version !== 0x0304;
-    }
-    this.replay(kept);
-    return true;
-  }
-
-  /** Keys were found, but a direction lacked its stage's secret: retry once the key log grew,
-   * and decrypt what that direction kept meanwhile. True when a direction got its keys. */
-  private retryMissingStages(): boolean {
-    const gen = this.opts.keys?.generation() ?? -1;
-    let any = false;
-    for (const side of [0, 1] as Side[]) {
-      const s = this.sides[side];
-      if (s.prot !== null || !s.keyStage || s.keyGen === gen) continue;
-      this.installKeys(side, s.keyStage);
-      if (s.prot === null) continue;
-      any = true;
-      const kept = this.deferred?.takeSide(side) ?? [];
-      if (kept.length === 0) continue;
-      // the stage secret those warnings missed is here now
-      this.withdraw(s.missingWarnings.splice(0));
-      this.unrecord(kept);
-      this.replay(kept);
-    }
-    return any;
-  }
-
-  /** Takes kept records out of the facts (events, counters) before they are replayed. */
-  private unrecord(kept: DeferredRecord[]): void {
-    const f = this.facts;
-    const drop = new Set(kept.map((r) => r.event).filter((e): e is TlsEvent => e !== null));
-    f.events = f.events.filter((e) => !drop.has(e));
-    for (const r of kept) {
-      f.encryptedRecords[r.side]--;
-      if (r.countedAppData) {
-        f.appData[r.side].records--;
-        f.appData[r.side].bytes -= r.info.length;
-      }
-      if (r.event) this.sides[r.side].encryptedEvents--;
-    }
-  }
-
-  /** Decrypts kept records in order with the protection their direction has now; a record of a
-   * stage whose secret is not logged yet (e.g. after the Finished) is kept again. */
-  private replay(kept: DeferredRecord[]): void {
-    for (const r of kept) {
-      const s = this.sides[r.side];
-      if (s.prot) this.decryptRecord(r.side, s, r.info, r.header, r.body);
-      else this.onUndecryptable(r.side, s, r.info, r.header, r.body);
-    }
-    this.toWireOrder();
-  }
-
-  /** Events back to wire order (a frame carries one direction; within it, stream order). */
-  private toWireOrder(): void {
-    const f = this.facts;
-    f.events = f.events.map((e, i) => ({ e, i })).sort((a, b) => a.e.frame - b.e.frame || a.e.streamOffset - b.e.streamOffset || a.i - b.i).map((x) => x.e);
+    this.protection.keepEarly(info, header, body, ev);
   }
 
   // ---- SSL 2.0 ----
 
   /** SSL 2.0 records: CLIENT-HELLO (decoded), SERVER-HELLO, CLIENT-MASTER-KEY, then encrypted. */
-  private onSslv2Record(side: Side, s: SideState, info: RecordInfo, body: Uint8Array): void {
+  private onSslv2Record(side: Side, info: RecordInfo, body: Uint8Array): void {
+    const s = this.protection.dirs[side];
     const type = body.length > 0 ? body[0] : -1;
     const keep = this.opts.keepBytes;
     if (type === 1 && !this.clientHelloSeen) {
@@ -472,15 +330,15 @@ export class TlsConnection implements StreamConsumer {
       this.push(ev);
       return;
     }
-    if (!s.encrypted && (type === 4 || type === 2)) {
+    if (this.protection.phase(side) === 'plaintext' && (type === 4 || type === 2)) {
       // SERVER-HELLO (the server stays in SSL 2.0) / CLIENT-MASTER-KEY: the last plaintext messages
       const ev = recordEvent(side, info, 'handshake', 'plaintext', keep, undefined, body);
       Object.assign(ev, { type: type === 4 ? 'ServerHello' : 'ClientMasterKey', details: { sslv2: true, messageType: type }, length: body.length });
       if (type === 4) {
-        this.facts.version = 0x0002;
+        this.facts.version = ProtocolVersion.SSL2;
         ev.handshakeType = 2;
       }
-      s.encrypted = true;
+      this.protection.switchOn(side, null);
       this.push(ev);
       return;
     }
@@ -496,33 +354,11 @@ export class TlsConnection implements StreamConsumer {
   // ---- helpers ----
 
   private push(ev: TlsEvent): void {
-    const f = this.facts;
-    if (f.events.length >= this.opts.maxEvents) {
-      f.eventsDropped++;
-      return;
-    }
-    f.events.push(ev);
-    this.observer.event?.(this.conn, f, ev);
+    this.log.push(ev);
   }
 
   /** Adds a warning; returns its text (null when over the cap). */
   private warn(side: Side, msg: string, _offset: number): string | null {
-    const f = this.facts;
-    if (f.warnings.length >= MAX_WARNINGS) {
-      f.warningsDropped++;
-      return null;
-    }
-    const text = `${side === f.clientSide ? 'client->server' : 'server->client'}: ${msg}`;
-    f.warnings.push(text);
-    return text;
-  }
-
-  /** The secret a warning said was missing has arrived: the warning no longer holds. */
-  private withdraw(warnings: string[]): void {
-    const f = this.facts;
-    for (const w of warnings) {
-      const i = f.warnings.indexOf(w);
-      if (i >= 0) f.warnings.splice(i, 1);
-    }
+    return this.log.warn(side, msg);
   }
 }

@@ -1,11 +1,11 @@
 /**
- * Per-direction state of the TLS state machine: record framing, handshake assembly, the switch to
- * protection, and deciding by content where TLS starts in this direction (STARTTLS included).
+ * Per-direction state of the TLS state machine: record framing, handshake assembly, and deciding
+ * by content where TLS starts in this direction (STARTTLS included). The direction's protection
+ * (keys, phase) is in protection-state.ts.
  */
 import type { TlsFacts } from './events.js';
 import type { HandshakeAssembler } from './handshake-assembler.js';
 import type { RecordReader } from './record-reader.js';
-import type { RecordProtection } from './protection.js';
 import { AppDataState } from './app-data.js';
 import { findHelloRecord, startsWithTls, STARTTLS_SCAN_LIMIT } from './stream-detect.js';
 
@@ -14,22 +14,8 @@ export type Detect = 'unknown' | 'tls' | 'scanning' | 'not-tls';
 export class SideState {
   detect: Detect = 'unknown';
   plaintextBytes = 0;
-  /** Records of this side are protected (after CCS in TLS 1.2, after ServerHello in TLS 1.3). */
-  encrypted = false;
-  prot: RecordProtection | null = null;
-  encryptedEvents = 0;
-  /** TLS 1.2: first protected handshake record after CCS is the Finished. */
-  expectFinished = false;
   /** Visibility of the handshake bytes being fed to the assembler (decrypted after keys). */
   hsVisibility: 'plaintext' | 'decrypted' = 'plaintext';
-  /** Why no keys could be installed for the current stage (said once a record stays encrypted). */
-  noKeyReason: string | null = null;
-  /** Warnings given for a missing stage secret, withdrawn when that secret arrives later. */
-  missingWarnings: string[] = [];
-  /** The key stage this direction is in, and the key-log generation its keys were looked up at:
-   * when a secret was missing then, a grown key log is tried again (live capture). */
-  keyStage: import('./protection.js').KeyStage | null = null;
-  keyGen = -1;
   /** Decrypted application data looked at so far (src/tls/app-data.ts). */
   readonly app = new AppDataState();
   reader!: RecordReader;

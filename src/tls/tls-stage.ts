@@ -4,38 +4,12 @@
  */
 import type { StreamConsumer, TcpConnection } from '../tcp/types.js';
 import type { TlsObserver } from './events.js';
-import { newDeferBudget, type DeferBudget } from './deferred-records.js';
+import { newDeferBudget } from './deferred-records.js';
 import { DerInterner } from './der-interner.js';
-import type { KeyProvider } from './protection.js';
+import { DEFAULT_TLS_OPTIONS, type ConnectionHolder, type HeldConnection, type TlsStageOptions } from './stage-options.js';
 import { TlsConnection } from './tls-connection.js';
 
-export interface TlsStageOptions {
-  /** Keep message/record bytes in events (TUI hex pane). */
-  keepBytes: boolean;
-  /** Max events kept per connection. */
-  maxEvents: number;
-  /** Max size of one handshake message. */
-  maxHandshakeMessage: number;
-  /** Encrypted records shown as events per direction before the rest count as application data. */
-  maxEncryptedEvents: number;
-  /** Key material lookup (decryption); absent = no decryption. */
-  keys?: KeyProvider;
-  /** Bytes kept over all connections for deferred decryption. */
-  deferBudget?: DeferBudget;
-  /** Shared copies of certificates and CA names (one per distinct blob); absent = a copy each. */
-  derInterner?: DerInterner;
-}
-
-export const DEFAULT_TLS_OPTIONS: TlsStageOptions = {
-  keepBytes: false,
-  maxEvents: 1000,
-  maxHandshakeMessage: 1024 * 1024,
-  maxEncryptedEvents: 16,
-};
-
-export interface ConnectionHolder {
-  hold(c: TlsConnection): void;
-}
+export { DEFAULT_TLS_OPTIONS, type ConnectionHolder, type TlsStageOptions } from './stage-options.js';
 
 const MAX_HELD = 10_000;
 
@@ -45,7 +19,7 @@ const MAX_HELD = 10_000;
  */
 export class TlsStage implements ConnectionHolder {
   private readonly opts: TlsStageOptions;
-  private held: TlsConnection[] = [];
+  private held: HeldConnection[] = [];
   readonly factory: (conn: TcpConnection) => StreamConsumer;
 
   constructor(observer: TlsObserver, opts: Partial<TlsStageOptions> = {}) {
@@ -60,7 +34,7 @@ export class TlsStage implements ConnectionHolder {
     };
   }
 
-  hold(c: TlsConnection): void {
+  hold(c: HeldConnection): void {
     c.heldAt = Date.now();
     this.held.push(c);
     if (this.held.length > MAX_HELD) this.held.shift()!.finishComplete();
@@ -75,7 +49,7 @@ export class TlsStage implements ConnectionHolder {
   /** New secrets arrived: report the held connections they decrypt. */
   secretsAdded(): void {
     if (this.held.length === 0) return;
-    const still: TlsConnection[] = [];
+    const still: HeldConnection[] = [];
     for (const c of this.held) {
       if (c.retryLateKeys()) c.finishComplete();
       else still.push(c);

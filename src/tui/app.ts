@@ -20,6 +20,8 @@ import { connectionsLayout } from './view-model/layout.js';
 import { footerLine, headerLines, type StatusLevel } from './view-model/header.js';
 import { actionsFor, keyName, type Action } from './view-model/keymap.js';
 import type { ProgressInfo } from './view-model/progress.js';
+import { editSearchLine, type SearchLine } from './view-model/search-line.js';
+import { RenderThrottle } from './render-throttle.js';
 import { appendFileSync } from 'node:fs';
 
 /** TLS_INSPECT_TUI_TRACE=FILE: one line per key ("key NAME MS") and per render ("render VIEW MS"),
@@ -59,12 +61,11 @@ export class TuiApp {
   private readonly help: HelpOverlay;
   private view: View = 'connections';
   private viewBeforeStats: View = 'connections';
-  private search: { text: string; before: string } | undefined;
+  private search: SearchLine | undefined;
   private progress: ProgressInfo | undefined;
   private status: { text: string; level: StatusLevel } | undefined;
   private live: string | null = null;
-  private renderTimer: NodeJS.Timeout | undefined;
-  private lastRender = 0;
+  private readonly throttle = new RenderThrottle(() => this.render(), RENDER_INTERVAL_MS);
   private tick = 0;
   private spinner: NodeJS.Timeout | undefined;
   private closed = false;
@@ -165,7 +166,7 @@ export class TuiApp {
   destroy(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.renderTimer) clearTimeout(this.renderTimer);
+    this.throttle.cancel();
     if (this.spinner) clearInterval(this.spinner);
     this.statsView.show(false);
     this.guard.release();
@@ -206,12 +207,7 @@ export class TuiApp {
   }
 
   private scheduleRender(): void {
-    if (this.closed || this.renderTimer) return;
-    const wait = Math.max(0, RENDER_INTERVAL_MS - (Date.now() - this.lastRender));
-    this.renderTimer = setTimeout(() => {
-      this.renderTimer = undefined;
-      this.render();
-    }, wait);
+    if (!this.closed) this.throttle.request();
   }
 
   render(): void {
@@ -222,12 +218,7 @@ export class TuiApp {
   }
 
   private renderNow(): void {
-    // a render scheduled earlier is this one
-    if (this.renderTimer) {
-      clearTimeout(this.renderTimer);
-      this.renderTimer = undefined;
-    }
-    this.lastRender = Date.now();
+    this.throttle.painted();
     const w = Number(this.screen.width);
     if (this.view !== 'connection') {
       const lines = headerLines(
@@ -277,22 +268,9 @@ export class TuiApp {
   }
 
   private searchKey(name: string, ch: string | undefined): void {
-    const s = this.search as { text: string; before: string };
-    if (name === 'enter') {
-      this.search = undefined;
-    } else if (name === 'escape') {
-      this.table.setSearch(s.before);
-      this.search = undefined;
-    } else if (name === 'backspace') {
-      s.text = s.text.slice(0, -1);
-      this.table.setSearch(s.text);
-    } else if (name === 'C-u') {
-      s.text = '';
-      this.table.setSearch('');
-    } else if ((ch && ch.length === 1 && ch >= ' ' && ch <= '~') || name === 'space') {
-      if (s.text.length < 200) s.text += name === 'space' ? ' ' : ch;
-      this.table.setSearch(s.text);
-    }
+    const edit = editSearchLine(this.search!, name, ch);
+    if (edit.apply !== null) this.table.setSearch(edit.apply);
+    if (edit.closed) this.search = undefined;
   }
 
   private dispatch(a: Action): boolean {

@@ -14,7 +14,7 @@ import { openCaptureFile } from '../../src/capture/open.js';
 import { epb, idb, shb } from '../capture/builders.js';
 
 const TARGET_BYTES = Number(process.env.CAPTURE_BENCH_MB ?? 256) * 1024 * 1024;
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/zeek');
+const CORPUS = join(import.meta.dirname, '../fixtures/zeek');
 
 interface Rec {
   sec: number;

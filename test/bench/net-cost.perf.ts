@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { computeFlowKey, decodePacket, newFlowKey, newTcpSegment } from '../../src/net/index.js';
 import { readPcap, type PcapFrame } from '../net/read-pcap.js';
 
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/zeek');
+const CORPUS = join(import.meta.dirname, '../fixtures/zeek');
 
 describe('net stage cost per packet', () => {
   it('decodePacket and computeFlowKey', () => {

@@ -3,7 +3,7 @@
  * Where the time goes, stage by stage: the same capture read again and again in one process, each
  * level adding one stage of the pipeline (from the compiled dist/):
  *   capture   openCaptureFile, packets counted
- *   net       + decodePacket into one reused segment
+ *   net       + decodeFrame into one reused segment
  *   tcp       + TcpReassembler with consumers that drop everything
  *   tls       + TlsStage (records, handshake messages, decryption with --keylog) and an observer
  *               that drops finished connections
@@ -36,7 +36,7 @@ if (!file) {
 }
 const load = (p) => import(pathToFileURL(resolve(dist, p)).href);
 const { openCaptureFile } = await load('capture/index.js');
-const { decodePacket, newTcpSegment } = await load('net/index.js');
+const { decodeFrame, newTcpSegment } = await load('net/index.js');
 const { TcpReassembler } = await load('tcp/index.js');
 const { TlsStage } = await load('tls/tls-stage.js');
 const { KeyMaterial } = await load('tls/keys.js');
@@ -74,8 +74,8 @@ async function runLevel(level) {
     packet(p) {
       packets++;
       if (depth < 1) return;
-      const status = decodePacket(p.linkType, p.data, seg);
-      if (reassembler && status === 'tcp') reassembler.push(p.frame, p.tsSec, p.tsNsec, seg);
+      const status = decodeFrame(p, seg);
+      if (reassembler && status === 'tcp') reassembler.push(p, seg);
     },
     secrets() {},
     warning() {},

@@ -214,6 +214,8 @@ export async function record(src: PacketSource, onPacket?: (n: number) => void):
   const warnings: CaptureWarning[] = [];
   const sink: PacketSink = {
     packet(p) {
+      // CaptureInfo invariant, checked for every source the tests read
+      if (p.capturedLength !== p.data.length) throw new Error(`frame ${p.frame}: capturedLength ${p.capturedLength} but ${p.data.length} bytes`);
       packets.push({
         frame: p.frame, tsSec: p.tsSec, tsNsec: p.tsNsec, linkType: p.linkType,
         hex: Buffer.from(p.data).toString('hex'), length: p.data.length,

@@ -1,20 +1,42 @@
 /**
  * Real child processes: `... | node script -` (stdin as a pipe and as a redirected file), and, when
  * running as root, the permission errors seen by an unprivileged user (via setpriv).
- * The capture stage is compiled with tsc into tmp/ (git-ignored) so plain node can run it.
+ * The capture stage is compiled with tsc into a temporary directory that user `nobody` can read
+ * (the checkout itself may sit under a directory nobody cannot enter), so plain node can run it.
+ * When the optional "cap" binding loads from the checkout it is copied beside the compiled code,
+ * so the child sees the same binding as the checkout.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epb, idb, payload, pcapFile, shb } from './builders.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const buildDir = join(ROOT, 'tmp', `capture-spawn-${process.pid}`);
-const dataDir = mkdtempSync(join(tmpdir(), 'tls-inspect-spawn-'));
+const work = mkdtempSync(join(tmpdir(), 'tls-inspect-spawn-'));
+chmodSync(work, 0o755);
+const buildDir = join(work, 'build');
+const dataDir = join(work, 'data');
+mkdirSync(dataDir, { mode: 0o755 });
+chmodSync(dataDir, 0o755); // whatever the umask
 const runner = join(buildDir, 'run.mjs');
+
+/** The package directory of the "cap" binding when it loads from the checkout, else null. */
+function capPackageDir(): string | null {
+  let pkg: string;
+  try {
+    pkg = createRequire(join(ROOT, 'package.json')).resolve('cap/package.json');
+  } catch {
+    return null; // not installed (it is an optional dependency)
+  }
+  // load it in a child: a broken native build must not take this worker down
+  const probe = spawnSync(process.execPath, ['-e', 'require(process.argv[1]).Cap.deviceList()', dirname(pkg)], { encoding: 'utf8' });
+  return probe.status === 0 ? dirname(pkg) : null;
+}
+const capDir = capPackageDir();
 
 const RUNNER = `
 import { openCaptureFile, openLiveCapture } from './capture/index.js';
@@ -46,19 +68,25 @@ beforeAll(() => {
     join(ROOT, 'node_modules/typescript/bin/tsc'), '--outDir', buildDir, '--rootDir', join(ROOT, 'src'),
     '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--strict',
     '--skipLibCheck', '--types', 'node', join(ROOT, 'src/capture/index.ts'),
-  ], { encoding: 'utf8' });
+  ], { encoding: 'utf8', cwd: ROOT });
   if (tsc.status !== 0) throw new Error(`tsc failed: ${tsc.stdout}${tsc.stderr}`);
   writeFileSync(runner, RUNNER);
+  if (capDir !== null) cpSync(capDir, join(buildDir, 'node_modules', 'cap'), { recursive: true });
+  readableByAll(buildDir);
 });
 
-afterAll(() => {
-  rmSync(buildDir, { recursive: true, force: true });
-  try {
-    rmdirSync(join(ROOT, 'tmp')); // only when empty (it is git-ignored anyway)
-  } catch {
-    // not empty or already gone
+/** chmod a+rX on a tree, whatever the umask was when it was written. */
+function readableByAll(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) readableByAll(p);
+    else chmodSync(p, 0o644 | (statSync(p).mode & 0o111));
   }
-  rmSync(dataDir, { recursive: true, force: true });
+}
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
 });
 
 interface RunResult {
@@ -123,29 +151,46 @@ describe('tls-inspect file - (a real pipe into a child process)', () => {
   });
 });
 
-const isRoot = process.getuid?.() === 0;
-const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
-const asNobody = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'];
-if (!isRoot || !hasSetpriv) {
-  console.log(`skipping permission tests: ${!isRoot ? 'not running as root' : 'setpriv not installed'}`);
+/** uid and gid of user nobody (numeric: the group's name differs between distributions). */
+function nobodyIds(): [number, number] | null {
+  const u = spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' });
+  const g = spawnSync('id', ['-g', 'nobody'], { encoding: 'utf8' });
+  if (u.status !== 0 || g.status !== 0) return null;
+  return [Number(u.stdout.trim()), Number(g.stdout.trim())];
 }
 
-describe.skipIf(!isRoot || !hasSetpriv)('as an unprivileged user (setpriv to nobody)', () => {
+const ids = nobodyIds();
+const asNobody = ids === null ? [] : ['setpriv', `--reuid=${ids[0]}`, `--regid=${ids[1]}`, '--clear-groups'];
+function unprivilegedSkipReason(): string | null {
+  if (process.getuid?.() !== 0) return 'not running as root';
+  if (spawnSync('setpriv', ['--version']).status !== 0) return 'setpriv not installed';
+  if (ids === null) return 'no user nobody';
+  if (spawnSync(asNobody[0]!, [...asNobody.slice(1), process.execPath, '-e', '0']).status !== 0) {
+    return `user nobody cannot run ${process.execPath}`;
+  }
+  return null;
+}
+const skipReason = unprivilegedSkipReason();
+if (skipReason !== null) console.log(`skipping permission tests: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('as an unprivileged user (setpriv to nobody)', () => {
   it('an unreadable file: permission denied', async () => {
     const p = join(dataDir, 'secret.pcap');
     writeFileSync(p, pcapBytes);
     chmodSync(p, 0o600);
-    chmodSync(dataDir, 0o755);
     const r = await run(['file', p], null, asNobody);
     expect(r.out).toEqual({ error: 'CaptureError', message: `cannot open ${p}: permission denied` });
   });
 
-  it('live capture without privileges: the setcap advice', async () => {
+  // With the binding built, the advice is setcap; without it, building the binding comes first.
+  it(`live capture without privileges: ${capDir !== null ? 'the setcap advice' : 'the libpcap binding advice (cap is not built here)'}`, async () => {
     const r = await run(['live', 'lo'], null, asNobody);
-    if (r.out.message === undefined && r.out.ok === undefined) throw new Error(`unexpected output: ${JSON.stringify(r)}`);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.out).toEqual({
       error: 'CaptureError',
-      message: 'permission denied capturing on lo: run as root or setcap cap_net_raw,cap_net_admin+eip $(which node)',
+      message: capDir !== null
+        ? 'permission denied capturing on lo: run as root or setcap cap_net_raw,cap_net_admin+eip $(which node)'
+        : 'live capture needs the libpcap binding (npm package "cap"): run apt-get install libpcap-dev && npm rebuild cap',
     });
   });
 });

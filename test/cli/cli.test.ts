@@ -1,11 +1,11 @@
 /**
- * The built CLI as a user runs it: formats, JSON contract (validated with ajv against the repo's
- * test/fixtures/report.schema.json),
- * filters, exit codes and one-line errors.
+ * The built CLI as a user runs it: formats, JSON contract (validated with ajv against
+ * test/fixtures/report.schema.json, the repository's copy of the report contract), filters, exit
+ * codes and one-line errors.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -13,6 +13,8 @@ import addFormats from 'ajv-formats';
 import { REPO } from '../helpers/golden.js';
 
 const BIN = join(REPO, 'bin', 'tls-inspect');
+const TMP = mkdtempSync(join(tmpdir(), 'tli-cli-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 const CAP = (n: string) => join(REPO, 'captures', n);
 
 function cli(args: string[], env: Record<string, string> = {}, input?: Buffer) {
@@ -67,7 +69,7 @@ describe('tls-inspect CLI', () => {
   });
 
   it('markdown and html reports are written with -o', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tli-'));
+    const dir = mkdtempSync(join(TMP, 'd-'));
     for (const fmt of ['markdown', 'html']) {
       const out = join(dir, `r.${fmt}`);
       const r = cli(['file', CAP('all-scenarios.pcap'), '--format', fmt, '-o', out, '--keylog', CAP('all-scenarios.keys')]);
@@ -109,7 +111,7 @@ describe('tls-inspect CLI', () => {
     const missing = cli(['file', '/nonexistent/x.pcap']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('tls-inspect: cannot open /nonexistent/x.pcap: no such file\n');
-    const dir = mkdtempSync(join(tmpdir(), 'tli-'));
+    const dir = mkdtempSync(join(TMP, 'd-'));
     const junk = join(dir, 'junk.pcap');
     writeFileSync(junk, 'this is not a capture file at all\n');
     const notCap = cli(['file', junk]);

@@ -97,7 +97,7 @@ describe('differential against tshark golden files', () => {
   for (const g of inputs) {
     describe(g.name, () => {
       if (!available(g)) {
-        it('input present', () => expect.fail(`input ${g.input} not present (the Zeek corpus is expected at ../shared/corpus)`));
+        it('input present', () => expect.fail(`input ${g.input} not present (the Zeek traces are committed in test/fixtures/zeek)`));
         return;
       }
 

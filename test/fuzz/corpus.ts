@@ -28,11 +28,15 @@ function listFiles(dir: string, filter: (name: string) => boolean): string[] {
   return out.sort();
 }
 
-/** captures/*.pcap(ng) and test/fixtures/**\/*.pcap(ng), smallest first. */
+/**
+ * captures/*.pcap(ng) and test/fixtures/**\/*.pcap(ng), smallest first; not the third-party Zeek
+ * traces in test/fixtures/zeek (their handshakes are seeds already, via tls-messages/).
+ */
 export function captureFiles(maxBytes = Infinity): CaptureFile[] {
+  const zeek = join(FIXTURES, 'zeek');
   const paths = [
     ...listFiles(CAPTURES, (n) => /\.pcap(ng)?$/.test(n)).filter((p) => !p.includes('/logs/') && !p.includes('/www/')),
-    ...listFiles(FIXTURES, (n) => /\.pcap(ng)?$/.test(n)),
+    ...listFiles(FIXTURES, (n) => /\.pcap(ng)?$/.test(n)).filter((p) => !p.startsWith(zeek)),
   ];
   const files: CaptureFile[] = [];
   for (const path of paths) {

@@ -63,8 +63,8 @@ describe('time grows linearly with the input', () => {
     }));
     const one = Uint8Array.of(0x17);
     const t0 = performance.now();
-    tcp.push(1, 0, 0, segment(0, 0x02, new Uint8Array(0)));
-    for (let k = 0; k < n; k++) tcp.push(k + 2, 0, 0, segment(1 + (n - 1 - k), 0x18, one));
+    tcp.push({ frame: 1, tsSec: 0, tsNsec: 0 }, segment(0, 0x02, new Uint8Array(0)));
+    for (let k = 0; k < n; k++) tcp.push({ frame: k + 2, tsSec: 0, tsNsec: 0 }, segment(1 + (n - 1 - k), 0x18, one));
     tcp.flush();
     const ms = performance.now() - t0;
     // every byte is delivered or inside a reported gap (a buffer cap may turn some into gaps)

@@ -211,7 +211,7 @@ export const tcpTarget: FuzzTarget<TcpInput> = {
     const tcp = new TcpReassembler(factory, limits);
     const cap = limits.maxBufferedTotal ?? Infinity;
     segments.forEach((s, i) => {
-      tcp.push(i + 1, times[i]!, 0, s);
+      tcp.push({ frame: i + 1, tsSec: times[i]!, tsNsec: 0 }, s);
       if (tcp.stats.bufferedBytes > cap) throw new Error(`${tcp.stats.bufferedBytes} bytes buffered over the cap ${cap}`);
     });
     tcp.flush();

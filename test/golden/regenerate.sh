@@ -7,7 +7,7 @@
 # every input so a test can detect a stale golden file.
 #
 # Inputs:  captures/*.pcap captures/*.pcapng   -> test/golden/captures/<name>.*
-#          ../shared/corpus/zeek/*.pcap         -> test/golden/zeek/<name>.*
+#          test/fixtures/zeek/*.pcap            -> test/golden/zeek/<name>.*
 #          (<name> = file name without .pcap/.pcapng; key log = captures/<name>.keys if present)
 # Every tshark run: LC_ALL=C, an empty WIRESHARK_CONFIG_DIR (no user preferences), -n (no name
 # resolution), -o tcp.reassemble_out_of_order:TRUE, single pass (no -2), plus -d for the corpus
@@ -41,7 +41,7 @@ if ! tshark --version 2>/dev/null | head -1 | grep -qF "$EXPECTED_VERSION"; then
   echo "regenerate.sh: warning: not $EXPECTED_VERSION: $(tshark --version 2>/dev/null | head -1)" >&2
 fi
 
-CORPUS=../shared/corpus/zeek
+CORPUS=test/fixtures/zeek
 declare -A DECODE_AS=(
   [certificate-request-failed]="tcp.port==3000,tls" # TLS on 3000 (heuristics find it too)
   [tls-early-alert]="tcp.port==64132,tls"           # TLS on 64132 (heuristics find it too)

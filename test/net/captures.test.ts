@@ -11,7 +11,7 @@ import { expectedKind, expectedStatus, readGolden, type GoldenRow } from './gold
 import { readPcap } from './read-pcap.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/net');
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/zeek');
+const CORPUS = join(import.meta.dirname, '../fixtures/zeek');
 
 const local = readdirSync(FIXTURES)
   .filter((f) => f.endsWith('.pcap'))

@@ -21,7 +21,7 @@ describe('reportJsonPieces: the pretty report in pieces, byte for byte JSON.stri
     ['captures/all-scenarios.pcap', undefined],
     ['captures/tls13-hrr.pcap', 'captures/tls13-hrr.keys'],
     ['captures/lossy-mtls.pcap', undefined],
-    ['/work/shared/corpus/zeek/ssl-v2.pcap', undefined],
+    ['test/fixtures/zeek/ssl-v2.pcap', undefined],
   ])('real report of %s (keys %s)', async (capture, keylog) => {
     const r = await realReport(capture, keylog);
     expect(r.connections.length).toBeGreaterThan(0);

@@ -25,7 +25,7 @@ function setup() {
   const rec = new Recorder();
   const r = new TcpReassembler(rec.factory, { closeLingerSec: 0 });
   let frame = 0;
-  return { rec, push: (s: TcpSegment) => r.push(++frame, 1000, 0, s) };
+  return { rec, push: (s: TcpSegment) => r.push({ frame: ++frame, tsSec: 1000, tsNsec: 0 }, s) };
 }
 
 const syn = (src: number[], dst: number[], sport = 40000, dport = 443): TcpSegment =>
@@ -82,7 +82,7 @@ describe('flow lookup by address family and direction', () => {
     let frame = 0;
     const push = (bytes: Uint8Array): number => {
       expect(decodePacket(1, bytes, seg)).toBe('tcp');
-      return r.push(++frame, 1000, 0, seg);
+      return r.push({ frame: ++frame, tsSec: 1000, tsNsec: 0 }, seg);
     };
     const v4 = (src: number[], dst: number[], sport: number, dport: number, flags: number) =>
       ethernet(0x0800, ipv4(tcp({ sport, dport, flags, seq: 100 }), { src, dst }));

@@ -11,7 +11,7 @@ function setup(limits?: Partial<ReassemblyLimits>) {
   const rec = new Recorder();
   const tcp = new TcpReassembler(rec.factory, { closeLingerSec: 0, ...limits });
   let frame = 0;
-  const push = (seg: TcpSegment, tsSec = 1000) => tcp.push(++frame, tsSec, 0, seg);
+  const push = (seg: TcpSegment, tsSec = 1000) => tcp.push({ frame: ++frame, tsSec, tsNsec: 0 }, seg);
   return { rec, tcp, push };
 }
 
@@ -79,12 +79,12 @@ describe('flood', () => {
       seg.seq = i * 7;
       seg.payload = new Uint8Array(0);
       seg.payloadLength = 0;
-      tcp.push(2 * i + 1, 1000, 0, seg);
+      tcp.push({ frame: 2 * i + 1, tsSec: 1000, tsNsec: 0 }, seg);
       seg.flags = D;
       seg.seq = i * 7 + 1 + 50;
       seg.payload = payload;
       seg.payloadLength = 100;
-      tcp.push(2 * i + 2, 1000, 0, seg);
+      tcp.push({ frame: 2 * i + 2, tsSec: 1000, tsNsec: 0 }, seg);
       const charge = tcp.stats.bufferedBytes + SEGMENT_OVERHEAD * tcp.stats.bufferedSegments;
       if (charge > maxCharge) maxCharge = charge;
     }
@@ -200,9 +200,9 @@ describe('segment-count cap keeps sorted inserts cheap', () => {
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     const t0 = performance.now();
-    tcp.push(1, 0, 0, seg(0, 0x02, new Uint8Array(0)));
+    tcp.push({ frame: 1, tsSec: 0, tsNsec: 0 }, seg(0, 0x02, new Uint8Array(0)));
     let f = 2;
-    for (const k of order) tcp.push(f++, 0, 0, seg(1 + k, 0x18, Uint8Array.of(1)));
+    for (const k of order) tcp.push({ frame: f++, tsSec: 0, tsNsec: 0 }, seg(1 + k, 0x18, Uint8Array.of(1)));
     tcp.flush();
     expect(performance.now() - t0).toBeLessThan(3000);
     expect(delivered + gapBytes).toBe(n);

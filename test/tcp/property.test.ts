@@ -60,17 +60,17 @@ function run(s: Fed, opts: { syn: boolean; finPos?: number; contents?: Uint8Arra
   const tcp = new TcpReassembler(rec.factory);
   let frame = 1;
   const base = (s.isn + 1) >>> 0;
-  if (opts.syn) tcp.push(frame++, 0, 0, c2s(s.isn, F.SYN));
+  if (opts.syn) tcp.push({ frame: frame++, tsSec: 0, tsNsec: 0 }, c2s(s.isn, F.SYN));
   const fin = c2s((base + s.data.length) >>> 0, F.FIN | F.ACK);
   s.fed.forEach((p, i) => {
-    if (opts.finPos === i) tcp.push(frame++, 0, 0, fin);
+    if (opts.finPos === i) tcp.push({ frame: frame++, tsSec: 0, tsNsec: 0 }, fin);
     const bytes = opts.contents?.[i] ?? s.data.subarray(p.start, p.end);
-    tcp.push(frame++, 0, 0, c2s((base + p.start) >>> 0, F.ACK | F.PSH, bytes));
+    tcp.push({ frame: frame++, tsSec: 0, tsNsec: 0 }, c2s((base + p.start) >>> 0, F.ACK | F.PSH, bytes));
   });
-  if (opts.finPos !== undefined && opts.finPos >= s.fed.length) tcp.push(frame++, 0, 0, fin);
+  if (opts.finPos !== undefined && opts.finPos >= s.fed.length) tcp.push({ frame: frame++, tsSec: 0, tsNsec: 0 }, fin);
   if (opts.ackAll) {
     // The receiver acknowledges the whole stream (and the FIN).
-    tcp.push(frame++, 0, 0, s2c(7, F.ACK, undefined, (base + s.data.length + (opts.finPos !== undefined ? 1 : 0)) >>> 0));
+    tcp.push({ frame: frame++, tsSec: 0, tsNsec: 0 }, s2c(7, F.ACK, undefined, (base + s.data.length + (opts.finPos !== undefined ? 1 : 0)) >>> 0));
   }
   tcp.flush();
   expect(rec.order.length).toBe(1);
@@ -138,9 +138,9 @@ describe('reassembly properties', () => {
         const tcp = new TcpReassembler(rec.factory, { maxBufferedPerDirection: perDir, maxBufferedTotal: total });
         const base = (s.isn + 1) >>> 0;
         let frame = 1;
-        tcp.push(frame++, 0, 0, c2s(s.isn, F.SYN));
+        tcp.push({ frame: frame++, tsSec: 0, tsNsec: 0 }, c2s(s.isn, F.SYN));
         for (const p of s.fed) {
-          tcp.push(frame++, 0, 0, c2s((base + p.start) >>> 0, F.ACK, s.data.subarray(p.start, p.end)));
+          tcp.push({ frame: frame++, tsSec: 0, tsNsec: 0 }, c2s((base + p.start) >>> 0, F.ACK, s.data.subarray(p.start, p.end)));
           const charge = tcp.stats.bufferedBytes + SEGMENT_OVERHEAD * tcp.stats.bufferedSegments;
           expect(charge).toBeLessThanOrEqual(Math.min(perDir, total));
         }

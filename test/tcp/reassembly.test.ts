@@ -10,7 +10,7 @@ function setup(limits?: Partial<ReassemblyLimits>) {
   // these tests check completion at the close itself (no linger for the last ACKs)
   const tcp = new TcpReassembler(rec.factory, { closeLingerSec: 0, ...limits });
   let frame = 0;
-  const push = (seg: TcpSegment, tsSec = 1000) => tcp.push(++frame, tsSec, 0, seg);
+  const push = (seg: TcpSegment, tsSec = 1000) => tcp.push({ frame: ++frame, tsSec, tsNsec: 0 }, seg);
   return { rec, tcp, push };
 }
 
@@ -24,9 +24,9 @@ describe('in-order delivery', () => {
       const c = rec.factory(conn);
       return { ...c, data: (side, chunk) => { seen = chunk.bytes; c.data(side, chunk); } };
     });
-    tcp.push(1, 0, 0, c2s(100, F.SYN));
+    tcp.push({ frame: 1, tsSec: 0, tsNsec: 0 }, c2s(100, F.SYN));
     const seg = c2s(101, D, text('hello'));
-    tcp.push(2, 7, 9, seg);
+    tcp.push({ frame: 2, tsSec: 7, tsNsec: 9 }, seg);
     expect(seen!.buffer).toBe(seg.payload.buffer);
     const ev = rec.get(0).events[0]!;
     expect(ev).toMatchObject({ kind: 'data', side: 0, offset: 0, frame: 2 });

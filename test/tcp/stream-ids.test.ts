@@ -14,7 +14,7 @@ function setup(limits: Partial<ReassemblyLimits> = { closeLingerSec: 0 }) {
   const rec = new Recorder();
   const tcp = new TcpReassembler(rec.factory, limits);
   let frame = 0;
-  const push = (seg: ReturnType<typeof c2s>) => tcp.push(++frame, 1000, 0, seg);
+  const push = (seg: ReturnType<typeof c2s>) => tcp.push({ frame: ++frame, tsSec: 1000, tsNsec: 0 }, seg);
   return { rec, tcp, push };
 }
 
@@ -167,7 +167,7 @@ describe('close linger (Wireshark counts the last ACKs in the same stream)', () 
     const rec = new Recorder();
     const tcp = new TcpReassembler(rec.factory, { closeLingerSec: 1 });
     let frame = 0;
-    const push = (seg: ReturnType<typeof c2s>, ts: number) => tcp.push(++frame, ts, 0, seg);
+    const push = (seg: ReturnType<typeof c2s>, ts: number) => tcp.push({ frame: ++frame, tsSec: ts, tsNsec: 0 }, seg);
     push(c2s(100, F.SYN), 1000);
     push(s2c(500, F.SYN | F.ACK, undefined, 101), 1000);
     push(c2s(101, F.ACK, undefined, 501), 1000);

@@ -2,14 +2,17 @@
  * Secrets that arrive after the packets they decrypt: a pcapng whose Decryption Secrets Block is
  * written at the end (as `live -w` does) must decrypt exactly like the same capture with --keylog.
  */
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCaptureFile } from '../../src/capture/index.js';
 import { PcapngWriter } from '../../src/capture/pcapng-writer.js';
 import { analyse } from '../helpers/analyse.js';
 import { REPO } from '../helpers/golden.js';
+
+const TMP = mkdtempSync(join(tmpdir(), 'tli-dsb-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 async function toPcapngWithTrailingSecrets(pcap: string, keys: string, out: string): Promise<void> {
   const src = await openCaptureFile(pcap);
@@ -34,7 +37,7 @@ const strip = (c: { events: Array<{ frame: number; kind: string; type?: string; 
 describe('deferred decryption', () => {
   for (const name of ['tls13-wrong-ca', 'tls13-no-cert', 'tls12-wrong-ca', 'all-scenarios']) {
     it(`${name}: a DSB after the packets decrypts like --keylog`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'tli-dsb-'));
+      const dir = mkdtempSync(join(TMP, 'd-'));
       const out = join(dir, `${name}.pcapng`);
       const pcap = join(REPO, 'captures', `${name}.pcap`);
       const keys = join(REPO, 'captures', `${name}.keys`);
@@ -61,7 +64,7 @@ describe('deferred decryption', () => {
   for (const [name, stagesApart] of cases) {
     const how = stagesApart ? ', its handshake and application secrets at different points' : '';
     it(`${name}: the server's secrets first, the client's after its records${how} (a key log written line by line)`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'tli-dsb-'));
+      const dir = mkdtempSync(join(TMP, 'd-'));
       const out = join(dir, `${name}-split.pcapng`);
       const pcap = join(REPO, 'captures', `${name}.pcap`);
       const keys = join(REPO, 'captures', `${name}.keys`);
@@ -101,7 +104,7 @@ describe('deferred decryption', () => {
   }
 
   it('without any secrets the same pcapng stays encrypted (and says so)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tli-dsb-'));
+    const dir = mkdtempSync(join(TMP, 'd-'));
     const out = join(dir, 'x.pcapng');
     const src = await openCaptureFile(join(REPO, 'captures', 'tls13-wrong-ca.pcap'));
     let w: PcapngWriter | null = null;

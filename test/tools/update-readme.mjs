@@ -69,10 +69,10 @@ const TRIGGERS = {
   'capture-gap': ['warning', 'Bytes missing from the capture hide part of the TLS exchange.'],
 };
 const examples = new Map();
-const corpus = join(repo, '..', 'shared', 'corpus', 'zeek');
+const corpus = join(repo, 'test', 'fixtures', 'zeek');
 const inputs = captures.map((f) => ['captures/' + f, join('captures', f.replace(/\.pcap(ng)?$/, '.keys'))]);
 inputs.push(['captures/tls13-wrong-ca.pcap', null]);
-if (existsSync(corpus)) for (const f of readdirSync(corpus).filter((x) => x.endsWith('.pcap'))) inputs.push([join('..', 'shared', 'corpus', 'zeek', f), null]);
+if (existsSync(corpus)) for (const f of readdirSync(corpus).filter((x) => x.endsWith('.pcap'))) inputs.push([join('test', 'fixtures', 'zeek', f), null]);
 for (const [f, keys] of inputs) {
   const args = ['file', f, '--format', 'json'];
   if (keys && existsSync(join(repo, keys))) args.push('--keylog', keys);

@@ -1,5 +1,5 @@
 /**
- * Real certificates from /work/shared/corpus/zeek/client-certificate.pcap (extracted with
+ * Real certificates from test/fixtures/zeek/client-certificate.pcap (extracted with
  * test/fixtures/x509/extract-zeek.py), compared with tshark 4.0's reading (zeek-tshark.json) and
  * with `openssl x509 -inform DER -noout -subject -issuer -nameopt RFC2253` (literals below).
  */

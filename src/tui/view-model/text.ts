@@ -4,6 +4,7 @@
  * input is expected to be terminal-safe already (sanitizeTerminal), so no control characters.
  */
 import { sanitizeTerminal } from '../../report/sanitize.js';
+import { endpointText } from '../../net/address.js';
 
 /** Display width of one code point in terminal cells. */
 export function codePointWidth(cp: number): number {
@@ -186,7 +187,5 @@ export function thousands(n: number): string {
   return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** "ip:port", IPv6 in brackets. */
-export function endpoint(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
+/** "ip:port", IPv6 in brackets (the one endpoint formatter, net/address.ts). */
+export const endpoint = endpointText;

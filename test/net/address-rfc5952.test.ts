@@ -1,6 +1,8 @@
-/** Endpoint address text: IPv4 dotted quad, IPv6 per RFC 5952 (examples from the RFC). */
+/** Endpoint address text (the one formatter, used by the net and tcp stages): IPv4 dotted quad,
+ * IPv6 per RFC 5952 (examples from the RFC). */
 import { describe, expect, it } from 'vitest';
-import { formatIp } from '../../src/tcp/index.js';
+import { formatIp } from '../../src/net/index.js';
+import { formatIp as tcpFormatIp } from '../../src/tcp/index.js';
 
 function v6(text: string): Uint8Array {
   // parse a full (uncompressed) 8-group address written for the test
@@ -32,7 +34,11 @@ describe('formatIp', () => {
     expect(formatIp(v6(full))).toBe(text);
   });
 
-  it('other lengths as hex', () => {
-    expect(formatIp(Uint8Array.from([1, 0xab]))).toBe('0x01ab');
+  it('other lengths are no address (the tcp stage rejects such segments before formatting)', () => {
+    expect(formatIp(Uint8Array.from([1, 0xab]))).toBe('<invalid address of 2 bytes>');
+  });
+
+  it('the tcp stage formats with the same function', () => {
+    expect(tcpFormatIp).toBe(formatIp);
   });
 });
