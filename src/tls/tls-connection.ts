@@ -48,7 +48,7 @@ export class TlsConnection implements StreamConsumer {
       skipped: (info) => this.onUndecryptable(side, s, info),
       warning: warn,
     });
-    s.hs = new HandshakeAssembler((m) => this.onMessage(side, m, s.hsVisibility), warn, this.opts.maxHandshakeMessage);
+    s.hs = new HandshakeAssembler((m) => this.onMessage(side, m, s.hsVisibility), warn, this.opts.maxHandshakeMessage, this.opts.memory);
     return s;
   }
 
@@ -107,6 +107,7 @@ export class TlsConnection implements StreamConsumer {
   /** Hands the connection to the observer (after a hold, with whatever keys arrived meanwhile). */
   finishComplete(): void {
     this.deferred?.take(); // give the kept bytes back to the shared budget
+    for (const s of this.sides) s.hs.reset(); // and a partial handshake message's to the global one
     if (this.deferred?.full && !this.keys) this.warn(this.facts.clientSide, 'too many protected records to keep for later decryption; the rest stay encrypted', -1);
     this.observer.complete(this.conn, this.facts);
   }

@@ -2,6 +2,7 @@
  * The tls stage: its options, and the StreamConsumer factory for src/tcp that creates one
  * TlsConnection per TCP connection and holds the connections whose secrets may still arrive.
  */
+import type { MemoryCharge } from '../tcp/buffer-budget.js';
 import type { StreamConsumer, TcpConnection } from '../tcp/types.js';
 import type { TlsObserver } from './events.js';
 import { newDeferBudget, type DeferBudget } from './deferred-records.js';
@@ -24,6 +25,8 @@ export interface TlsStageOptions {
   deferBudget?: DeferBudget;
   /** Shared copies of certificates and CA names (one per distinct blob); absent = a copy each. */
   derInterner?: DerInterner;
+  /** The global memory budget of src/tcp: partial handshake messages are charged to it. */
+  memory?: MemoryCharge;
 }
 
 export const DEFAULT_TLS_OPTIONS: TlsStageOptions = {
@@ -58,6 +61,12 @@ export class TlsStage implements ConnectionHolder {
       c.holder = this;
       return c;
     };
+  }
+
+  /** Charge partial handshake messages to src/tcp's global memory budget (the reassembler is
+   * created after this stage, around its factory). */
+  useMemoryBudget(memory: MemoryCharge): void {
+    this.opts.memory = memory;
   }
 
   hold(c: TlsConnection): void {
