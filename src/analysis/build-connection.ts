@@ -110,6 +110,9 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
     verdict: 'not-tls',
     warnings: [...conn.warnings, ...(facts?.warnings ?? [])],
   };
+  if (conn.closeReason === 'memory') {
+    model.warnings.push('evicted: the global memory budget (--max-buffer-mb) was full and this was the least recently active connection; it was reported early and its later packets start a new one');
+  }
   if (conn.closeReason === 'evicted') {
     model.warnings.push('evicted: more TCP connections were open at once than --max-connections allows; this connection was reported early and its later packets start a new one');
   }

@@ -21,6 +21,7 @@ import {
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
 import { ConnectionJsonSpool } from '../report/json-spool.js';
 import { reportJsonPieces, utf8Batches } from '../report/json.js';
+import { renderConnectionText, reportTextPieces } from '../report/text.js';
 
 export interface FileArgs extends FilterArgs {
   capture: string;
@@ -44,6 +45,10 @@ export function sourceModel(res: PipelineResult, path: string | undefined, keylo
   const warnings = [...res.captureWarnings, ...res.net.malformedMessages];
   const ev = res.reassembler.stats.connectionEvictions;
   if (ev > 0) warnings.push(`${ev} TCP connection(s) evicted: more were open at once than --max-connections allows`);
+  const mem = res.reassembler.stats.memoryEvictions;
+  if (mem > 0) {
+    warnings.push(`${mem} TCP connection(s) reported early, least recently active first: the global memory budget (--max-buffer-mb) was full`);
+  }
   const m: SourceModel = {
     kind: res.capture.kind,
     packets: res.capture.packets,
@@ -88,9 +93,14 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   const color = useColor(a.color, out);
   const filter = connectionFilter(a);
   const kept: ConnectionModel[] = [];
-  // json: each connection is serialised when it ends and kept as text (spilled to a temporary
-  // file beyond 16 MiB), so memory follows neither packets nor connections
-  const spool = format === 'json' ? new ConnectionJsonSpool({ stringify: safeJson }) : null;
+  // json and text: each connection is serialised when it ends and kept as text (spilled to a
+  // temporary file beyond 16 MiB), so memory follows neither packets nor connections
+  const spool =
+    format === 'json'
+      ? new ConnectionJsonSpool({ stringify: safeJson })
+      : format === 'text'
+        ? new ConnectionJsonSpool({ render: (c) => `${renderConnectionText(c, { color, details: a.details })}\n\n` })
+        : null;
   let failing = 0;
   const { Pipeline } = await import('./pipeline.js');
   const pipeline = new Pipeline({
@@ -111,7 +121,8 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
       const src = sourceModel(res, a.capture, keysGiven || keys.secretCount() > 0 ? keys.secretCount() : undefined);
       src.warnings.unshift(...keyWarnings);
       const report = reportModel(src, kept, res.analyzer.summary());
-      if (spool !== null) await out.writeAll(utf8Batches(reportJsonPieces(report, spool.pieces(), safeJson)));
+      if (spool !== null && format === 'text') await out.writeAll(utf8Batches(reportTextPieces(spool.pieces(), spool.count, report, { color, details: a.details })));
+      else if (spool !== null) await out.writeAll(utf8Batches(reportJsonPieces(report, spool.pieces(), safeJson)));
       else out.write(renderReport(format, report, color, a.details));
     }
   } finally {

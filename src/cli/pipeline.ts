@@ -60,6 +60,7 @@ export class Pipeline {
     if (opts.keys) tlsOpts.keys = opts.keys.provider();
     this.tls = new TlsStage(this.analyzer, tlsOpts);
     this.reassembler = new TcpReassembler(this.tls.factory, opts.limits);
+    this.tls.useMemoryBudget(this.reassembler.memory);
   }
 
   /** Runs a source to its end (or until it is stopped), then flushes every open connection. */

@@ -1,7 +1,8 @@
 /**
- * Finished connections of a `--format json` report, kept as their serialised text until the
- * report can be written (the report's `source` member comes first and is only known at the end
- * of the capture), then handed out in connection-id order.
+ * Finished connections of a `--format json` (or text) report, kept as their serialised text until
+ * the report can be written (the report's `source` member comes first and is only known at the
+ * end of the capture; text blocks come in id order before the summary), then handed out in
+ * connection-id order.
  *
  * Memory stays flat however many connections there are: pieces are kept in memory up to
  * `memoryLimit` bytes, then everything is spilled to an unlinked temporary file (only an index of
@@ -25,6 +26,8 @@ export interface SpoolOptions {
   dir?: string;
   /** Serialiser for connectionJsonPiece (default JSON.stringify). */
   stringify?: Stringify;
+  /** Another rendering of a connection than its JSON piece (the text report's block). */
+  render?: (c: ConnectionModel) => string;
 }
 
 export class ConnectionJsonSpool {
@@ -42,12 +45,13 @@ export class ConnectionJsonSpool {
   private spillFailed = false;
   private readonly memoryLimit: number;
   private readonly dir: string;
-  private readonly stringify: Stringify | undefined;
+  private readonly render: (c: ConnectionModel) => string;
 
   constructor(opts: SpoolOptions = {}) {
     this.memoryLimit = opts.memoryLimit ?? DEFAULT_SPOOL_MEMORY_LIMIT;
     this.dir = opts.dir ?? tmpdir();
-    this.stringify = opts.stringify;
+    const stringify = opts.stringify;
+    this.render = opts.render ?? ((c) => connectionJsonPiece(c, stringify));
   }
 
   get count(): number {
@@ -59,9 +63,9 @@ export class ConnectionJsonSpool {
     return this.fd >= 0;
   }
 
-  /** Serialises `c` (as connectionJsonPiece) and keeps its text. */
+  /** Serialises `c` (as connectionJsonPiece, or `render`) and keeps its text. */
   add(c: ConnectionModel): void {
-    const text = Buffer.from(connectionJsonPiece(c, this.stringify));
+    const text = Buffer.from(this.render(c));
     this.ids.push(c.id);
     this.lengths.push(text.length);
     if (this.fd < 0 && this.held !== null) {

@@ -134,9 +134,24 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   return out.join('\n');
 }
 
+const NO_CONNECTIONS = 'No TLS connections found (use --all to list every TCP connection).';
+
+/** The text report from connection blocks rendered earlier (a spool's pieces: each block is
+ * `renderConnectionText(c) + "\n\n"`, in id order): the same bytes as renderReportText. */
+export function* reportTextPieces(
+  blocks: Iterable<string | Uint8Array>,
+  count: number,
+  r: Pick<ReportModel, 'source' | 'summary'>,
+  opt: TextOptions,
+): Generator<string | Uint8Array> {
+  if (count === 0) yield `${NO_CONNECTIONS}\n\n`;
+  yield* blocks;
+  yield `${renderSummaryText(r.summary, r, opt)}\n`;
+}
+
 export function renderReportText(r: ReportModel, opt: TextOptions): string {
   const blocks = r.connections.map((c) => renderConnectionText(c, opt));
-  if (blocks.length === 0) blocks.push('No TLS connections found (use --all to list every TCP connection).');
+  if (blocks.length === 0) blocks.push(NO_CONNECTIONS);
   blocks.push(renderSummaryText(r.summary, r, opt));
   return `${blocks.join('\n\n')}\n`;
 }

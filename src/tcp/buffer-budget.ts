@@ -1,14 +1,24 @@
 /**
- * Global accounting of out-of-order bytes buffered over all connections, with oldest-first
- * eviction: directions join a FIFO when they start buffering and leave it when their buffer
- * empties; when the total is over the cap, the direction at the head (the one that has been
- * buffering longest) gives up its first hole (a gap) until the total fits again.
+ * The global memory budget (--max-buffer-mb): out-of-order bytes buffered over all connections,
+ * open-connection state (CONNECTION_COST each) and what later stages hold per connection (partial
+ * handshake messages: `chargeState`). When the total is over the cap, first the direction that has
+ * been buffering longest gives up its first hole (a gap), oldest first; if that is not enough, the
+ * reassembler completes the least recently active connections ('memory', counted and warned).
  */
 import type { ReassemblerStats } from './types.js';
 
 /** Bytes charged per buffered segment on top of its payload, so that a flood of tiny segments
  * cannot exhaust memory under a byte cap (roughly the size of the bookkeeping object). */
 export const SEGMENT_OVERHEAD = 64;
+
+/** Bytes charged per open connection: its TCP and TLS state as measured on a SYN flood (TCP 1.8 KB,
+ * TLS 3.0 KB per connection with Node 20), rounded up. */
+export const CONNECTION_COST = 5 * 1024;
+
+/** What a later stage charges for memory it holds on behalf of a connection. */
+export interface MemoryCharge {
+  chargeState(bytes: number): void;
+}
 
 /** A direction that can hold buffered bytes (intrusive FIFO links live on the direction). */
 export interface BudgetMember {
@@ -19,7 +29,7 @@ export interface BudgetMember {
   evictForBudget(): void;
 }
 
-export class BufferBudget {
+export class BufferBudget implements MemoryCharge {
   /** Payload + per-segment overhead currently buffered. */
   charge = 0;
   private head: BudgetMember | null = null;
@@ -42,8 +52,19 @@ export class BufferBudget {
     else if (!holding && dir.inBudget) this.unlink(dir);
   }
 
+  /** Open-connection state and partial handshake messages (negative `bytes` releases). */
+  chargeState(bytes: number): void {
+    this.charge += bytes;
+    this.stats.stateBytes += bytes;
+  }
+
   overCap(): boolean {
     return this.charge > this.cap;
+  }
+
+  /** True while out-of-order segments are buffered (holes that can be given up). */
+  get buffering(): boolean {
+    return this.head !== null;
   }
 
   /** Evict oldest-first until the total fits under the cap. */

@@ -8,7 +8,7 @@
  * tuples (least recently used forgotten), warnings per connection. Not reentrant: consumers must
  * not call back into the reassembler from their callbacks.
  */
-import { BufferBudget } from './buffer-budget.js';
+import { BufferBudget, CONNECTION_COST, type MemoryCharge } from './buffer-budget.js';
 import { type ConnectionContext, ConnectionState } from './connection.js';
 import { formatIp } from '../net/address.js';
 import { EntryList, type FlowEntry, FlowTable } from './flow-table.js';
@@ -30,7 +30,7 @@ export interface TcpReassemblerOptions {
 function newStats(): ReassemblerStats {
   return {
     packets: 0, rejected: 0, connections: 0, open: 0, closed: 0, bufferedBytes: 0, bufferedSegments: 0,
-    maxBufferedBytes: 0, evictions: 0, connectionEvictions: 0, idleClosed: 0, tombstoneEvictions: 0,
+    maxBufferedBytes: 0, evictions: 0, connectionEvictions: 0, memoryEvictions: 0, stateBytes: 0, idleClosed: 0, tombstoneEvictions: 0,
     packetsAfterClose: 0, keepAlives: 0, zeroWindowProbes: 0, warnings: 0, warningsDropped: 0,
   };
 }
@@ -73,6 +73,11 @@ export class TcpReassembler {
     };
   }
 
+  /** The global memory budget, for later stages to charge what they hold per connection. */
+  get memory(): MemoryCharge {
+    return this.ctx.budget;
+  }
+
   /**
    * Feed one decoded TCP segment with its packet (frame number and capture time: the capture
    * stage's Packet fits). `at` and `seg` may be reused by the caller afterwards: nothing of them is
@@ -104,6 +109,7 @@ export class TcpReassembler {
     } else if (startsNewStream(entry, fromA, flags, seq)) {
       if (entry.state !== null) {
         entry.state.finish('reused');
+        this.ctx.budget.chargeState(-CONNECTION_COST);
         this.stats.open--;
         this.live.remove(entry);
       } else {
@@ -124,7 +130,7 @@ export class TcpReassembler {
     this.live.touch(entry);
     state.process(fromA === entry.aIsClient ? 0 : 1, seg, at);
     state.maybeFinish();
-    if (this.ctx.budget.overCap()) this.ctx.budget.enforce();
+    if (this.ctx.budget.overCap()) this.relieveMemory(entry);
     return entry.id;
   }
 
@@ -196,6 +202,20 @@ export class TcpReassembler {
     }
   }
 
+  /** Over the global budget: give up buffered holes first (oldest first), then complete the least
+   * recently active connections other than `current` (the one whose packet is being handled). */
+  private relieveMemory(current: FlowEntry): void {
+    const budget = this.ctx.budget;
+    budget.enforce();
+    let guard = this.live.size;
+    while (budget.overCap() && guard-- > 0) {
+      const oldest = this.live.head;
+      if (oldest === null || oldest === current || oldest.state === null) break;
+      this.stats.memoryEvictions++;
+      this.retire(oldest.state, 'memory');
+    }
+  }
+
   private open(entry: FlowEntry, fromA: boolean, flags: number, at: PacketTime): void {
     while (this.live.size >= this.limits.maxConnections && this.live.head !== null) {
       this.stats.connectionEvictions++;
@@ -209,6 +229,7 @@ export class TcpReassembler {
     const b = { ip: this.formatIp(entry.addressB()), port: entry.portB };
     const [client, server] = entry.aIsClient ? [a, b] : [b, a];
     const pureSyn = (flags & (SYN | ACK)) === SYN;
+    this.ctx.budget.chargeState(CONNECTION_COST);
     const state = new ConnectionState(entry.id, client, server, pureSyn, at, this.factory, this.ctx);
     state.slot = entry;
     entry.state = state;
@@ -222,6 +243,7 @@ export class TcpReassembler {
     const entry = state.slot as FlowEntry;
     state.finish(reason);
     if (entry.state !== state) return;
+    this.ctx.budget.chargeState(-CONNECTION_COST);
     this.stats.open--;
     this.live.remove(entry);
     entry.state = null;

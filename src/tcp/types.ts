@@ -15,7 +15,7 @@ export interface Endpoint {
   port: number;
 }
 
-export type CloseReason = 'fin' | 'rst' | 'idle' | 'end-of-capture' | 'evicted' | 'reused';
+export type CloseReason = 'fin' | 'rst' | 'idle' | 'end-of-capture' | 'evicted' | 'memory' | 'reused';
 
 export interface DirectionStats {
   packets: number;
@@ -155,6 +155,10 @@ export interface ReassemblerStats {
   evictions: number;
   /** Connections completed because maxConnections was reached ('evicted'). */
   connectionEvictions: number;
+  /** Connections completed, oldest idle first, because the global memory budget was full ('memory'). */
+  memoryEvictions: number;
+  /** Bytes of open-connection state and partial handshake messages charged to the budget now. */
+  stateBytes: number;
   /** Connections completed by the idle timeout. */
   idleClosed: number;
   /** Tombstones forgotten because maxTombstones was reached or they went idle. */

@@ -5,6 +5,7 @@
  * else as a copy bounded by `maxMessageSize`.
  */
 import type { RecordInfo } from './record-reader.js';
+import type { MemoryCharge } from '../tcp/buffer-budget.js';
 import { copyBytes } from '../net/bytes.js';
 
 export interface HandshakeFragmentSource {
@@ -51,13 +52,29 @@ export class HandshakeAssembler {
   private frames: number[] = [];
   /** Skipping the rest of an oversized message. */
   private skip = 0;
+  /** Bytes of `parts` charged to the global memory budget. */
+  private charged = 0;
   messages = 0;
 
   constructor(
     private readonly onMessage: MessageCallback,
     private readonly onWarning: WarningCallback,
     private readonly maxMessageSize = 256 * 1024,
+    /** The global memory budget (src/tcp): partial messages count against it. */
+    private readonly memory?: MemoryCharge,
   ) {}
+
+  private hold(part: Uint8Array): void {
+    this.parts!.push(part);
+    this.charged += part.length;
+    this.memory?.chargeState(part.length);
+  }
+
+  private release(): void {
+    if (this.charged === 0) return;
+    this.memory?.chargeState(-this.charged);
+    this.charged = 0;
+  }
 
   /** True while a message is partially assembled. */
   get pending(): boolean {
@@ -66,6 +83,7 @@ export class HandshakeAssembler {
 
   /** Drop any partial message (after a gap or a key change). */
   reset(): void {
+    this.release();
     this.parts = null;
     this.have = 0;
     this.need = 0;
@@ -87,7 +105,7 @@ export class HandshakeAssembler {
       }
       if (this.parts !== null) {
         const take = Math.min(this.need - this.have, n - pos);
-        this.parts.push(copyBytes(body, pos, pos + take));
+        this.hold(copyBytes(body, pos, pos + take));
         this.have += take;
         pos += take;
         this.addFrames(rec);
@@ -110,7 +128,8 @@ export class HandshakeAssembler {
           pos += 4; // the body is skipped by `skip`
           continue;
         }
-        this.parts = [copyBytes(body, pos, n)];
+        this.parts = [];
+        this.hold(copyBytes(body, pos, n));
         this.have = n - pos;
         pos = n;
         continue;
@@ -125,7 +144,8 @@ export class HandshakeAssembler {
       this.hdrLen = 0;
       const len = (this.hdr[1] << 16) | (this.hdr[2] << 8) | this.hdr[3];
       if (!this.begin(this.hdr[0], len, rec)) continue;
-      this.parts = [this.hdr.slice()];
+      this.parts = [];
+      this.hold(this.hdr.slice());
       this.have = 4;
       this.addFrames(rec);
       if (len === 0) this.emitParts(rec);
@@ -150,6 +170,7 @@ export class HandshakeAssembler {
   private emitParts(rec: RecordInfo): void {
     const parts = this.parts as Uint8Array[];
     this.parts = null;
+    this.release();
     const raw = new Uint8Array(this.have);
     let o = 0;
     for (const p of parts) {

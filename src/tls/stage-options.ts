@@ -3,6 +3,7 @@
  * stage (tls-stage.ts) and the per-connection state machine (tls-connection.ts) without either
  * importing the other's module.
  */
+import type { MemoryCharge } from '../tcp/buffer-budget.js';
 import type { DeferBudget } from './deferred-records.js';
 import type { DerInterner } from './der-interner.js';
 import type { KeyProvider } from './protection.js';
@@ -22,6 +23,8 @@ export interface TlsStageOptions {
   deferBudget?: DeferBudget;
   /** Shared copies of certificates and CA names (one per distinct blob); absent = a copy each. */
   derInterner?: DerInterner;
+  /** The global memory budget of src/tcp: partial handshake messages are charged to it. */
+  memory?: MemoryCharge;
 }
 
 export const DEFAULT_TLS_OPTIONS: TlsStageOptions = {

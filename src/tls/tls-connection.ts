@@ -51,7 +51,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
       skipped: (info) => this.onUndecryptable(side, info),
       warning: warn,
     });
-    s.hs = new HandshakeAssembler((m) => this.onMessage(side, m, s.hsVisibility), warn, this.opts.maxHandshakeMessage);
+    s.hs = new HandshakeAssembler((m) => this.onMessage(side, m, s.hsVisibility), warn, this.opts.maxHandshakeMessage, this.opts.memory);
     return s;
   }
 
@@ -110,6 +110,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
   /** Hands the connection to the observer (after a hold, with whatever keys arrived meanwhile). */
   finishComplete(): void {
     this.protection.release(); // give the kept bytes back to the shared budget
+    for (const s of this.sides) s.hs.reset(); // and a partial handshake message's to the global one
     this.observer.complete(this.conn, this.facts);
   }
 

@@ -2,6 +2,7 @@
  * The tls stage: its options, and the StreamConsumer factory for src/tcp that creates one
  * TlsConnection per TCP connection and holds the connections whose secrets may still arrive.
  */
+import type { MemoryCharge } from '../tcp/buffer-budget.js';
 import type { StreamConsumer, TcpConnection } from '../tcp/types.js';
 import type { TlsObserver } from './events.js';
 import { newDeferBudget } from './deferred-records.js';
@@ -32,6 +33,12 @@ export class TlsStage implements ConnectionHolder {
       c.holder = this;
       return c;
     };
+  }
+
+  /** Charge partial handshake messages to src/tcp's global memory budget (the reassembler is
+   * created after this stage, around its factory). */
+  useMemoryBudget(memory: MemoryCharge): void {
+    this.opts.memory = memory;
   }
 
   hold(c: HeldConnection): void {
