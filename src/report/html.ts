@@ -5,6 +5,7 @@
 import type { CertificateModel, ConnectionModel, EventModel, ReportModel } from '../analysis/model.js';
 import { eventLabel, isProblemAlert } from './ladder.js';
 import { escapeHtml as h } from './sanitize.js';
+import { verdictWords } from './text.js';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#1d2430;padding:0 1em}
@@ -29,7 +30,8 @@ th{background:#eef1f5}code,.mono{font-family:ui-monospace,Menlo,Consolas,monospa
 `;
 
 function verdict(c: ConnectionModel): string {
-  return `<span class="badge v-${c.verdict}">${c.verdict}</span>`;
+  const inferred = c.verdictInferred ? ' title="inferred from encrypted record sizes, not read from the handshake"' : '';
+  return `<span class="badge v-${c.verdict}"${inferred}>${verdictWords(c)}</span>`;
 }
 
 function ep(e: { ip: string; port: number }): string {

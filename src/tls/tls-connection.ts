@@ -11,7 +11,7 @@ import { CONTENT_ALERT, CONTENT_APPDATA, CONTENT_CCS, CONTENT_HANDSHAKE, CONTENT
 import { applyMessageFacts, decodeMessage, decodeSslv2Hello } from './message-facts.js';
 import type { ConnectionKeys, KeyProvider, KeyStage } from './protection.js';
 import { SideState } from './tls-side.js';
-import { alertEvents, heartbeatType, recordEvent } from './record-events.js';
+import { alertEvents, encryptedAlertEvent, heartbeatType, plausibleAlerts, recordEvent } from './record-events.js';
 import { DeferredRecords, newDeferBudget, type DeferredRecord } from './deferred-records.js';
 import { newTlsFacts } from './facts.js';
 import { copyBytes } from '../net/bytes.js';
@@ -135,6 +135,11 @@ export class TlsConnection implements StreamConsumer {
     return s.prot === null && (s.keyStage === 'tls13-handshake' || s.keyStage === 'tls13-application');
   }
 
+  /** No Hello was captured (yet): the capture started after the ClientHello and ServerHello. */
+  private helloMissing(): boolean {
+    return !this.clientHelloSeen && this.facts.version === 0;
+  }
+
   /** TLS 1.3 without keys: encrypted records are shown as events until the handshake is surely over. */
   private inHandshakePhase(side: Side): boolean {
     return this.facts.version === 0x0304 || this.sides[side].expectFinished;
@@ -159,14 +164,18 @@ export class TlsConnection implements StreamConsumer {
     }
     if (type === CONTENT_CCS) {
       this.push(recordEvent(side, info, 'change_cipher_spec', 'plaintext', this.opts.keepBytes, header, body));
-      // version 0: a CCS before ServerHello is TLS 1.3 middlebox compatibility (0-RTT, HRR)
-      if (this.facts.version !== 0x0304 && this.facts.version !== 0) {
+      // version 0 after a ClientHello: a CCS before ServerHello is TLS 1.3 middlebox compatibility
+      // (0-RTT, HRR); without any Hello (capture started mid-handshake) it is the TLS 1.2 key change
+      if (this.facts.version !== 0x0304 && (this.facts.version !== 0 || this.helloMissing())) {
         s.encrypted = true;
         s.expectFinished = true;
         this.installKeys(side, 'tls12-ccs');
       }
       return;
     }
+    // capture started after the handshake: application data flows only after the key change, so
+    // every later record of this direction is protected (never decoded as plaintext alerts)
+    if (type === CONTENT_APPDATA && !s.encrypted && this.helloMissing()) s.encrypted = true;
     const keepForLater = this.deferred !== null && this.mayGetKeys(s);
     // TLS 1.3 protects only records of outer type application_data: an alert of type 21 sent
     // before the sender switched keys (e.g. OpenSSL rejecting the server's certificate) is plaintext
@@ -198,6 +207,12 @@ export class TlsConnection implements StreamConsumer {
         s.hs.push({ record: info, bodyStreamOffset: info.streamOffset + bodyOffset }, body);
         return;
       case CONTENT_ALERT:
+        if (vis === 'plaintext' && !plausibleAlerts(body)) {
+          // not level + description pairs: ciphertext (a key change we did not see), never alerts
+          this.facts.encryptedRecords[side]++;
+          this.push(encryptedAlertEvent(side, info, header, body, this.opts.keepBytes));
+          return;
+        }
         if (body.length < 2 || body.length % 2 !== 0) this.warn(side, `alert record of ${body.length} bytes (expected 2) in frame ${info.frame}`, info.streamOffset);
         for (const ev of alertEvents(side, info, header, body, vis, this.opts.keepBytes)) this.push(ev);
         return;
@@ -302,7 +317,11 @@ export class TlsConnection implements StreamConsumer {
         this.installKeys(sd, 'tls13-handshake');
       }
       this.replayEarlyData();
-    } else if (change === 'finished' && f.version === 0x0304) this.installKeys(side, 'tls13-application');
+    } else if (change === 'finished' && f.version === 0x0304 && this.sides[side].keyStage !== 'tls13-application') {
+      // the handshake's Finished switches to the application keys; a post-handshake
+      // authentication Finished (RFC 8446 §4.6.2) travels under them and changes nothing
+      this.installKeys(side, 'tls13-application');
+    }
     else if (change === 'key-update') this.sides[side].prot?.keyUpdate?.();
   }
 
@@ -458,7 +477,7 @@ export class TlsConnection implements StreamConsumer {
     const keep = this.opts.keepBytes;
     if (type === 1 && !this.clientHelloSeen) {
       const decoded = decodeSslv2Hello(body);
-      Object.assign(this.facts, { sslv2ClientHello: true, clientSide: side });
+      Object.assign(this.facts, { sslv2ClientHello: true, clientSide: side, clientSideBy: 'client-hello' });
       this.clientHelloSeen = true;
       const ev = recordEvent(side, info, 'handshake', 'plaintext', keep, undefined, body);
       Object.assign(ev, { handshakeType: 1, type: 'ClientHello', details: decoded.details, length: body.length });
