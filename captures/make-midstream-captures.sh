@@ -39,6 +39,9 @@
 #                    --local-port 21300 (lower than the server's port), cut after its handshake (from
 #                    the server's first application-data record): only "port 21399 accepted a
 #                    connection earlier in the capture" tells its server.
+#   tls13-client-closes-first.pcap  TLS 1.3 mTLS, s_server -num_tickets 0 -rev (port 21306), s_client
+#                    with an empty stdin: it sends close_notify right after its Finished; the
+#                    server's only record after the client's flight is its own close_notify.
 #   tls12-resumption.pcap  TLS 1.2 mTLS full handshake, then a session-id resumption (-no_ticket)
 #                    and a session-ticket resumption, three connections on port 21304:
 #            server: openssl s_server -accept 127.0.0.1:21304 -naccept 3 ... -Verify 1
@@ -144,6 +147,18 @@ if [[ tls13-pha =~ $filter ]]; then
   rm -f tls13-pha.keys
   CLIS=("-tls1_3 -enable_pha -keylogfile tls13-pha.keys")
   record tls13-pha.pcap 21303 tls13-pha
+fi
+
+if [[ tls13-client-closes-first =~ $filter ]]; then
+  # a server without session tickets and a client that closes right after the handshake: the
+  # server's only record after the client's flight is its close_notify, an alert-sized record
+  # exactly like a rejection alert
+  SRV=("${SRV_BASE[@]}" -naccept 1 -Verify 1 -verify_return_error -num_tickets 0 -rev)
+  SRV_IN='sleep 3'
+  CLI_IN=':'
+  rm -f tls13-client-closes-first.keys
+  CLIS=("-tls1_3 -keylogfile tls13-client-closes-first.keys")
+  record tls13-client-closes-first.pcap 21306 tls13-client-closes-first
 fi
 
 if [[ tls12-resumption =~ $filter ]]; then

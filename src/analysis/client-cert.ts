@@ -65,8 +65,9 @@ export function describeClientCertificate(
       out.status = 'sent';
       const leaf = chain[0];
       const more = chain.length > 1 ? ` (+${chain.length - 1} more in the chain)` : '';
+      const pha = postHandshake(events, cert) ? ', after the handshake (TLS 1.3 post-handshake authentication)' : '';
       out.sentence =
-        `sent in ${where(cert)}${how}: ${leaf.subject} issued by ${leaf.issuer}${more} (${accepts(cas)})`;
+        `sent in ${where(cert)}${how}${pha}: ${leaf.subject} issued by ${leaf.issuer}${more} (${accepts(cas)})`;
     }
     return out;
   }
@@ -114,16 +115,24 @@ export function describeClientCertificate(
       'unknown: TLS 1.3 encrypts the CertificateRequest and the client Certificate; give the key log (--keylog) to see them';
     return out;
   }
-  if (serverFlightDone(events, facts) || facts.resumed) {
-    out.sentence = facts.resumed
-      ? 'not requested: resumed session (no Certificate messages in an abbreviated handshake)'
-      : 'not requested: the server sent no CertificateRequest — this is one-way TLS';
+  if (serverFlightDone(events, facts)) {
+    out.sentence = 'not requested: the server sent no CertificateRequest — this is one-way TLS';
+    // decrypted handshake, but server records after it stayed encrypted (application secrets
+    // missing from the key log): a post-handshake CertificateRequest could be among them
+    const serverSide: Side = clientSide === 0 ? 1 : 0;
+    if (facts.version === 0x0304 && facts.encryptedRecords[serverSide] > 0) return withPostHandshakeAuth(out, facts);
     return out;
   }
   out.requested = 'unknown';
   out.status = 'unknown';
   out.sentence = `unknown: the connection ended before the server finished its ${model.version ?? 'TLS'} handshake flight`;
   return out;
+}
+
+/** The client's Certificate came after its handshake Finished (TLS 1.3 post-handshake auth). */
+function postHandshake(events: EventModel[], cert: EventModel): boolean {
+  const fin = events.findIndex((e) => e.type === 'Finished' && e.direction === 'client->server' && e.kind === 'handshake');
+  return fin >= 0 && fin < events.indexOf(cert);
 }
 
 /**
@@ -134,15 +143,15 @@ export function describeClientCertificate(
  */
 function withPostHandshakeAuth(out: ClientCertificateModel, facts: TlsFacts): ClientCertificateModel {
   if (out.status !== 'not-requested' || !facts.postHandshakeAuthOffered) return out;
-  const why = out.sentence?.replace(/^INFERRED not requested — /, '') ?? '';
+  const why = out.sentence?.replace(/^INFERRED not requested — /, '').replace(/^not requested: .*/, '') ?? '';
   return {
     ...out,
     requested: 'unknown',
     status: 'unknown',
     unknownBecause: 'post-handshake-auth-possible',
     sentence:
-      'unknown: no CertificateRequest in the handshake (inferred), but the client offered post_handshake_auth, so the server may have requested ' +
-      'a certificate after the handshake, encrypted like application data; give the key log (--keylog) to see it' + (why ? ` — ${why}` : ''),
+      `unknown: no CertificateRequest in the handshake${out.visibility === 'inferred' ? ' (inferred)' : ''}, but the client offered post_handshake_auth, so the server may have requested ` +
+      'a certificate after the handshake, encrypted like application data; give the key log (--keylog) with the application traffic secrets to see it' + (why ? ` — ${why}` : ''),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import type { TlsFacts } from '../tls/events.js';
 import type { ConnectionModel, DiagnosisModel } from './model.js';
+import type { Tls13Inference } from './infer-tls13.js';
 
 const FIX_START_EARLIER =
   'Start the capture before the connection opens (the TCP SYN and the TLS ClientHello / ServerHello must be in it); for a long-lived ' +
@@ -15,8 +16,37 @@ const FIX_PHA =
   'Record the TLS secrets (SSLKEYLOGFILE, openssl s_client -keylogfile) and pass them with --keylog: the post-handshake CertificateRequest and the ' +
   'client\'s Certificate are then decrypted and shown.';
 
-export function visibilityDiagnoses(m: ConnectionModel, facts: TlsFacts): DiagnosisModel[] {
+/**
+ * The end of diagnose(): withdraws what the capture cannot support, then adds the notes. An
+ * inferred "rejected without an alert" is withdrawn when the server did answer with an (ambiguous)
+ * encrypted alert.
+ */
+export function settleVisibility(out: DiagnosisModel[], m: ConnectionModel, facts: TlsFacts, inf?: Tls13Inference): void {
+  if (inf?.ambiguousAlert) {
+    for (let i = out.length - 1; i >= 0; i--) if (out[i].inferred && out[i].code === 'client-cert-rejected') out.splice(i, 1);
+  }
+  out.push(...visibilityDiagnoses(m, facts, inf));
+}
+
+export function visibilityDiagnoses(m: ConnectionModel, facts: TlsFacts, inf?: Tls13Inference): DiagnosisModel[] {
   const out: DiagnosisModel[] = [];
+  if (inf?.ambiguousAlert) {
+    const a = inf.ambiguousAlert;
+    const cert = inf.certEvent;
+    out.push({
+      code: 'encrypted-alert-ambiguous',
+      severity: 'warning',
+      summary:
+        `INFERRED: the client closed right after its ${cert ? 'certificate ' : ''}flight and the server answered with one encrypted alert (frame ${a.frame}): ` +
+        'its close_notify, or a rejection — whether the handshake was accepted is not known.',
+      explanation:
+        `From encrypted record sizes (no keys): ${inf.reasons.join('; ')}. A close_notify and a fatal alert are both 2 bytes inside a TLS 1.3 record, ` +
+        'and the client\'s own alert came first, so the server may only have answered it; no ticket or data from the server shows acceptance either.',
+      fix: 'Record the TLS secrets and pass them with --keylog (the alert is then decrypted), or look at the server\'s log for this connection.',
+      evidenceFrames: [cert?.frame, a.frame].filter((x): x is number => x !== undefined),
+      inferred: true,
+    });
+  }
   const cc = m.clientCertificate;
   if (m.handshakeCaptured === false) {
     const first = m.firstFrame;

@@ -10,7 +10,7 @@ import { alertMeaning } from './names.js';
 import { dnKeyOfString, type CertContext } from './certificates.js';
 import { chainProblems } from './chain-check.js';
 import type { Tls13Inference } from './infer-tls13.js';
-import { visibilityDiagnoses } from './diagnose-visibility.js';
+import { settleVisibility } from './diagnose-visibility.js';
 
 const CLIENT_CERT_REJECT = new Set([42, 46, 49]);
 const SERVER_CERT_REJECT = new Set([42, 43, 44, 45, 46, 48, 49]);
@@ -291,7 +291,7 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
       evidenceFrames: g.frames.slice(0, 2),
     });
   }
-  out.push(...visibilityDiagnoses(m, facts));
+  settleVisibility(out, m, facts, inf);
   for (const d of out) d.evidenceFrames = [...new Set(d.evidenceFrames)].sort((a, b) => a - b);
   return out;
 }

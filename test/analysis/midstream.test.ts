@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { analyse } from '../helpers/analyse.js';
 import { REPO } from '../helpers/golden.js';
 import { plausibleAlerts } from '../../src/tls/record-events.js';
@@ -135,6 +137,7 @@ describe('TLS 1.3 post-handshake authentication (tls13-pha: s_server `c` command
     expect(c.clientCertificate.status).toBe('sent');
     expect(c.clientCertificate.frame).toBeGreaterThan(cr[0].frame);
     expect(c.clientCertificate.chain?.[0].subject).toBe('CN=test-client,O=tls-inspect test PKI');
+    expect(c.clientCertificate.sentence).toMatch(/after the handshake \(TLS 1\.3 post-handshake authentication\)/);
     // the PHA Finished does not switch keys again: the close_notify alerts still decrypt
     expect(c.warnings.filter((w) => /did not decrypt/.test(w))).toEqual([]);
     expect(c.alerts.map((a) => [a.direction, a.description])).toEqual([
@@ -142,6 +145,23 @@ describe('TLS 1.3 post-handshake authentication (tls13-pha: s_server `c` command
       ['server->client', 'close_notify'],
     ]);
     expect(c.verdict).toBe('mtls-ok');
+  });
+});
+
+describe('TLS 1.3 post-handshake authentication with handshake secrets only', () => {
+  it('tls13-pha, key log without the application secrets: the handshake is decrypted, the client certificate still unknown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsi-pha-'));
+    const keylog = join(dir, 'hs.keys');
+    writeFileSync(keylog, readFileSync(keys('tls13-pha'), 'utf8').split('\n').filter((l) => !l.includes('TRAFFIC_SECRET_0')).join('\n'));
+    try {
+      const c = (await analyse(cap('tls13-pha'), { keylog, all: false })).connections[0];
+      expect(c.decrypted).toBe(true);
+      expect(c.events.some((e) => e.type === 'EncryptedExtensions' && e.visibility === 'decrypted')).toBe(true);
+      expect(c.clientCertificate).toMatchObject({ status: 'unknown', requested: 'unknown', unknownBecause: 'post-handshake-auth-possible' });
+      expect(c.diagnoses.map((d) => d.code)).not.toContain('client-cert-not-requested');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -172,5 +192,34 @@ describe('resumed sessions carry the identity of the original handshake', () => 
     for (const c of a.connections) expect(loud(c)).toEqual([]);
     // the session-id resumption: the ClientHello offers the session id the ServerHello echoes
     expect(a.connections[1].events.find((e) => e.type === 'ServerHello')?.details?.sessionId).toBeDefined();
+  });
+});
+
+describe('an encrypted alert that answers the client\'s own close is not a rejection (TLS 1.3, no keys)', () => {
+  it('tls13-client-closes-first: close_notify or rejection is left open, neither is claimed', async () => {
+    const c = (await analyse(cap('tls13-client-closes-first'), { all: false })).connections[0];
+    const codes = c.diagnoses.map((d) => d.code);
+    expect(codes).not.toContain('client-cert-rejected');
+    expect(c.verdict).not.toBe('failed');
+    const amb = c.diagnoses.find((d) => d.code === 'encrypted-alert-ambiguous');
+    expect(amb).toMatchObject({ severity: 'warning', inferred: true });
+    expect(amb?.summary).toMatch(/close_notify, or a rejection/);
+    expect(c.established).toBeUndefined();
+    expect(c.verdictInferred).toBe(true);
+    const alerts = c.events.filter((e) => e.type === 'Alert');
+    expect(alerts.map((e) => [e.direction, e.length, e.visibility])).toEqual([
+      ['client->server', 19, 'inferred'],
+      ['server->client', 19, 'inferred'],
+    ]);
+  });
+
+  it('with keys: both are close_notify and the client certificate was accepted', async () => {
+    const c = (await analyse(cap('tls13-client-closes-first'), { keylog: keys('tls13-client-closes-first'), all: false })).connections[0];
+    expect(c.alerts.map((a) => [a.direction, a.description])).toEqual([
+      ['client->server', 'close_notify'],
+      ['server->client', 'close_notify'],
+    ]);
+    expect(c.verdict).toBe('mtls-ok');
+    expect(loud(c)).toEqual([]);
   });
 });
