@@ -142,7 +142,7 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   const serverCert = events.find((e) => e.type === 'Certificate' && e.direction === 'server->client' && e.certificates);
   if (serverCert?.certificates) model.serverCertificates = serverCert.certificates;
   const inference: Tls13Inference | undefined =
-    facts.version === 0x0304 && !facts.decrypted ? inferTls13(events, model.cipherSuite) : undefined;
+    facts.version === 0x0304 && !facts.decrypted ? inferTls13(events, model.cipherSuite, clientCloseFrame(conn, cs)) : undefined;
   // the capture started after the Hellos: whether the handshake succeeded is not in it
   model.established = model.handshakeCaptured === false ? undefined : isEstablished(events, facts, inference);
   model.clientCertificate = describeClientCertificate(events, facts, model, cs, inference);
@@ -150,6 +150,13 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   model.verdict = verdictOf(model);
   if (verdictIsInferred(model)) model.verdictInferred = true;
   return model;
+}
+
+/** Frame of the client's first FIN or RST, 0 when it sent neither. */
+function clientCloseFrame(conn: TcpConnection, cs: Side): number {
+  const fin = conn.finFrame[cs];
+  const rst = conn.rstFrame[cs];
+  return fin && rst ? Math.min(fin, rst) : fin || rst;
 }
 
 /** The tls stage's warnings name directions by its own client side: when the orientation was
