@@ -63,7 +63,7 @@ function certTable(chain: CertificateModel[]): string {
 function connection(c: ConnectionModel): string {
   const parts: string[] = [];
   parts.push(`<div class="conn" id="c${c.id}">`);
-  const head = [`#${c.id}`, `${ep(c.client)} → ${ep(c.server)}`, h(c.version ?? ''), h(c.cipherSuite ?? '')];
+  const head = [`#${c.id}`, `${ep(c.client)} → ${ep(c.server)}`, c.orientation?.inferred ? '(client/server guessed)' : '', h(c.version ?? ''), h(c.cipherSuite ?? '')];
   if (c.serverName !== undefined) head.push(`SNI ${h(c.serverName)}`);
   parts.push(`<h3>${head.filter(Boolean).join(' &nbsp; ')} &nbsp; ${verdict(c)}</h3>`);
   parts.push(`<div class="legend">frames ${c.firstFrame}–${c.lastFrame}; history <code>${h(c.history ?? '')}</code></div>`);

@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { analyse } from '../helpers/analyse.js';
 import { REPO } from '../helpers/golden.js';
 import { plausibleAlerts } from '../../src/tls/record-events.js';
+import { connectionHeader } from '../../src/report/text.js';
+import { connectionTitle } from '../../src/tui/view-model/diagnosis-view.js';
+import { lineText } from '../../src/tui/view-model/styled.js';
 
 const cap = (name: string): string => join(REPO, 'captures', `${name}.pcap`);
 const keys = (name: string): string => join(REPO, 'captures', `${name}.keys`);
@@ -42,6 +45,12 @@ describe('a capture that starts after the handshake', () => {
       });
     }
   }
+
+  it('every format says the orientation is guessed', async () => {
+    const c = (await analyse(cap('tls12-after-handshake'), { all: false })).connections[0];
+    expect(connectionHeader(c)).toMatch(/^#0 +127\.0\.0\.1:\d+ -> 127\.0\.0\.1:21301 +\(client\/server guessed\)/);
+    expect(lineText(connectionTitle(c))).toMatch(/-> 127\.0\.0\.1:21301 +\(client\/server guessed\)/);
+  });
 
   it('tls12-after-handshake: the two 26-byte close_notify records are encrypted alerts, not 16 plaintext alerts', async () => {
     const c = (await analyse(cap('tls12-after-handshake'), { all: false })).connections[0];
