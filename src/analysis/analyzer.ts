@@ -9,6 +9,7 @@ import type { CertInfo } from '../tls/x509/index.js';
 import { buildConnection, type BuildContext } from './build-connection.js';
 import { newCertContext } from './certificates.js';
 import type { ConnectionModel, SummaryModel } from './model.js';
+import { ListenerSet } from './orientation.js';
 
 export interface AnalyzerOptions {
   /** Hand on non-TLS TCP connections too (isTls=false). */
@@ -47,7 +48,7 @@ export class ConnectionAnalyzer implements TlsObserver {
     private readonly onActivity?: (connectionId: number) => void,
   ) {
     this.opts = { includeNonTls: false, keepBytes: false, ...opts };
-    this.ctx = { ...newCertContext(this.opts.trusted), keepBytes: this.opts.keepBytes };
+    this.ctx = { ...newCertContext(this.opts.trusted), keepBytes: this.opts.keepBytes, listeners: new ListenerSet() };
   }
 
   event(conn: TcpConnection, facts: TlsFacts, _ev: TlsEvent): void {

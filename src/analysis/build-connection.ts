@@ -23,10 +23,13 @@ import { inferTls13, type Tls13Inference } from './infer-tls13.js';
 import { setEventBytes, type EventBytes } from './event-bytes.js';
 import { fingerprints } from './fingerprints.js';
 import { ProtocolVersion } from '../tls/registry/versions.js';
+import { orient, type ListenerSet } from './orientation.js';
 
 export interface BuildContext extends CertContext {
   /** Include the raw bytes kept by the tls stage (TUI). */
   keepBytes?: boolean;
+  /** Servers seen accepting connections so far (orients connections captured mid-stream). */
+  listeners?: ListenerSet;
 }
 
 
@@ -89,7 +92,8 @@ export function eventModel(ev: TlsEvent, clientSide: Side, conn: TcpConnection, 
 }
 
 export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx: BuildContext): ConnectionModel {
-  const cs: Side = facts?.clientSide ?? 0;
+  const orientation = orient(conn, facts, ctx.listeners);
+  const cs: Side = orientation.clientSide;
   const ss: Side = cs === 0 ? 1 : 0;
   const events = facts ? facts.events.map((e) => eventModel(e, cs, conn, ctx)) : [];
   const alerts = events.filter((e) => e.kind === 'alert');
@@ -108,11 +112,14 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
     diagnoses: [],
     tcp: tcpFacts(conn, cs),
     verdict: 'not-tls',
-    warnings: [...conn.warnings, ...(facts?.warnings ?? [])],
+    warnings: [...conn.warnings, ...tlsWarnings(facts, cs)],
   };
   if (conn.closeReason === 'memory') {
     model.warnings.push('evicted: the global memory budget (--max-buffer-mb) was full and this was the least recently active connection; it was reported early and its later packets start a new one');
   }
+  const basis = orientation.model.basis;
+  if (basis !== 'syn' && basis !== 'client-hello') model.orientation = orientation.model;
+  if (ctx.listeners && !orientation.model.inferred && (conn.synSeen || conn.synAckSeen || facts?.clientSideBy)) ctx.listeners.add(model.server);
   if (conn.closeReason === 'evicted') {
     model.warnings.push('evicted: more TCP connections were open at once than --max-connections allows; this connection was reported early and its later packets start a new one');
   }
@@ -130,6 +137,7 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   model.history = historyLetters(facts.events, cs);
   const fp = fingerprints(facts.clientHello, facts.serverHello);
   if (fp) model.fingerprints = fp;
+  if (facts.clientSideBy === undefined) model.handshakeCaptured = false;
   model.applicationData = {
     clientToServer: { ...facts.appData[cs] },
     serverToClient: { ...facts.appData[ss] },
@@ -142,12 +150,31 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   const serverCert = events.find((e) => e.type === 'Certificate' && e.direction === 'server->client' && e.certificates);
   if (serverCert?.certificates) model.serverCertificates = serverCert.certificates;
   const inference: Tls13Inference | undefined =
-    facts.version === ProtocolVersion.TLS13 && !facts.decrypted ? inferTls13(events, model.cipherSuite) : undefined;
-  model.established = isEstablished(events, facts, inference);
-  model.clientCertificate = describeClientCertificate(events, facts, model, inference);
+    facts.version === ProtocolVersion.TLS13 && !facts.decrypted ? inferTls13(events, model.cipherSuite, clientCloseFrame(conn, cs)) : undefined;
+  // the capture started after the Hellos: whether the handshake succeeded is not in it
+  model.established = model.handshakeCaptured === false ? undefined : isEstablished(events, facts, inference);
+  model.clientCertificate = describeClientCertificate(events, facts, model, cs, inference);
   model.diagnoses = diagnose(model, facts, ctx, inference);
   model.verdict = verdictOf(model);
+  if (verdictIsInferred(model)) model.verdictInferred = true;
   return model;
+}
+
+/** Frame of the client's first FIN or RST, 0 when it sent neither. */
+function clientCloseFrame(conn: TcpConnection, cs: Side): number {
+  const fin = conn.finFrame[cs];
+  const rst = conn.rstFrame[cs];
+  return fin && rst ? Math.min(fin, rst) : fin || rst;
+}
+
+/** The tls stage's warnings name directions by its own client side: when the orientation was
+ * decided here instead (no Hello captured), swap their 'client->server' / 'server->client' prefixes. */
+function tlsWarnings(facts: TlsFacts | null, cs: Side): string[] {
+  if (!facts) return [];
+  if (facts.clientSide === cs) return facts.warnings;
+  return facts.warnings.map((w) =>
+    w.startsWith('client->server: ') ? `server->client: ${w.slice(16)}` : w.startsWith('server->client: ') ? `client->server: ${w.slice(16)}` : w,
+  );
 }
 
 /** TLS 1.2 session-ticket resumption: the server's CCS follows its ServerHello with no Certificate /
@@ -206,6 +233,27 @@ export function verdictOf(m: ConnectionModel): ConnectionModel['verdict'] {
   if (m.established === false) return 'incomplete';
   if (m.clientCertificate.status === 'sent') return 'mtls-ok';
   return 'ok';
+}
+
+/** Whether the verdict rests only on inferred evidence: an inferred client certificate for
+ * mtls-ok / ok, or only inferred diagnoses (and no readable fatal alert) for failed / warning. */
+export function verdictIsInferred(m: ConnectionModel): boolean {
+  switch (m.verdict) {
+    case 'mtls-ok':
+    case 'ok':
+      return m.clientCertificate.visibility === 'inferred';
+    case 'failed': {
+      if (m.alerts.some((a) => a.level === 'fatal')) return false;
+      const errors = m.diagnoses.filter((d) => d.severity === 'error');
+      return errors.length > 0 && errors.every((d) => d.inferred === true);
+    }
+    case 'warning': {
+      const warnings = m.diagnoses.filter((d) => d.severity === 'warning');
+      return warnings.length > 0 && warnings.every((d) => d.inferred === true);
+    }
+    default:
+      return false;
+  }
 }
 
 export type { CertificateModel, ClientCertificateModel };

@@ -3,6 +3,7 @@
  * unknown, where on the wire (frame, TLS record, stream offset), the chain, the CAs the server
  * accepts, and one sentence that says it.
  */
+import type { Side } from '../tcp/types.js';
 import type { TlsFacts } from '../tls/events.js';
 import type { ClientCertificateModel, ConnectionModel, EventModel } from './model.js';
 import type { Tls13Inference } from './infer-tls13.js';
@@ -33,7 +34,8 @@ function serverFlightDone(events: EventModel[], facts: TlsFacts): boolean {
 export function describeClientCertificate(
   events: EventModel[],
   facts: TlsFacts,
-  model: Pick<ConnectionModel, 'version'>,
+  model: Pick<ConnectionModel, 'version' | 'resumed' | 'handshakeCaptured'>,
+  clientSide: Side,
   inference?: Tls13Inference,
 ): ClientCertificateModel {
   const cr = events.find((e) => e.type === 'CertificateRequest' && e.direction === 'server->client' && e.kind === 'handshake');
@@ -69,13 +71,14 @@ export function describeClientCertificate(
       out.status = 'sent';
       const leaf = chain[0];
       const more = chain.length > 1 ? ` (+${chain.length - 1} more in the chain)` : '';
+      const pha = postHandshake(events, cert) ? ', after the handshake (TLS 1.3 post-handshake authentication)' : '';
       out.sentence =
-        `sent in ${where(cert)}${how}: ${leaf.subject} issued by ${leaf.issuer}${more} (${accepts(cas)})`;
+        `sent in ${where(cert)}${how}${pha}: ${leaf.subject} issued by ${leaf.issuer}${more} (${accepts(cas)})`;
     }
     return out;
   }
   const tls13Hidden = facts.version === ProtocolVersion.TLS13 && !facts.decrypted;
-  const clientGap = facts.gaps?.find((g) => g.side === facts.clientSide);
+  const clientGap = facts.gaps?.find((g) => g.side === clientSide);
   if (cr && clientGap) {
     out.status = 'unknown';
     out.sentence =
@@ -90,8 +93,26 @@ export function describeClientCertificate(
       ' before the connection ended';
     return out;
   }
+  if (model.handshakeCaptured === false) {
+    return {
+      requested: 'unknown',
+      status: 'unknown',
+      unknownBecause: 'handshake-not-captured',
+      sentence: 'unknown: handshake not captured — the capture starts after the TLS handshake, so whether a client certificate was requested or sent is not in it',
+    };
+  }
+  if (model.resumed) {
+    // an abbreviated / PSK handshake carries no Certificate messages: the client identity (if
+    // any) is the one authenticated in the full handshake that created the session
+    return {
+      requested: false,
+      status: 'unknown',
+      unknownBecause: 'resumed',
+      sentence: 'resumed: no certificate is sent; the identity comes from the original session (the client certificate, if any, of the full handshake that created it)',
+    };
+  }
   if (tls13Hidden && inference && (inference.clientCert !== undefined || inference.requested !== undefined)) {
-    return inferredClientCertificate(inference);
+    return withPostHandshakeAuth(inferredClientCertificate(inference), facts);
   }
   if (tls13Hidden) {
     out.requested = 'unknown';
@@ -100,16 +121,44 @@ export function describeClientCertificate(
       'unknown: TLS 1.3 encrypts the CertificateRequest and the client Certificate; give the key log (--keylog) to see them';
     return out;
   }
-  if (serverFlightDone(events, facts) || facts.resumed) {
-    out.sentence = facts.resumed
-      ? 'not requested: resumed session (no Certificate messages in an abbreviated handshake)'
-      : 'not requested: the server sent no CertificateRequest — this is one-way TLS';
+  if (serverFlightDone(events, facts)) {
+    out.sentence = 'not requested: the server sent no CertificateRequest — this is one-way TLS';
+    // decrypted handshake, but server records after it stayed encrypted (application secrets
+    // missing from the key log): a post-handshake CertificateRequest could be among them
+    const serverSide: Side = clientSide === 0 ? 1 : 0;
+    if (facts.version === 0x0304 && facts.encryptedRecords[serverSide] > 0) return withPostHandshakeAuth(out, facts);
     return out;
   }
   out.requested = 'unknown';
   out.status = 'unknown';
   out.sentence = `unknown: the connection ended before the server finished its ${model.version ?? 'TLS'} handshake flight`;
   return out;
+}
+
+/** The client's Certificate came after its handshake Finished (TLS 1.3 post-handshake auth). */
+function postHandshake(events: EventModel[], cert: EventModel): boolean {
+  const fin = events.findIndex((e) => e.type === 'Finished' && e.direction === 'client->server' && e.kind === 'handshake');
+  return fin >= 0 && fin < events.indexOf(cert);
+}
+
+/**
+ * TLS 1.3 post-handshake authentication (RFC 8446 §4.6.2): when the ClientHello offered
+ * post_handshake_auth, the server may send a CertificateRequest at any time after the handshake,
+ * encrypted under the application keys like application data. Without keys, "not requested" is
+ * therefore never a safe conclusion: it becomes unknown, with the reason.
+ */
+function withPostHandshakeAuth(out: ClientCertificateModel, facts: TlsFacts): ClientCertificateModel {
+  if (out.status !== 'not-requested' || !facts.postHandshakeAuthOffered) return out;
+  const why = out.sentence?.replace(/^INFERRED not requested — /, '').replace(/^not requested: .*/, '') ?? '';
+  return {
+    ...out,
+    requested: 'unknown',
+    status: 'unknown',
+    unknownBecause: 'post-handshake-auth-possible',
+    sentence:
+      `unknown: no CertificateRequest in the handshake${out.visibility === 'inferred' ? ' (inferred)' : ''}, but the client offered post_handshake_auth, so the server may have requested ` +
+      'a certificate after the handshake, encrypted like application data; give the key log (--keylog) with the application traffic secrets to see it' + (why ? ` — ${why}` : ''),
+  };
 }
 
 /** TLS 1.3 without keys: the client-certificate answer from record sizes, labelled inferred. */

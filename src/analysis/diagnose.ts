@@ -12,6 +12,7 @@ import { chainProblems } from './chain-check.js';
 import type { Tls13Inference } from './infer-tls13.js';
 import { malformedDiagnoses, unparseable } from './malformed.js';
 import { applyAppLayer } from './app-layer.js';
+import { settleVisibility } from './diagnose-visibility.js';
 
 const CLIENT_CERT_REJECT = new Set([42, 46, 49]);
 const SERVER_CERT_REJECT = new Set([42, 43, 44, 45, 46, 48, 49]);
@@ -295,6 +296,7 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
     });
   }
   applyAppLayer(m, out); // decrypted HTTP rejections (nginx 400): ./app-layer.ts
+  settleVisibility(out, m, facts, inf);
   for (const d of out) d.evidenceFrames = [...new Set(d.evidenceFrames)].sort((a, b) => a - b);
   return out;
 }

@@ -19,6 +19,9 @@ export interface Tls13Inference {
   certEvent?: EventModel;
   /** Encrypted record inferred to be the server's rejection alert. */
   alertEvent?: EventModel;
+  /** The server's alert-sized answer came after the client's own alert-sized record (its
+   * close_notify, most likely): a close_notify reply or a rejection, the sizes cannot tell. */
+  ambiguousAlert?: EventModel;
   /** Server records after the client's flight show the handshake went on (tickets / data). */
   continued: boolean;
   reasons: string[];
@@ -34,7 +37,12 @@ function label(e: EventModel, type: string, reason: string): void {
   e.reason = reason;
 }
 
-export function inferTls13(events: EventModel[], cipherSuite: string | undefined): Tls13Inference {
+/**
+ * `clientClosedAt`: frame of the client's first FIN or RST (0 = none). A client that sent an
+ * alert-sized record and closed TCP before the server's only (alert-sized) answer made the server
+ * reply to its close: close_notify and rejection cannot be told apart then.
+ */
+export function inferTls13(events: EventModel[], cipherSuite: string | undefined, clientClosedAt = 0): Tls13Inference {
   const hashLen = cipherSuite?.includes('SHA384') ? 48 : 32;
   const tag = cipherSuite?.includes('CCM_8') ? 8 : 16;
   const overhead = 1 + tag;
@@ -133,9 +141,21 @@ export function inferTls13(events: EventModel[], cipherSuite: string | undefined
   // --- what the server did next ---
   const clientFlightEnd = finIdx >= 0 ? finIdx : clientRecs.length - 1;
   const after = rest.slice(clientFlightEnd + 1).filter((e) => e.direction === 'server->client');
+  // the client's records between its flight and the server's first answer
+  const firstAfter = after.length > 0 ? rest.indexOf(after[0]) : rest.length;
+  const clientClosed = rest.slice(clientFlightEnd + 1, firstAfter).find((e) => e.direction === 'client->server' && e.length === alertLen);
   if (after.length > 0) {
     const first = after[0];
-    if (first.length === alertLen) {
+    const closedFirst = clientClosed !== undefined && clientClosedAt > 0 && clientClosedAt < first.frame;
+    if (first.length === alertLen && closedFirst && after.every((e) => e.length === alertLen)) {
+      label(clientClosed!, 'Alert', `a ${alertLen}-byte encrypted record from the client after its Finished (a 2-byte alert + ${overhead}): most likely its close_notify`);
+      label(first, 'Alert', `a ${alertLen}-byte encrypted record (an alert) after the client's own alert: the server's close_notify reply or a rejection — record sizes cannot tell`);
+      res.ambiguousAlert = first;
+      res.reasons.push(
+        `the client sent an alert-sized record (${alertLen} bytes, most likely close_notify) right after its flight and closed TCP (frame ${clientClosedAt}) before the server answered with an alert-sized record: ` +
+          'a close_notify reply or a rejection, not told apart without keys',
+      );
+    } else if (first.length === alertLen) {
       label(first, 'Alert', `the server's first record after the client's flight is ${alertLen} bytes (a 2-byte alert + ${overhead}) and nothing but alerts follow: most likely a fatal alert rejecting the client's flight`);
       const onlyAlerts = after.every((e) => e.length === alertLen);
       if (onlyAlerts) {

@@ -105,6 +105,17 @@ export interface ClientCertificateModel {
   requestFrame?: number;
   /** One sentence saying where the client certificate is (or why there is none). */
   sentence?: string;
+  /** Why the status is `unknown` when that is known (e.g. 'handshake-not-captured', 'resumed',
+   * 'post-handshake-auth-possible'). */
+  unknownBecause?: 'handshake-not-captured' | 'resumed' | 'post-handshake-auth-possible';
+}
+
+/** How the client was told from the server when the TCP SYN or the ClientHello did not say it. */
+export interface OrientationModel {
+  basis: 'syn' | 'client-hello' | 'server-hello' | 'listening-port' | 'well-known-port' | 'lower-port' | 'first-packet';
+  /** A guess (no SYN, no Hello): client and server may be the other way round. */
+  inferred: boolean;
+  reason?: string;
 }
 
 export interface DirectionTraffic {
@@ -162,8 +173,15 @@ export interface ConnectionModel {
   tcp: TcpFacts;
   /** TLS started after a plaintext prefix (STARTTLS): bytes of plaintext before it, per direction. */
   startTls?: { clientToServer: number; serverToClient: number };
+  /** Present when neither the TCP SYN nor the ClientHello decided who the client is. */
+  orientation?: OrientationModel;
+  /** No ClientHello or ServerHello was captured (the capture started after the handshake). */
+  handshakeCaptured?: boolean;
   /** Verdict used for colours and filters. */
   verdict: 'ok' | 'mtls-ok' | 'failed' | 'warning' | 'not-tls' | 'incomplete';
+  /** The verdict rests on inferred evidence only (TLS 1.3 record sizes without keys): reports
+   * show it as such (`[mtls-ok?]`). */
+  verdictInferred?: boolean;
   warnings: string[];
 }
 

@@ -6,6 +6,7 @@ import type { CertificateModel, ConnectionModel, EventModel, ReportModel } from 
 import { eventLabel, isProblemAlert } from './ladder.js';
 import { escapeHtml as h } from './sanitize.js';
 import { endpointText } from '../net/address.js';
+import { verdictWords } from './text.js';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#1d2430;padding:0 1em}
@@ -30,7 +31,8 @@ th{background:#eef1f5}code,.mono{font-family:ui-monospace,Menlo,Consolas,monospa
 `;
 
 function verdict(c: ConnectionModel): string {
-  return `<span class="badge v-${c.verdict}">${c.verdict}</span>`;
+  const inferred = c.verdictInferred ? ' title="inferred from encrypted record sizes, not read from the handshake"' : '';
+  return `<span class="badge v-${c.verdict}"${inferred}>${verdictWords(c)}</span>`;
 }
 
 function ep(e: { ip: string; port: number }): string {
@@ -62,7 +64,7 @@ function certTable(chain: CertificateModel[]): string {
 function connection(c: ConnectionModel): string {
   const parts: string[] = [];
   parts.push(`<div class="conn" id="c${c.id}">`);
-  const head = [`#${c.id}`, `${ep(c.client)} → ${ep(c.server)}`, h(c.version ?? ''), h(c.cipherSuite ?? '')];
+  const head = [`#${c.id}`, `${ep(c.client)} → ${ep(c.server)}`, c.orientation?.inferred ? '(client/server guessed)' : '', h(c.version ?? ''), h(c.cipherSuite ?? '')];
   if (c.serverName !== undefined) head.push(`SNI ${h(c.serverName)}`);
   parts.push(`<h3>${head.filter(Boolean).join(' &nbsp; ')} &nbsp; ${verdict(c)}</h3>`);
   parts.push(`<div class="legend">frames ${c.firstFrame}–${c.lastFrame}; history <code>${h(c.history ?? '')}</code></div>`);

@@ -3,7 +3,7 @@
  * client-certificate sentence and the diagnoses with explanation and fix. Wire strings escaped.
  */
 import type { ConnectionModel, ReportModel } from '../analysis/model.js';
-import { connectionHeader } from './text.js';
+import { connectionHeader, verdictWords } from './text.js';
 import { ladderLines } from './ladder.js';
 import { escapeMarkdown as md, sanitizeTerminal } from './sanitize.js';
 
@@ -20,7 +20,7 @@ function counts(rec: Record<string, number>): string {
 
 function connectionSection(c: ConnectionModel): string {
   const out: string[] = [];
-  out.push(`### ${md(connectionHeader(c))} — ${c.verdict}`);
+  out.push(`### ${md(connectionHeader(c))} — ${verdictWords(c)}`);
   if (c.events.length > 0) {
     out.push('```');
     out.push(`${'frame'.padStart(6)}  client${' '.repeat(52)}server`);
@@ -66,7 +66,7 @@ export function renderReportMarkdown(r: ReportModel): string {
         c.version ?? '',
         c.clientCertificate.status,
         md(c.alerts.length > 0 ? (c.alerts[c.alerts.length - 1].description ?? '') : ''),
-        c.verdict,
+        verdictWords(c),
       ]),
     ),
   );

@@ -35,8 +35,19 @@ const VERDICT_COLOR: Record<ConnectionModel['verdict'], keyof typeof ANSI> = {
 
 const ep = endpointText;
 
+/** The verdict as reports print it: `mtls-ok?` when it rests on inferred evidence only. */
+export function verdictText(c: ConnectionModel): string {
+  return c.verdictInferred ? `${c.verdict}?` : c.verdict;
+}
+
+/** The verdict in words (Markdown, HTML): `mtls-ok (inferred)` when it rests on inferred evidence only. */
+export function verdictWords(c: ConnectionModel): string {
+  return c.verdictInferred ? `${c.verdict} (inferred)` : c.verdict;
+}
+
 export function connectionHeader(c: ConnectionModel): string {
   const parts = [`#${c.id}`, `${ep(c.client)} -> ${ep(c.server)}`];
+  if (c.orientation?.inferred) parts.push('(client/server guessed)');
   if (!c.isTls) parts.push('not TLS');
   if (c.version) parts.push(c.version);
   if (c.cipherSuite) parts.push(c.cipherSuite);
@@ -75,7 +86,7 @@ export function fingerprintLines(c: ConnectionModel): string[] {
 export function renderConnectionText(c: ConnectionModel, opt: TextOptions): string {
   const p = new Painter(opt.color);
   const out: string[] = [];
-  out.push(`${p.paint('bold', connectionHeader(c))}  ${p.paint(VERDICT_COLOR[c.verdict], `[${c.verdict}]`)}`);
+  out.push(`${p.paint('bold', connectionHeader(c))}  ${p.paint(VERDICT_COLOR[c.verdict], `[${verdictText(c)}]`)}`);
   if (!c.isTls) {
     out.push(`  ${tcpLine(c)}`);
     return out.join('\n');

@@ -101,6 +101,7 @@ export class ConnectionState implements DirectionOwner {
     let dataSeq = seg.seq >>> 0;
     if (flags & SYN) {
       if (!(flags & ACK) && side === 0) c.synSeen = true;
+      else if (flags & ACK && side === 1) c.synAckSeen = true;
       d.onSyn(dataSeq);
       dataSeq = (dataSeq + 1) >>> 0;
       // The SYN/ACK acknowledges the peer's SYN: its ACK number is the peer's first data byte.

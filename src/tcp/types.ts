@@ -3,9 +3,10 @@
  * streams, handed to a consumer that knows nothing about TCP (gopacket's Stream /
  * ReassembledSG / ReassemblyComplete idea).
  *
- * Sides: 0 is the client (the SYN sender; when no SYN was captured, the first sender — a later
- * stage may decide otherwise from the application data, e.g. who sent the TLS ClientHello), 1 the
- * server.
+ * Sides: 0 is the client candidate (the SYN sender or the SYN/ACK receiver; when neither was
+ * captured, the first sender), 1 the server. Later stages decide otherwise from evidence: the tls
+ * stage from who sent the ClientHello (or got the ServerHello), the analysis stage
+ * (src/analysis/orientation.ts) from ports when no Hello was captured, labelled a guess.
  */
 
 export type Side = 0 | 1;
@@ -41,6 +42,8 @@ export interface TcpConnection {
   endpoints: [Endpoint, Endpoint];
   /** A SYN (without ACK) was captured, so side 0 is known to be the client. */
   synSeen: boolean;
+  /** A SYN/ACK was captured from side 1 (so side 0 is known to be the client). */
+  synAckSeen?: boolean;
   firstFrame: number;
   lastFrame: number;
   firstTsSec: number;

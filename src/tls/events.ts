@@ -108,6 +108,12 @@ export interface TlsFacts {
   isTls: boolean;
   /** The side that sent the ClientHello (0 unless the capture missed the SYN and the server spoke first). */
   clientSide: Side;
+  /** What decided `clientSide`: the ClientHello's sender, or (capture started after it) the side
+   * the ServerHello did not come from; undefined when no Hello was captured. */
+  clientSideBy?: 'client-hello' | 'server-hello';
+  /** TLS 1.3: the ClientHello offered post_handshake_auth (the server may request a client
+   * certificate after the handshake, under the application keys). */
+  postHandshakeAuthOffered?: boolean;
   sslv2ClientHello: boolean;
   /** Negotiated protocol version number (0x0304 = TLS 1.3), 0 when unknown. */
   version: number;

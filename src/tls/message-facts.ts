@@ -57,6 +57,7 @@ const EXT_EARLY_DATA = 42;
 const EXT_SUPPORTED_GROUPS = 10;
 const EXT_EC_POINT_FORMATS = 11;
 const EXT_SIGNATURE_ALGORITHMS = 13;
+const EXT_POST_HANDSHAKE_AUTH = 49;
 
 function hasExt(exts: TlsExtension[] | undefined, type: number): boolean {
   return !!exts && exts.some((e) => e.type === type);
@@ -110,16 +111,23 @@ export function applyMessageFacts(f: TlsFacts, side: Side, type: number, d: Deco
       if (clientHelloSeen) return null; // second ClientHello after HRR keeps the first random
       const ch = d.typed as ClientHello | undefined;
       f.clientSide = side;
+      f.clientSideBy = 'client-hello';
       if (!ch || !ch.random || ch.random.length !== 32) return null;
       f.clientHello = clientHelloFacts(ch);
       f.clientRandom = copyBytes(ch.random);
       if (ch.sessionId && ch.sessionId.length > 0) clientSessionIds.set(f, copyBytes(ch.sessionId));
       if (ch.serverName !== undefined) f.serverName = ch.serverName;
       if (hasExt(ch.extensions, EXT_EARLY_DATA)) f.earlyDataOffered = true;
+      if (hasExt(ch.extensions, EXT_POST_HANDSHAKE_AUTH)) f.postHandshakeAuthOffered = true;
       return null;
     }
     case 2: {
       const sh = d.typed as ServerHello | undefined;
+      if (!clientHelloSeen && f.clientSideBy === undefined) {
+        // the capture started after the ClientHello: the client is the side the ServerHello went to
+        f.clientSide = side === 0 ? 1 : 0;
+        f.clientSideBy = 'server-hello';
+      }
       if (!sh || !sh.random) return null;
       f.cipherSuite = sh.cipherSuite;
       f.version = sh.version;

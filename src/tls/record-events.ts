@@ -48,6 +48,24 @@ export function alertEvents(side: Side, info: RecordInfo, header: Uint8Array, bo
   return out;
 }
 
+/** An alert record's body reads as plaintext alerts: 1..8 pairs of (level 1 or 2, description).
+ * Ciphertext (an alert sent after a key change we did not see) almost never does: an AEAD or
+ * CBC-protected alert is at least 18 bytes and its bytes are random. */
+export function plausibleAlerts(body: Uint8Array): boolean {
+  if (body.length < 2 || body.length % 2 !== 0 || body.length > 16) return false;
+  for (let i = 0; i < body.length; i += 2) if (body[i] !== 1 && body[i] !== 2) return false;
+  return true;
+}
+
+/** An alert record whose content is encrypted: its type (21) is visible, its level and
+ * description are not. */
+export function encryptedAlertEvent(side: Side, info: RecordInfo, header: Uint8Array, body: Uint8Array, keepBytes: boolean): TlsEvent {
+  const ev = recordEvent(side, info, 'encrypted', 'plaintext', keepBytes, header, body);
+  ev.type = 'Alert';
+  ev.reason = `encrypted alert: the record type (21) is visible, but its ${body.length} bytes are not level + description pairs — it was sent after a key change the capture does not show`;
+  return ev;
+}
+
 export function heartbeatType(body: Uint8Array): string {
   if (body.length === 0) return 'heartbeat';
   return body[0] === 1 ? 'heartbeat_request' : body[0] === 2 ? 'heartbeat_response' : 'heartbeat';

@@ -10,7 +10,7 @@ import { HandshakeAssembler, type AssembledMessage } from './handshake-assembler
 import { CONTENT_ALERT, CONTENT_APPDATA, CONTENT_CCS, CONTENT_HANDSHAKE, CONTENT_HEARTBEAT, RecordReader, type RecordInfo } from './record-reader.js';
 import { applyMessageFacts, decodeMessage, decodeSslv2Hello } from './message-facts.js';
 import { SideState } from './tls-side.js';
-import { alertEvents, heartbeatType, recordEvent } from './record-events.js';
+import { alertEvents, encryptedAlertEvent, heartbeatType, plausibleAlerts, recordEvent } from './record-events.js';
 import { appDataEvent } from './app-data.js';
 import { newTlsFacts } from './facts.js';
 import { copyBytes } from '../net/bytes.js';
@@ -125,6 +125,11 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
 
   // ---- records ----
 
+  /** No Hello was captured (yet): the capture started after the ClientHello and ServerHello. */
+  private helloMissing(): boolean {
+    return !this.clientHelloSeen && this.facts.version === 0;
+  }
+
   /** TLS 1.3 without keys: encrypted records are shown as events until the handshake is surely over. */
   private inHandshakePhase(side: Side): boolean {
     return this.facts.version === TLS13 || this.protection.dirs[side].expectFinished;
@@ -148,13 +153,17 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
     }
     if (type === CONTENT_CCS) {
       this.push(recordEvent(side, info, 'change_cipher_spec', 'plaintext', this.opts.keepBytes, header, body));
-      // version 0: a CCS before ServerHello is TLS 1.3 middlebox compatibility (0-RTT, HRR)
-      if (this.facts.version !== TLS13 && this.facts.version !== 0) {
+      // version 0 after a ClientHello: a CCS before ServerHello is TLS 1.3 middlebox compatibility
+      // (0-RTT, HRR); without any Hello (capture started mid-handshake) it is the TLS 1.2 key change
+      if (this.facts.version !== TLS13 && (this.facts.version !== 0 || this.helloMissing())) {
         this.protection.dirs[side].expectFinished = true;
         this.protection.switchOn(side, 'tls12-ccs');
       }
       return;
     }
+    // capture started after the handshake: application data flows only after the key change, so
+    // every later record of this direction is protected (never decoded as plaintext alerts)
+    if (type === CONTENT_APPDATA && this.protection.phase(side) === 'plaintext' && this.helloMissing()) this.protection.switchOn(side, null);
     if (this.protection.readsAsProtected(side, type === CONTENT_APPDATA)) {
       this.protection.beforeRecord(side);
       this.readProtected(side, info, header, body);
@@ -192,6 +201,12 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
         s.hs.push({ record: info, bodyStreamOffset: info.streamOffset + bodyOffset }, body);
         return;
       case CONTENT_ALERT:
+        if (vis === 'plaintext' && !plausibleAlerts(body)) {
+          // not level + description pairs: ciphertext (a key change we did not see), never alerts
+          this.facts.encryptedRecords[side]++;
+          this.push(encryptedAlertEvent(side, info, header, body, this.opts.keepBytes));
+          return;
+        }
         if (body.length < 2 || body.length % 2 !== 0) this.warn(side, `alert record of ${body.length} bytes (expected 2) in frame ${info.frame}`, info.streamOffset);
         for (const ev of alertEvents(side, info, header, body, vis, this.opts.keepBytes)) this.push(ev);
         return;
@@ -287,8 +302,11 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
       // RFC 8446 §2: everything after ServerHello is protected, both directions
       for (const sd of [0, 1] as Side[]) this.protection.switchOn(sd, 'tls13-handshake');
       this.protection.replayEarly();
-    } else if (change === 'finished' && f.version === TLS13) this.protection.install(side, 'tls13-application');
-    else if (change === 'key-update') this.protection.keyUpdate(side);
+    } else if (change === 'finished' && f.version === TLS13 && this.protection.dirs[side].keyStage !== 'tls13-application') {
+      // the handshake's Finished switches to the application keys; a post-handshake
+      // authentication Finished (RFC 8446 §4.6.2) travels under them and changes nothing
+      this.protection.install(side, 'tls13-application');
+    } else if (change === 'key-update') this.protection.keyUpdate(side);
   }
 
   /** Certificates / CA names outlive the packet buffers: the shared copy, else a copy each. */
@@ -322,7 +340,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
     const keep = this.opts.keepBytes;
     if (type === 1 && !this.clientHelloSeen) {
       const decoded = decodeSslv2Hello(body);
-      Object.assign(this.facts, { sslv2ClientHello: true, clientSide: side });
+      Object.assign(this.facts, { sslv2ClientHello: true, clientSide: side, clientSideBy: 'client-hello' });
       this.clientHelloSeen = true;
       const ev = recordEvent(side, info, 'handshake', 'plaintext', keep, undefined, body);
       Object.assign(ev, { handshakeType: 1, type: 'ClientHello', details: decoded.details, length: body.length });

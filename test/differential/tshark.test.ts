@@ -27,6 +27,13 @@ const BEYOND_TSHARK: Record<string, { entry: string; why: string }[]> = {
     { entry: '13 C H20 A', why: "the client's Finished, decrypted after the hole" },
     { entry: '976 C H A0', why: "the client's close_notify, decrypted after the hole" },
   ],
+  // the capture starts after the ClientHello: tshark 4.0 then shows the server's NewSessionTicket
+  // (plaintext, before its ChangeCipherSpec) as "Encrypted Handshake Message"
+  'captures/tls12-mid-handshake': [{ entry: '5 S H4 A', why: "the server's NewSessionTicket before its CCS, plaintext in TLS 1.2" }],
+  'captures/tls12-mid-handshake|keys': [{ entry: '5 S H4 A', why: "the server's NewSessionTicket before its CCS, plaintext in TLS 1.2" }],
+  // TLS 1.3 post-handshake authentication: after the client's second (post-handshake) Finished,
+  // tshark 4.0 no longer decrypts the client's records; that Finished changes no key (RFC 8446 §4.6.2)
+  'captures/tls13-pha|keys': [{ entry: '24 C H A0', why: "the client's close_notify after the post-handshake Finished, decrypted" }],
   'zeek/tls-fragmented-handshake': [
     {
       entry: '410 S H11 A',

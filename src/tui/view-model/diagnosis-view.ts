@@ -6,7 +6,7 @@
 import type { ConnectionModel } from '../../analysis/model.js';
 import { displayText as san } from './text.js';
 import { clientCertPath } from './cert-path.js';
-import { VERDICT_LABEL } from './rows.js';
+import { verdictLabel } from './rows.js';
 import { seg, type Style, type StyledLine } from './styled.js';
 import { endpoint, wrap } from './text.js';
 
@@ -29,7 +29,7 @@ function labelled(label: string, raw: string, width: number, style?: Style): Sty
 export function diagnosisLines(c: ConnectionModel, width: number): StyledLine[] {
   const out: StyledLine[] = [];
   if (c.diagnoses.length === 0) {
-    out.push(...wrapped(c.isTls ? `No problem found (verdict: ${VERDICT_LABEL[c.verdict]}).` : 'Not a TLS connection.', width, 'ok'));
+    out.push(...wrapped(c.isTls ? `No problem found (verdict: ${verdictLabel(c)}).` : 'Not a TLS connection.', width, 'ok'));
   }
   for (const d of c.diagnoses) {
     const sev: Style = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info';
@@ -65,12 +65,13 @@ export function clientCertLines(c: ConnectionModel, width: number): StyledLine[]
 /** "[FAILED] #4 127.0.0.1:46028 -> 127.0.0.1:44302  TLS 1.2  ...  SNI localhost  frames 63-73" */
 export function connectionTitle(c: ConnectionModel): StyledLine {
   const parts = [`#${c.id} ${san(endpoint(c.client))} -> ${san(endpoint(c.server))}`];
+  if (c.orientation?.inferred) parts.push('(client/server guessed)');
   if (c.version) parts.push(san(c.version));
   if (c.cipherSuite) parts.push(san(c.cipherSuite));
   if (c.serverName !== undefined) parts.push(`SNI ${san(c.serverName)}`);
   if (c.alpn !== undefined) parts.push(`ALPN ${san(c.alpn)}`);
   parts.push(`frames ${c.firstFrame}-${c.lastFrame}`);
-  return [seg(`[${VERDICT_LABEL[c.verdict]}]`, c.verdict), seg(` ${parts.join('  ')}`, 'bold')];
+  return [seg(`[${verdictLabel(c)}]`, c.verdict), seg(` ${parts.join('  ')}`, 'bold')];
 }
 
 /** The lines under the table for the selected connection: client certificate and top diagnosis. */

@@ -57,6 +57,11 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   'not-tls': 'not TLS',
 };
 
+/** The verdict as the table shows it: `mTLS ok?` when it rests on inferred evidence only. */
+export function verdictLabel(c: ConnectionModel): string {
+  return c.verdictInferred ? `${VERDICT_LABEL[c.verdict]}?` : VERDICT_LABEL[c.verdict];
+}
+
 /** The last alert of the connection by name; an encrypted alert only inferred is shown with `?`. */
 export function lastAlert(c: ConnectionModel): string {
   const a = c.alerts[c.alerts.length - 1];
@@ -98,7 +103,7 @@ export function rowHaystack(row: ConnectionRow): string {
     row.version,
     row.cert,
     row.alert,
-    VERDICT_LABEL[row.verdict],
+    verdictLabel(row.model),
     c.cipherSuite ?? '',
     c.alpn ?? '',
     leaf ? `${leaf.subject} ${leaf.issuer}` : '',
@@ -153,7 +158,7 @@ export function contentWidths(row: ConnectionRow, into: ContentWidths): void {
   grow('version', displayWidth(row.version));
   grow('cert', row.cert.length);
   grow('alert', displayWidth(row.alert));
-  grow('verdict', VERDICT_LABEL[row.verdict].length);
+  grow('verdict', verdictLabel(row.model).length);
 }
 
 /** Grow order: what must stay readable first. */
@@ -230,7 +235,7 @@ function cellText(row: ConnectionRow, key: ColumnKey, width: number): string {
     case 'alert':
       return fit(row.alert, width);
     case 'verdict':
-      return fit(VERDICT_LABEL[row.verdict], width);
+      return fit(verdictLabel(row.model), width);
   }
 }
 
