@@ -11,6 +11,8 @@ import { TlsStage, type TlsStageOptions } from '../tls/tls-stage.js';
 import { ConnectionAnalyzer, type AnalyzerOptions } from '../analysis/analyzer.js';
 import type { ConnectionModel } from '../analysis/model.js';
 import type { KeyMaterial } from '../tls/keys.js';
+import { DerInterner } from '../tls/der-interner.js';
+import { QuicStage } from '../quic/index.js';
 
 export interface PipelineOptions {
   limits?: Partial<ReassemblyLimits>;
@@ -42,6 +44,8 @@ export class Pipeline {
   readonly analyzer: ConnectionAnalyzer;
   readonly reassembler: TcpReassembler;
   readonly tls: TlsStage;
+  /** UDP datagrams: QUIC connections (TLS in CRYPTO frames) to the same analyzer. */
+  readonly quic: QuicStage;
   readonly captureWarnings: string[] = [];
   captureWarningsDropped = 0;
   private readonly seg = newTcpSegment();
@@ -57,7 +61,9 @@ export class Pipeline {
     );
     const tlsOpts: Partial<TlsStageOptions> = { ...opts.tls };
     if (opts.keys) tlsOpts.keys = opts.keys.provider();
+    tlsOpts.derInterner ??= new DerInterner();
     this.tls = new TlsStage(this.analyzer, tlsOpts);
+    this.quic = new QuicStage(this.analyzer, tlsOpts);
     this.reassembler = new TcpReassembler(this.tls.factory, opts.limits);
   }
 
@@ -73,11 +79,13 @@ export class Pipeline {
         this.bytes += p.data.length;
         const status = decodePacket(p.linkType, p.data, this.seg);
         if (status === 'malformed') this.seg.error = `frame ${p.frame}: ${this.seg.error}`;
-        this.net.add(status, this.seg);
+        const quic = status === 'not-tcp' && this.quic.datagram(p.frame, p.tsSec, p.tsNsec, this.seg);
+        if (!quic) this.net.add(status, this.seg);
         if (status === 'tcp') this.reassembler.push(p.frame, p.tsSec, p.tsNsec, this.seg);
         if (idle > 0 && p.tsSec - this.lastIdleCheck >= 1) {
           this.lastIdleCheck = p.tsSec;
           this.reassembler.expireIdle(p.tsSec);
+          this.quic.expireIdle(p.tsSec, idle);
         }
         if (every > 0 && this.packets % every === 0) this.opts.onProgress?.(this.packets, this.bytes);
       },
@@ -96,6 +104,8 @@ export class Pipeline {
     });
     this.reassembler.flush();
     this.tls.flush();
+    this.quic.flush();
+    for (const w of this.quic.warnings) this.captureWarning(w);
     this.opts.onProgress?.(this.packets, this.bytes);
     return {
       capture,
