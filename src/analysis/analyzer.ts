@@ -61,6 +61,7 @@ export class ConnectionAnalyzer implements TlsObserver {
     this.finished++;
     const s = this.summaryData;
     s.connections++;
+    if (facts.quic) s.quicConnections = (s.quicConnections ?? 0) + 1;
     if (!facts.isTls && !this.opts.includeNonTls) return;
     const m = buildConnection(conn, facts, this.ctx);
     this.count(m);

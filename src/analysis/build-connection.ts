@@ -22,6 +22,7 @@ import { diagnose } from './diagnose.js';
 import { isoTime, relSeconds } from './time.js';
 import { inferTls13, type Tls13Inference } from './infer-tls13.js';
 import { setEventBytes, type EventBytes } from './event-bytes.js';
+import { quicModel } from './quic-model.js';
 
 export interface BuildContext extends CertContext {
   /** Include the raw bytes kept by the tls stage (TUI). */
@@ -93,6 +94,8 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   const alerts = events.filter((e) => e.kind === 'alert');
   const model: ConnectionModel = {
     id: conn.id,
+    transport: facts?.quic ? 'quic' : 'tcp',
+    ...(facts?.quic ? { udpStream: facts.quic.udpStream } : {}),
     client: { ...conn.endpoints[cs] },
     server: { ...conn.endpoints[ss] },
     firstFrame: conn.firstFrame,
@@ -114,6 +117,7 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   if (conn.warningsDropped > 0 || (facts && facts.warningsDropped > 0)) {
     model.warnings.push(`${conn.warningsDropped + (facts?.warningsDropped ?? 0)} more warnings not shown`);
   }
+  if (facts?.quic) model.quic = quicModel(facts.quic, cs, facts.alpn);
   if (!facts || !facts.isTls) return model;
 
   if (facts.version) model.version = versionDisplayName(facts.version);

@@ -14,6 +14,11 @@ function accepts(cas: string[] | undefined): string {
 }
 
 function where(e: EventModel): string {
+  const q = e.details as { quicPacket?: string; packetNumber?: number; cryptoOffset?: number } | undefined;
+  if (q?.quicPacket !== undefined) {
+    const more = e.frames && e.frames.length > 1 ? ` (CRYPTO data in frames ${e.frames.join(', ')})` : '';
+    return `frame ${e.frame}${more}, QUIC ${q.quicPacket} packet number ${q.packetNumber} of client->server, CRYPTO offset ${q.cryptoOffset}`;
+  }
   const frames = e.frames && e.frames.length > 1 ? ` (TCP segments in frames ${e.frames.join(', ')})` : '';
   return `frame ${e.frame}${frames}, TLS record ${e.recordIndex} of client->server, stream offset ${e.streamOffset}`;
 }

@@ -100,8 +100,37 @@ export interface TcpFacts {
   rstFrames?: number[];
 }
 
+/** TLS inside QUIC (transport 'quic'): what the QUIC layer showed. */
+export interface QuicModel {
+  /** Wireshark's udp.stream (also the connection's id). */
+  udpStream: number;
+  version: string;
+  versionNumber: string;
+  /** The client's first Destination Connection ID (hex; it keys the Initial packets). */
+  originalDcid: string;
+  versionNegotiation?: { frame: number; versions: string[] };
+  retry?: { frame: number; tokenLength: number };
+  packets: Record<string, { clientToServer: number; serverToClient: number }>;
+  undecrypted: { clientToServer: number; serverToClient: number };
+  closes: Array<{
+    frame: number;
+    direction: Direction;
+    packetType: string;
+    packetNumber: number;
+    errorCode: string;
+    error: string;
+    application: boolean;
+    reason?: string;
+  }>;
+}
+
 export interface ConnectionModel {
+  /** tcp: Wireshark's tcp.stream; quic: Wireshark's udp.stream (the two are separate counters). */
   id: number;
+  /** 'tcp' (TLS records over TCP) or 'quic' (TLS in QUIC CRYPTO frames over UDP). */
+  transport?: 'tcp' | 'quic';
+  /** QUIC: Wireshark's udp.stream (= id). */
+  udpStream?: number;
   client: EndpointModel;
   server: EndpointModel;
   firstFrame: number;
@@ -126,6 +155,8 @@ export interface ConnectionModel {
   tcp: TcpFacts;
   /** TLS started after a plaintext prefix (STARTTLS): bytes of plaintext before it, per direction. */
   startTls?: { clientToServer: number; serverToClient: number };
+  /** QUIC connections only. */
+  quic?: QuicModel;
   /** Verdict used for colours and filters. */
   verdict: 'ok' | 'mtls-ok' | 'failed' | 'warning' | 'not-tls' | 'incomplete';
   warnings: string[];
@@ -143,7 +174,10 @@ export interface SourceModel {
 }
 
 export interface SummaryModel {
+  /** Every connection: TCP and QUIC. */
   connections: number;
+  /** QUIC connections among them (present when any). */
+  quicConnections?: number;
   tlsConnections: number;
   alerts: Record<string, number>;
   diagnoses: Record<string, number>;

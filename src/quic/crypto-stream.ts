@@ -4,8 +4,13 @@
  * in offset order exactly once; out-of-order data is kept (copied) within a byte budget and an
  * offset window, beyond which it is dropped with a warning (hostile input cannot grow memory).
  */
+import { copyBytes } from '../net/bytes.js';
+
 export interface CryptoMeta {
+  /** Frame being processed (it completes what it makes contiguous). */
   frame: number;
+  /** Frame that carried these bytes when they waited for a hole (else = frame). */
+  carried?: number;
   /** QUIC packet number that carried the bytes. */
   pn: number;
   tsSec: number;
@@ -48,7 +53,7 @@ export class CryptoStream {
       const from = this.next - offset;
       this.next = end;
       this.deliver(offset + from, data.subarray(from), meta);
-      this.drain();
+      this.drain(meta);
       return;
     }
     if (end - this.next > MAX_CRYPTO_AHEAD || this.buffered + data.length > MAX_CRYPTO_BUFFERED || this.pending.length >= MAX_PENDING) {
@@ -56,7 +61,7 @@ export class CryptoStream {
       this.warn(`CRYPTO data at offset ${offset} (${data.length} bytes) dropped: more out-of-order handshake data than the reassembly limit`, meta.frame);
       return;
     }
-    const copy = data.slice();
+    const copy = copyBytes(data);
     let i = this.pending.length;
     while (i > 0 && this.pending[i - 1]!.offset > offset) i--;
     this.pending.splice(i, 0, { offset, data: copy, meta });
@@ -68,7 +73,8 @@ export class CryptoStream {
     return this.buffered;
   }
 
-  private drain(): void {
+  /** Buffered pieces that are contiguous now, delivered as part of the current packet `now`. */
+  private drain(now: CryptoMeta): void {
     while (this.pending.length > 0 && this.pending[0]!.offset <= this.next) {
       const p = this.pending.shift()!;
       this.buffered -= p.data.length;
@@ -79,7 +85,7 @@ export class CryptoStream {
       }
       const from = this.next - p.offset;
       this.next = end;
-      this.deliver(p.offset + from, p.data.subarray(from), p.meta);
+      this.deliver(p.offset + from, p.data.subarray(from), { ...now, pn: p.meta.pn, carried: p.meta.frame });
     }
   }
 }

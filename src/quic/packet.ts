@@ -5,6 +5,7 @@
  * datagram; problems come back as a reason string, never as an exception.
  */
 import { WireReader } from './wire.js';
+import { copyBytes } from '../net/bytes.js';
 import { assumedV1, quicVersion, type LongType, type PacketKeys, type QuicVersion } from './protection.js';
 
 export const MAX_CID = 20;
@@ -105,7 +106,7 @@ export function unprotect(d: Uint8Array, h: PacketHeader, keys: PacketKeys, larg
   const mask = keys.mask(d.subarray(pnOff + 4, pnOff + 20));
   const first = d[h.start]! ^ (mask[0]! & (h.form === 'long' ? 0x0f : 0x1f));
   const pnLen = (first & 3) + 1;
-  const header = d.slice(h.start, pnOff + pnLen);
+  const header = copyBytes(d, h.start, pnOff + pnLen); // a copy: the frame bytes stay as captured
   header[0] = first;
   let truncated = 0;
   for (let i = 0; i < pnLen; i++) {

@@ -20,12 +20,15 @@ export interface QuicVersion {
   labels: 'quic' | 'quicv2';
   /** Long packet types by the two type bits. */
   types: readonly LongType[];
+  /** Unknown versions: a second salt to try when the first does not decrypt the first Initial. */
+  altSalt?: Uint8Array;
 }
 
 const V1_TYPES: readonly LongType[] = ['Initial', '0-RTT', 'Handshake', 'Retry'];
 const V2_TYPES: readonly LongType[] = ['Retry', 'Initial', '0-RTT', 'Handshake'];
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const V1_SALT = hex('38762cf7f55934b34d179ae6a4c80cadccbb7f0a');
+const DRAFT29_SALT = hex('afbfec289993d24c9e9786f19c6111e04390a899');
 
 const VERSIONS = new Map<number, QuicVersion>([
   [0x00000001, { number: 1, name: 'QUIC v1', salt: V1_SALT, labels: 'quic', types: V1_TYPES }],
@@ -34,7 +37,7 @@ const VERSIONS = new Map<number, QuicVersion>([
   [0x709a50c4, { number: 0x709a50c4, name: 'QUIC v2 draft', salt: hex('a707c203a59b47184a1d62ca570406ea7ae3e5d3'), labels: 'quicv2', types: V2_TYPES }],
 ]);
 for (const d of [29, 30, 31, 32]) {
-  VERSIONS.set(0xff000000 + d, { number: 0xff000000 + d, name: `QUIC draft-${d}`, salt: hex('afbfec289993d24c9e9786f19c6111e04390a899'), labels: 'quic', types: V1_TYPES });
+  VERSIONS.set(0xff000000 + d, { number: 0xff000000 + d, name: `QUIC draft-${d}`, salt: DRAFT29_SALT, labels: 'quic', types: V1_TYPES });
 }
 
 /** The version's parameters; undefined when unknown (0 = Version Negotiation is not a version). */
@@ -42,9 +45,11 @@ export function quicVersion(v: number): QuicVersion | undefined {
   return VERSIONS.get(v);
 }
 
-/** An unknown version read with QUIC v1's rules (what ngtcp2 and tshark do for a greased version). */
+/** An unknown version (e.g. one that forces Version Negotiation) read with QUIC v1's packet
+ * types and labels, and the v1 or else the draft-29 Initial salt (ngtcp2 0.12 and Wireshark 4.0
+ * use the latter for versions they do not know). */
 export function assumedV1(v: number): QuicVersion {
-  return { ...VERSIONS.get(1)!, number: v, name: `unknown version 0x${v.toString(16).padStart(8, '0')} (read as QUIC v1)` };
+  return { ...VERSIONS.get(1)!, number: v, name: `unknown version 0x${v.toString(16).padStart(8, '0')}`, altSalt: DRAFT29_SALT };
 }
 
 export function versionName(v: number): string {

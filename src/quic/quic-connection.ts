@@ -127,7 +127,13 @@ export class QuicConnection {
       this.undecrypted(side, sp, h, frame, tsSec, tsNsec, space.noKeys ?? 'no keys');
       return;
     }
-    const r = unprotect(d, h, space.keys, space.largest);
+    let r = unprotect(d, h, space.keys, space.largest);
+    if (typeof r === 'string' && sp === SPACE_INITIAL && space.largest < 0 && this.version.altSalt) {
+      // an unknown version: the other Initial salt, once
+      this.version = { ...this.version, salt: this.version.altSalt, altSalt: undefined };
+      this.installInitialKeys();
+      r = unprotect(d, h, this.spaces[side][sp]!.keys!, space.largest);
+    }
     if (typeof r === 'string') {
       this.undecrypted(side, sp, h, frame, tsSec, tsNsec, r);
       return;
@@ -178,7 +184,7 @@ export class QuicConnection {
     const info = this.info;
     info.index = meta.pn;
     info.frame = info.firstFrame = meta.frame;
-    info.frames = [meta.frame];
+    info.frames = [meta.carried ?? meta.frame];
     info.tsSec = meta.tsSec;
     info.tsNsec = meta.tsNsec;
     info.streamOffset = off;

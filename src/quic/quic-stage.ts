@@ -114,7 +114,8 @@ export class QuicStage {
       }
       const h = parseLongHeader(d, off);
       if (typeof h === 'string') {
-        if (conn) conn.warn(this.side(conn, fk.forward), `frame ${frame}: ${h}`);
+        const owner = conn ?? st.conns[st.conns.length - 1]; // the conversation's connection, if any
+        if (owner) owner.warn(this.side(owner, fk.forward), `frame ${frame}: ${h}`);
         else this.stageWarn(`frame ${frame}: ${h}`);
         break;
       }
@@ -145,7 +146,8 @@ export class QuicStage {
     if (h.form !== 'long') return null;
     const byDcid = h.dcid.length > 0 ? this.cids.get(cidHex(h.dcid)) : undefined;
     if (byDcid) return byDcid;
-    const byScid = h.scid.length > 0 ? this.cids.get(cidHex(h.scid)) : undefined;
+    // a client Initial with a new DCID is a new connection even if its SCID was used before
+    const byScid = h.scid.length > 0 && h.type !== 'Initial' ? this.cids.get(cidHex(h.scid)) : undefined;
     if (byScid) return byScid;
     // zero-length CIDs or a capture that started mid-connection: the conversation's latest one
     if (h.type !== 'Initial' && st.conns.length > 0) return st.conns[st.conns.length - 1]!;

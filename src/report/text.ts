@@ -36,6 +36,7 @@ function ep(e: { ip: string; port: number }): string {
 
 export function connectionHeader(c: ConnectionModel): string {
   const parts = [`#${c.id}`, `${ep(c.client)} -> ${ep(c.server)}`];
+  if (c.quic) parts.push(`${san(c.quic.version)} (udp.stream ${c.quic.udpStream})`);
   if (!c.isTls) parts.push('not TLS');
   if (c.version) parts.push(c.version);
   if (c.cipherSuite) parts.push(c.cipherSuite);
@@ -47,6 +48,7 @@ export function connectionHeader(c: ConnectionModel): string {
 
 /** Per-connection TCP facts: packets, reassembled bytes, retransmissions, gaps (each way). */
 export function tcpLine(c: ConnectionModel): string {
+  if (c.quic) return quicLine(c);
   const t = c.tcp;
   const gaps = t.gaps.clientToServer + t.gaps.serverToClient;
   return (
@@ -56,6 +58,22 @@ export function tcpLine(c: ConnectionModel): string {
     (gaps > 0 ? ` (${t.gapBytes.clientToServer + t.gapBytes.serverToClient} bytes missing)` : '') +
     (t.closedBy ? `; closed by ${t.closedBy}` : '')
   );
+}
+
+/** QUIC connections: packets per type each way, Version Negotiation, Retry, CONNECTION_CLOSE. */
+export function quicLine(c: ConnectionModel): string {
+  const q = c.quic!;
+  const per = (k: 'clientToServer' | 'serverToClient') =>
+    Object.entries(q.packets).filter(([, n]) => n[k] > 0).map(([t, n]) => `${t} ${n[k]}`).join(', ') || 'no packets';
+  const parts = [`QUIC: client->server ${per('clientToServer')}; server->client ${per('serverToClient')}`];
+  const und = q.undecrypted.clientToServer + q.undecrypted.serverToClient;
+  if (und > 0) parts.push(`${und} packet${und === 1 ? '' : 's'} not decrypted`);
+  if (q.versionNegotiation) parts.push(`Version Negotiation in frame ${q.versionNegotiation.frame} (server offers ${q.versionNegotiation.versions.join(', ')})`);
+  if (q.retry) parts.push(`Retry in frame ${q.retry.frame} (${q.retry.tokenLength}-byte token)`);
+  for (const x of q.closes.slice(0, 3)) {
+    parts.push(`CONNECTION_CLOSE ${x.direction} frame ${x.frame} (${x.packetType} packet ${x.packetNumber}): ${x.errorCode} ${x.error}${x.reason ? ` "${san(x.reason)}"` : ''}`);
+  }
+  return parts.join('; ');
 }
 
 export function renderConnectionText(c: ConnectionModel, opt: TextOptions): string {
@@ -103,7 +121,8 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   const out: string[] = [];
   out.push(p.paint('bold', 'Summary'));
   out.push(`  source: ${src.path !== undefined ? `${san(src.path)} (${src.kind})` : src.kind}, ${src.packets} frames`);
-  out.push(`  connections: ${s.connections} TCP, ${s.tlsConnections} TLS`);
+  const quic = s.quicConnections ?? 0;
+  out.push(`  connections: ${s.connections - quic} TCP, ${quic > 0 ? `${quic} QUIC, ` : ''}${s.tlsConnections} TLS`);
   out.push(`  verdicts: ${countsLine(s.verdicts)}`);
   out.push(`  client certificates: ${countsLine(s.clientCertificates)}`);
   out.push(`  alerts: ${countsLine(s.alerts)}`);
