@@ -23,6 +23,7 @@ import { isoTime, relSeconds } from './time.js';
 import { inferTls13, type Tls13Inference } from './infer-tls13.js';
 import { setEventBytes, type EventBytes } from './event-bytes.js';
 import { quicModel } from './quic-model.js';
+import { inferQuic } from './infer-quic.js';
 
 export interface BuildContext extends CertContext {
   /** Include the raw bytes kept by the tls stage (TUI). */
@@ -137,8 +138,12 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   if (facts.eventsDropped > 0) model.warnings.push(`${facts.eventsDropped} TLS events beyond the per-connection limit were not kept`);
   const serverCert = events.find((e) => e.type === 'Certificate' && e.direction === 'server->client' && e.certificates);
   if (serverCert?.certificates) model.serverCertificates = serverCert.certificates;
-  const inference: Tls13Inference | undefined =
-    facts.version === 0x0304 && !facts.decrypted ? inferTls13(events, model.cipherSuite) : undefined;
+  const hidden = facts.version === 0x0304 && !facts.decrypted;
+  const inference: Tls13Inference | undefined = !hidden
+    ? undefined
+    : facts.quic
+      ? inferQuic(events, model.cipherSuite, facts.quic.packets['1-RTT']?.[ss] ?? 0)
+      : inferTls13(events, model.cipherSuite);
   model.established = isEstablished(events, facts, inference);
   model.clientCertificate = describeClientCertificate(events, facts, model, inference);
   model.diagnoses = diagnose(model, facts, ctx, inference);

@@ -120,19 +120,24 @@ function inferredClientCertificate(inf: Tls13Inference): ClientCertificateModel 
     visibility: 'inferred',
   };
   const e = inf.certEvent;
+  const quic = (e?.details as { quicPacket?: string } | undefined)?.quicPacket;
   if (e) {
     out.frame = e.frame;
     if (e.frames) out.frames = e.frames;
-    out.recordIndex = e.recordIndex;
-    out.streamOffset = e.streamOffset;
+    if (!quic) {
+      out.recordIndex = e.recordIndex;
+      out.streamOffset = e.streamOffset;
+    }
     out.length = e.length;
   }
+  const unit = quic ? `encrypted QUIC ${quic} packet` : 'encrypted record';
   if (inf.clientCert === 'sent' && e) {
     out.status = 'sent';
-    out.sentence = `INFERRED sent in frame ${e.frame}, TLS record ${e.recordIndex} of client->server, stream offset ${e.streamOffset} (encrypted, ${e.length} bytes; subject unknown without keys) — ${why}`;
+    const where = quic ? `frame ${e.frame}, a QUIC ${quic} packet of client->server` : `frame ${e.frame}, TLS record ${e.recordIndex} of client->server, stream offset ${e.streamOffset}`;
+    out.sentence = `INFERRED sent in ${where} (encrypted, ${e.length} bytes; subject unknown without keys) — ${why}`;
   } else if (inf.clientCert === 'empty' && e) {
     out.status = 'empty';
-    out.sentence = `INFERRED EMPTY Certificate in frame ${e.frame} (a ${e.length}-byte encrypted record) — ${why}`;
+    out.sentence = `INFERRED EMPTY Certificate in frame ${e.frame} (a ${e.length}-byte ${unit}) — ${why}`;
   } else if (inf.clientCert === 'none' || inf.requested === false) {
     out.status = 'not-requested';
     out.sentence = `INFERRED not requested — ${why}`;

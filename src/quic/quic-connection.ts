@@ -248,10 +248,9 @@ export class QuicConnection {
       ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET'],
       ['CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0'],
     ];
-    if (!provider?.tls13Secret || !f.clientRandom) {
-      for (const side of [0, 1] as Side[]) this.spaces[side][SPACE_HANDSHAKE]!.noKeys = `cannot decrypt Handshake packets: no key log entry for this connection (--keylog)`;
-      return;
-    }
+    // no key log (entry) at all: the encrypted-no-keys diagnosis says so; a warning is for a key
+    // log that has this connection but lacks a secret
+    if (!provider?.tls13Secret || !f.clientRandom) return;
     if (!this.keysLookedUp) {
       this.keysLookedUp = true;
       provider.lookup(f, (msg) => this.warn(f.clientSide, msg)); // sets keysFound / missingSecrets
@@ -264,7 +263,7 @@ export class QuicConnection {
         const space = this.spaces[side][sp]!;
         const secret = provider.tls13Secret(f.clientRandom, label);
         if (!secret) {
-          space.noKeys = f.keysFound ? missing(sp, label) : `cannot decrypt ${SPACE_NAMES[sp]} packets: no key log entry for this connection's ClientHello random`;
+          space.noKeys = f.keysFound ? missing(sp, label) : null;
           continue;
         }
         const k = secretKeys(this.version, f.cipherSuite, secret);
