@@ -51,13 +51,14 @@ export class ConnectionAnalyzer implements TlsObserver {
 
   event(conn: TcpConnection, facts: TlsFacts, _ev: TlsEvent): void {
     if (this.onActivity) {
-      if (!this.open.has(conn.id)) this.open.set(conn.id, { conn, facts });
+      const key = facts.quic ? -1 - conn.id : conn.id; // connectionKey: udp.stream ids are a separate counter
+      if (!this.open.has(key)) this.open.set(key, { conn, facts });
       this.onActivity();
     }
   }
 
   complete(conn: TcpConnection, facts: TlsFacts): void {
-    this.open.delete(conn.id);
+    this.open.delete(facts.quic ? -1 - conn.id : conn.id);
     this.finished++;
     const s = this.summaryData;
     s.connections++;
@@ -68,7 +69,7 @@ export class ConnectionAnalyzer implements TlsObserver {
     this.onConnection(m);
   }
 
-  /** Model of a connection still in progress (live views). */
+  /** Model of a connection still in progress (live views), by connectionKey. */
   snapshot(id: number): ConnectionModel | undefined {
     const o = this.open.get(id);
     return o ? buildConnection(o.conn, o.facts, this.ctx) : undefined;

@@ -187,6 +187,12 @@ export interface SummaryModel {
   failingPairs: Array<{ client: string; server: string; failures: number }>;
 }
 
+/** A key unique over TCP and QUIC connections (their ids are separate Wireshark counters:
+ * tcp.stream and udp.stream): the id for TCP, -1 - id for QUIC. For maps, never shown. */
+export function connectionKey(c: { id: number; transport?: 'tcp' | 'quic' }): number {
+  return c.transport === 'quic' ? -1 - c.id : c.id;
+}
+
 export interface ReportModel {
   schemaVersion: 1;
   tool: { name: 'tls-inspect'; version: string };

@@ -12,7 +12,7 @@ import { VERSION } from './version.js';
 
 export const FORMATS = ['text', 'json', 'jsonl', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
-export const ONLY_FILTERS = ['failed', 'mtls', 'tls13', 'alerts'] as const;
+export const ONLY_FILTERS = ['failed', 'mtls', 'tls13', 'alerts', 'quic'] as const;
 export type OnlyFilter = (typeof ONLY_FILTERS)[number];
 
 export interface FilterArgs {
@@ -37,6 +37,8 @@ export function connectionFilter(a: FilterArgs): (c: ConnectionModel) => boolean
         return c.version === 'TLS 1.3';
       case 'alerts':
         return c.alerts.length > 0;
+      case 'quic':
+        return c.transport === 'quic';
       default:
         return true;
     }

@@ -119,6 +119,7 @@ export class Pipeline {
   /** Live runs: complete connections idle for longer than the limit (called on a timer). */
   expireIdle(nowSec: number): void {
     this.reassembler.expireIdle(nowSec);
+    this.quic.expireIdle(nowSec, this.opts.limits?.idleTimeoutSec ?? 0);
     // a finished connection waits at most 10 s for key-log lines that may still be written
     this.tls.expireHeld(10_000);
   }

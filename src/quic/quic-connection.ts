@@ -19,6 +19,7 @@ import { parseFrames, type FrameSink } from './frames.js';
 import { unprotect, type PacketHeader } from './packet.js';
 import { initialKeys, secretKeys, type PacketKeys, type QuicVersion } from './protection.js';
 import { cidHex } from './wire.js';
+import { KeptPackets, newKeptBudget, type KeptBudget, type KeptPacket } from './kept-packets.js';
 
 /** Packet number spaces (RFC 9000 §12.3); 0-RTT shares the application space. */
 export const SPACE_INITIAL = 0;
@@ -124,7 +125,11 @@ export class QuicConnection {
     const sp = type === 'Initial' ? SPACE_INITIAL : type === 'Handshake' ? SPACE_HANDSHAKE : SPACE_APP;
     const space = this.spaces[side][sp]!;
     if (!space.keys) {
-      this.undecrypted(side, sp, h, frame, tsSec, tsNsec, space.noKeys ?? 'no keys');
+      // the secret may still come (DSB later in the file, live key log): keep the packet
+      const worth = sp === SPACE_HANDSHAKE || (sp === SPACE_APP && this.oneRttKept++ < 16); // 1-RTT: its first packets (tickets, CONNECTION_CLOSE)
+      const kept = worth && this.opts.keys?.lateKeysPossible && !this.replaying ? this.keptPackets().keep(side, d, h, frame, tsSec, tsNsec) : null;
+      const r = this.undecrypted(side, sp, h, frame, tsSec, tsNsec, space.noKeys ?? 'no keys');
+      if (kept) Object.assign(kept, r);
       return;
     }
     let r = unprotect(d, h, space.keys, space.largest);
@@ -146,7 +151,7 @@ export class QuicConnection {
     if (why) this.warn(side, `${type} packet ${r.pn} in frame ${frame}: ${why}`);
   }
 
-  private undecrypted(side: Side, sp: number, h: PacketHeader, frame: number, tsSec: number, tsNsec: number, why: string): void {
+  private undecrypted(side: Side, sp: number, h: PacketHeader, frame: number, tsSec: number, tsNsec: number, why: string): { event: TlsEvent | null; app: boolean } {
     this.quic.undecrypted[side]++;
     if (sp === SPACE_APP) {
       // 1-RTT without keys is application data as far as the handshake is concerned
@@ -154,7 +159,7 @@ export class QuicConnection {
       a.records++;
       a.bytes += h.end - h.pnOffset;
       if (this.spaces[side][sp]!.keys) this.warn(side, `1-RTT packet in frame ${frame} did not decrypt: ${why}`);
-      return;
+      return { event: null, app: true };
     }
     const space = this.spaces[side][sp]!;
     if (space.keys) this.warn(side, `${h.type} packet in frame ${frame} did not decrypt: ${why}`);
@@ -163,14 +168,57 @@ export class QuicConnection {
       space.noKeys = '';
     }
     this.facts.encryptedRecords[side]++;
-    if (this.encryptedEvents[side]! >= MAX_ENCRYPTED_EVENTS) return;
+    if (this.encryptedEvents[side]! >= MAX_ENCRYPTED_EVENTS) return { event: null, app: false };
     this.encryptedEvents[side]!++;
-    this.push({
+    const ev: TlsEvent = {
       side, kind: 'encrypted', visibility: 'plaintext', frame, frames: [frame], tsSec, tsNsec,
       streamOffset: -1, recordIndex: -1, length: h.end - h.pnOffset,
       details: { quicPacket: h.type },
       reason: `QUIC ${h.type} packet, ${h.end - h.pnOffset} bytes protected (packet number, frames and TLS messages unreadable without the key log)`,
-    });
+    };
+    this.push(ev);
+    return { event: ev, app: false };
+  }
+
+  // ---- secrets that came late ----
+
+  /** Shared by the stage's connections (set by the stage). */
+  keptBudget: KeptBudget | null = null;
+  private kept: KeptPackets | null = null;
+  private replaying = false;
+  private oneRttKept = 0;
+
+  private keptPackets(): KeptPackets {
+    this.kept ??= new KeptPackets((this.keptBudget ??= newKeptBudget()));
+    return this.kept;
+  }
+
+  /** Decrypts the kept packets with the secrets known now, replacing their `encrypted` events. */
+  private replayKept(): void {
+    const list = this.kept?.take() ?? [];
+    if (list.length === 0) return;
+    this.keysLookedUp = false;
+    this.installSecretKeys();
+    const drop = new Set(list.map((k) => k.event));
+    this.facts.events = this.facts.events.filter((e) => !drop.has(e));
+    this.replaying = true;
+    for (const k of list) this.replayOne(k);
+    this.replaying = false;
+    // back to wire order (sort is stable: within a frame, CRYPTO order stays)
+    this.facts.events.sort((a, b) => a.frame - b.frame);
+  }
+
+  private replayOne(k: KeptPacket): void {
+    const f = this.facts;
+    this.quic.undecrypted[k.side]--;
+    if (k.app) {
+      f.appData[k.side].records--;
+      f.appData[k.side].bytes -= k.h.end - k.h.pnOffset;
+    } else {
+      f.encryptedRecords[k.side]--;
+      if (k.event) this.encryptedEvents[k.side]!--;
+    }
+    this.packet(k.side, k.bytes, k.h, k.frame, k.tsSec, k.tsNsec);
   }
 
   // ---- frames ----
@@ -276,6 +324,8 @@ export class QuicConnection {
   // ---- end ----
 
   complete(): void {
+    this.replayKept();
+    if (this.kept?.full && this.facts.decrypted) this.warn(this.facts.clientSide, 'too many protected QUIC packets to keep for later decryption; the rest stay encrypted');
     for (const side of [0, 1] as Side[]) {
       for (let sp = 0; sp < 3; sp++) {
         const s = this.spaces[side][sp]!;

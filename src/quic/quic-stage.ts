@@ -19,6 +19,7 @@ import { parseLongHeader, type PacketHeader } from './packet.js';
 import { quicVersion } from './protection.js';
 import { QuicConnection } from './quic-connection.js';
 import { cidHex } from './wire.js';
+import { newKeptBudget } from './kept-packets.js';
 
 export interface QuicLimits {
   /** UDP conversations remembered for udp.stream numbering. */
@@ -52,6 +53,7 @@ export class QuicStage {
   private readonly connCids = new WeakMap<QuicConnection, string[]>();
   private readonly sideOf = new WeakMap<QuicConnection, boolean>();
   private readonly fk = newFlowKey();
+  private readonly keptBudget = newKeptBudget();
   private readonly opts: TlsStageOptions;
   private readonly limits: QuicLimits;
   /** Stage-level warnings (limits hit), shown with the capture warnings. */
@@ -172,6 +174,7 @@ export class QuicStage {
     };
     const c = new QuicConnection(conn, h.params, copyBytes(h.dcid), this.observer, this.opts);
     c.onNewCid = (cid) => this.addCid(c, cid);
+    c.keptBudget = this.keptBudget;
     this.sideOf.set(c, forward);
     this.connCids.set(c, []);
     this.addCid(c, h.dcid);

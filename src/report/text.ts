@@ -70,9 +70,15 @@ export function quicLine(c: ConnectionModel): string {
   if (und > 0) parts.push(`${und} packet${und === 1 ? '' : 's'} not decrypted`);
   if (q.versionNegotiation) parts.push(`Version Negotiation in frame ${q.versionNegotiation.frame} (server offers ${q.versionNegotiation.versions.join(', ')})`);
   if (q.retry) parts.push(`Retry in frame ${q.retry.frame} (${q.retry.tokenLength}-byte token)`);
-  for (const x of q.closes.slice(0, 3)) {
-    parts.push(`CONNECTION_CLOSE ${x.direction} frame ${x.frame} (${x.packetType} packet ${x.packetNumber}): ${x.errorCode} ${x.error}${x.reason ? ` "${san(x.reason)}"` : ''}`);
+  // a closing endpoint repeats its CONNECTION_CLOSE (RFC 9000 §10.2.1): one line per sender and code
+  const seen = new Map<string, { text: string; n: number }>();
+  for (const x of q.closes) {
+    const key = `${x.direction} ${x.errorCode} ${x.application}`;
+    const s = seen.get(key);
+    if (s) s.n++;
+    else seen.set(key, { text: `CONNECTION_CLOSE ${x.direction} frame ${x.frame} (${x.packetType} packet ${x.packetNumber}): ${x.errorCode} ${x.error}${x.reason ? ` "${san(x.reason)}"` : ''}`, n: 1 });
   }
+  for (const { text, n } of seen.values()) parts.push(n > 1 ? `${text} (${n} times)` : text);
   return parts.join('; ');
 }
 

@@ -161,3 +161,28 @@ describe('QUIC connection tables and malformed packets', () => {
     expect(facts[0]!.warnings.join('\n')).toMatch(/Initial packet in frame 3 did not decrypt: AEAD authentication failed/);
   });
 });
+
+describe('QUIC secrets that arrive after the packets', () => {
+  it('Handshake packets kept while the key log is empty are decrypted when the connection completes (pcapng DSB at the end, live key log)', async () => {
+    const { KeyMaterial } = await import('../../src/tls/keys.js');
+    const dir = join(import.meta.dirname, '..', '..', 'captures', 'quic');
+    const km = new KeyMaterial();
+    km.lateKeys = true;
+    const facts: TlsFacts[] = [];
+    const stage = new QuicStage({ complete: (_c, f) => facts.push(f) }, { keys: km.provider() });
+    const seg = newTcpSegment();
+    readPcap(join(dir, 'quic-v1-no-cert.pcap')).frames.forEach((f, i) => {
+      expect(decodePacket(1, f.data, seg)).toBe('not-tcp');
+      stage.datagram(i + 1, i, 0, seg);
+    });
+    km.addFile(join(dir, 'quic-v1-no-cert.keys')); // the secrets come after every packet
+    stage.flush();
+    const f = facts[0]!;
+    expect(f.decrypted).toBe(true);
+    expect(f.events.map((e) => `${e.frame} ${e.kind === 'alert' ? `alert ${e.alertCode}` : e.type}`)).toEqual([
+      '1 ClientHello', '2 ServerHello', '2 EncryptedExtensions', '2 CertificateRequest', '2 Certificate', '2 CertificateVerify', '2 Finished',
+      '4 Certificate', '4 Finished', '5 alert 116',
+    ]);
+    expect(f.encryptedRecords).toEqual([0, 0]);
+  });
+});
