@@ -26,6 +26,10 @@
 #                            QUIC v1 from a new client port (a second UDP conversation)
 #   quic-cipher-mismatch     no common cipher suite: server's Initial CONNECTION_CLOSE 0x0128
 #                            (handshake_failure); no certificate request at all
+#   quic-v1-chacha20-mtls    TLS_CHACHA20_POLY1305_SHA256 (ChaCha20 header protection in Handshake/1-RTT)
+#   quic-v1-aes256-mtls      TLS_AES_256_GCM_SHA384 (SHA-384 secrets, AES-256 header protection)
+#   quic-v1-lossy-mtls       server and client drop 30% of what they send (--tx-loss): retransmitted
+#                            and probe packets, CRYPTO data repeated and out of order
 # QUIC v2 of RFC 9369 (0x6b3343cf) is not supported by ngtcp2 0.12: there is no capture of it; the
 # decoder's v2 path is tested with the RFC 9369 Appendix A vectors instead.
 # Usage: captures/make-quic-captures.sh [name-filter-regex]
@@ -117,3 +121,9 @@ record quic-vn-mtls 21716 "Version Negotiation (client offers 0x1a2a3a4a), then 
 SRV_OPTS=(--ciphers=NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM)
 CLI_OPTS=(--ciphers=NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305 "${CERT[@]}")
 record quic-cipher-mismatch 21717 "no common cipher suite: handshake_failure in an Initial CONNECTION_CLOSE"
+SRV_OPTS=(); CLI_OPTS=(--ciphers=NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305 "${CERT[@]}")
+record quic-v1-chacha20-mtls 21718 "TLS_CHACHA20_POLY1305_SHA256, test-client certificate"
+CLI_OPTS=(--ciphers=NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-256-GCM "${CERT[@]}")
+record quic-v1-aes256-mtls 21719 "TLS_AES_256_GCM_SHA384, test-client certificate"
+SRV_OPTS=(--tx-loss=0.3); CLI_OPTS=(--tx-loss=0.3 "${CERT[@]}")
+record quic-v1-lossy-mtls 21720 "30% loss each way (--tx-loss): retransmissions, repeated and reordered CRYPTO data"

@@ -61,7 +61,7 @@ const names = readdirSync(CAPS).filter((f) => f.endsWith('.pcap')).map((f) => f.
 
 describe('QUIC captures against tshark', () => {
   it('has the ngtcp2 captures and their golden files', () => {
-    expect(names.length).toBe(8);
+    expect(names.length).toBe(11);
     for (const n of names) expect(existsSync(join(GOLDEN, `${n}.tsv`)), n).toBe(true);
   });
 
