@@ -111,9 +111,14 @@ export class QuicConnection {
     this.quic.versionNegotiation ??= { frame, versions: versions.slice() };
   }
 
-  count(side: Side, type: string, bytes: number): void {
+  /** One QUIC packet of `type` (coalesced packets count one each). */
+  count(side: Side, type: string): void {
     const p = (this.quic.packets[type] ??= [0, 0]);
     p[side]++;
+  }
+
+  /** One UDP datagram of the connection: the `tcp`-shaped counters hold datagrams and UDP payload bytes. */
+  datagram(side: Side, bytes: number): void {
     const st = this.conn.stats[side];
     st.packets++;
     st.bytes += bytes;

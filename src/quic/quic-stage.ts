@@ -121,12 +121,14 @@ export class QuicStage {
         else this.stageWarn(`frame ${frame}: ${h}`);
         break;
       }
-      conn = this.connectionFor(st, fk.forward, h, frame, tsSec, tsNsec, seg);
-      if (!conn) break;
-      const side = this.side(conn, fk.forward);
+      const found = this.connectionFor(st, fk.forward, h, frame, tsSec, tsNsec, seg);
+      if (!found) break;
+      const side = this.side(found, fk.forward);
+      if (found !== conn) found.datagram(side, d.length);
+      conn = found;
       conn.lastSec = tsSec;
       this.touch(conn, frame, tsSec, tsNsec);
-      conn.count(side, h.type, h.end - h.start);
+      conn.count(side, h.type);
       if (h.type === 'VersionNegotiation') conn.versionNegotiation(frame, h.versions ?? []);
       else if (h.type === 'Retry') {
         conn.retry(frame, h.scid, h.token?.length ?? 0);
@@ -240,7 +242,8 @@ export class QuicStage {
     }
     this.touch(c, frame, tsSec, tsNsec);
     c.lastSec = tsSec;
-    c.count(side, '1-RTT', d.length - off);
+    if (off === 0) c.datagram(side, d.length);
+    c.count(side, '1-RTT');
     if (d.length - off < 1 + n + 20) {
       c.warn(side, `frame ${frame}: short-header packet of ${d.length - off} bytes is too short`);
       return;

@@ -76,6 +76,9 @@ describe('QUIC captures against tshark', () => {
         const golden = join(GOLDEN, `${n}${withKeys ? '.keys' : ''}.tsv`);
         const streams = [...new Set(rows(golden).map((r) => Number(r[1])))];
         expect(quic.map((c) => c.udpStream)).toEqual(streams);
+        // datagrams each way per connection, as tshark counts QUIC frames per udp.stream
+        const count = (id: number, port: number, same: boolean) => rows(golden).filter((r) => Number(r[1]) === id && (r[2] === String(port)) === same).length;
+        expect(quic.map((c) => [c.tcp.packets.clientToServer, c.tcp.packets.serverToClient])).toEqual(quic.map((c) => [count(c.id, c.client.port, true), count(c.id, c.client.port, false)]));
         const t = theirs(golden, quic);
         const o = ours(quic);
         expect(o.hs.length).toBeGreaterThan(0);
