@@ -13,6 +13,8 @@ import addFormats from 'ajv-formats';
 import { analyse } from '../helpers/analyse.js';
 import { REPO } from '../helpers/golden.js';
 import { spawnSync } from 'node:child_process';
+import { clientCertPath } from '../../src/tui/view-model/cert-path.js';
+import { connectionTitle } from '../../src/tui/view-model/diagnosis-view.js';
 
 const Q = (n: string) => join(REPO, 'captures', 'quic', n);
 const T = (n: string) => join(REPO, 'captures', n);
@@ -43,6 +45,12 @@ describe('QUIC mTLS diagnoses', () => {
     expect(c!.clientCertificate.sentence).toMatch(/^sent in frame 4, QUIC Handshake packet number 1 of client->server, CRYPTO offset 0 \(decrypted\): CN=test-client/);
     const noKeys = (await analyse(Q('quic-v1-mtls-ok.pcap'))).connections[0]!;
     expect([noKeys.clientCertificate.status, noKeys.clientCertificate.visibility, noKeys.established]).toEqual(['sent', 'inferred', true]);
+  });
+
+  it('the TUI says where: frame -> QUIC packet -> CRYPTO offset, and the title names QUIC and udp.stream', async () => {
+    const [c] = (await analyse(Q('quic-v1-mtls-ok.pcap'), { keylog: Q('quic-v1-mtls-ok.keys') })).connections;
+    expect(clientCertPath(c!).steps.slice(0, 3)).toEqual(['frame 4', 'QUIC Handshake packet number 1 client->server (decrypted)', expect.stringMatching(/^CRYPTO offset 0: Certificate message, \d+ bytes$/)]);
+    expect(connectionTitle(c!).map((x) => x.text).join('')).toMatch(/QUIC v1 \(udp\.stream 0\)/);
   });
 
   it('no common cipher suite: handshake_failure in the server\'s Initial CONNECTION_CLOSE', async () => {

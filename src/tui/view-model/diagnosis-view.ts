@@ -65,6 +65,7 @@ export function clientCertLines(c: ConnectionModel, width: number): StyledLine[]
 /** "[FAILED] #4 127.0.0.1:46028 -> 127.0.0.1:44302  TLS 1.2  ...  SNI localhost  frames 63-73" */
 export function connectionTitle(c: ConnectionModel): StyledLine {
   const parts = [`#${c.id} ${san(endpoint(c.client))} -> ${san(endpoint(c.server))}`];
+  if (c.quic) parts.push(`${san(c.quic.version)} (udp.stream ${c.quic.udpStream})`);
   if (c.version) parts.push(san(c.version));
   if (c.cipherSuite) parts.push(san(c.cipherSuite));
   if (c.serverName !== undefined) parts.push(`SNI ${san(c.serverName)}`);
