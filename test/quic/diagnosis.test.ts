@@ -73,6 +73,8 @@ describe('QUIC mTLS diagnoses', () => {
     const vn = (await analyse(Q('quic-vn-mtls.pcap'))).connections;
     expect(vn.map((c) => [c.udpStream, c.quic?.versionNumber])).toEqual([[0, '0x1a2a3a4a'], [1, '0x00000001']]);
     expect(vn[0]!.quic?.versionNegotiation).toEqual({ frame: 2, versions: ['0x5aea8a9a', '0x00000001'] });
+    expect(codes(vn[0]!)).toEqual(['quic-version-negotiation']); // not handshake-incomplete: the attempt ends by design
+    expect(vn[1]!.verdict).toBe('mtls-ok');
   });
 
   it('reports follow the schema, with transport quic / tcp', async () => {
