@@ -30,6 +30,8 @@
 #   quic-v1-aes256-mtls      TLS_AES_256_GCM_SHA384 (SHA-384 secrets, AES-256 header protection)
 #   quic-v1-lossy-mtls       server and client drop 30% of what they send (--tx-loss): retransmitted
 #                            and probe packets, CRYPTO data repeated and out of order
+#   quic-v1-no-cert-dsb.pcapng  quic-v1-no-cert with its key log inside, as a pcapng Decryption
+#                            Secrets Block (editcap --inject-secrets tls,KEYS)
 # QUIC v2 of RFC 9369 (0x6b3343cf) is not supported by ngtcp2 0.12: there is no capture of it; the
 # decoder's v2 path is tested with the RFC 9369 Appendix A vectors instead.
 # Usage: captures/make-quic-captures.sh [name-filter-regex]
@@ -127,3 +129,7 @@ CLI_OPTS=(--ciphers=NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-256-GCM "${CE
 record quic-v1-aes256-mtls 21719 "TLS_AES_256_GCM_SHA384, test-client certificate"
 SRV_OPTS=(--tx-loss=0.3); CLI_OPTS=(--tx-loss=0.3 "${CERT[@]}")
 record quic-v1-lossy-mtls 21720 "30% loss each way (--tx-loss): retransmissions, repeated and reordered CRYPTO data"
+if [[ quic-v1-no-cert-dsb =~ $filter && -e quic/quic-v1-no-cert.keys ]]; then
+  editcap --inject-secrets "tls,quic/quic-v1-no-cert.keys" quic/quic-v1-no-cert.pcap quic/quic-v1-no-cert-dsb.pcapng
+  echo "quic-v1-no-cert-dsb.pcapng: key log embedded as a DSB"
+fi

@@ -31,6 +31,9 @@ const MAX_WARNINGS = 50;
 const MAX_CLOSES = 8;
 /** Encrypted-packet events shown per side before the rest are only counted. */
 const MAX_ENCRYPTED_EVENTS = 16;
+/** After HANDSHAKE_DONE, 1-RTT packets decrypted per side before only small ones are. */
+const MAX_APP_DECRYPTED = 16;
+const SMALL_APP_PACKET = 128;
 
 interface Space {
   stream: CryptoStream;
@@ -49,6 +52,8 @@ export class QuicConnection {
   private keysLookedUp = false;
   private encryptedEvents: [number, number] = [0, 0];
   private alertSides = [false, false];
+  private handshakeDone = false;
+  private appDecrypted: [number, number] = [0, 0];
   /** Current packet (for the frame sink). */
   private cur: { side: Side; space: number; meta: CryptoMeta; type: string } | null = null;
   private readonly info: RecordInfo = {
@@ -76,7 +81,7 @@ export class QuicConnection {
       crypto: (off, data) => this.onCrypto(off, data),
       close: (code, ft, reason, app) => this.onClose(code, ft, reason, app),
       newConnectionId: (cid) => this.onNewCid?.(cid),
-      handshakeDone: () => undefined,
+      handshakeDone: () => (this.handshakeDone = true),
     };
   }
 
@@ -137,6 +142,14 @@ export class QuicConnection {
       if (kept) Object.assign(kept, r);
       return;
     }
+    if (sp === SPACE_APP && this.handshakeDone && this.appDecrypted[side]! >= MAX_APP_DECRYPTED && h.end - h.pnOffset > SMALL_APP_PACKET) {
+      // the handshake is over: large 1-RTT packets are application data, not decrypted (cost);
+      // small ones still are (a CONNECTION_CLOSE with its alert or error code)
+      const a = this.facts.appData[side];
+      a.records++;
+      a.bytes += h.end - h.pnOffset;
+      return;
+    }
     let r = unprotect(d, h, space.keys, space.largest);
     if (typeof r === 'string' && sp === SPACE_INITIAL && space.largest < 0 && this.version.altSalt) {
       // an unknown version: the other Initial salt, once
@@ -149,6 +162,7 @@ export class QuicConnection {
       return;
     }
     if (r.pn > space.largest) space.largest = r.pn;
+    if (sp === SPACE_APP) this.appDecrypted[side]!++;
     if (sp !== SPACE_INITIAL) this.facts.decrypted = true;
     this.cur = { side, space: sp, meta: { frame, pn: r.pn, tsSec, tsNsec }, type };
     const why = parseFrames(r.payload, this.sink);

@@ -93,3 +93,13 @@ describe('QUIC mTLS diagnoses', () => {
     }
   });
 });
+
+describe('QUIC keys from a pcapng Decryption Secrets Block', () => {
+  it('quic-v1-no-cert-dsb.pcapng without --keylog decrypts like the pcap with its key log', async () => {
+    const dsb = (await analyse(Q('quic-v1-no-cert-dsb.pcapng'))).connections;
+    const keys = (await analyse(Q('quic-v1-no-cert.pcap'), { keylog: Q('quic-v1-no-cert.keys') })).connections;
+    const view = (cs: typeof dsb) => cs.map((c) => [c.decrypted, c.events.map((e) => `${e.frame} ${e.direction[0]} ${e.type ?? e.description}`), codes(c)]);
+    expect(dsb[0]!.decrypted).toBe(true);
+    expect(view(dsb)).toEqual(view(keys));
+  });
+});
