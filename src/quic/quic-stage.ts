@@ -31,14 +31,18 @@ export interface QuicLimits {
   maxCidsPerConnection: number;
 }
 
-export const DEFAULT_QUIC_LIMITS: QuicLimits = { maxUdpStreams: 1_000_000, maxConnections: 10_000, maxCids: 100_000, maxCidsPerConnection: 16 };
+// 250,000 UDP conversations remembered cost about 40 MB (a key string and a small object each)
+export const DEFAULT_QUIC_LIMITS: QuicLimits = { maxUdpStreams: 250_000, maxConnections: 10_000, maxCids: 100_000, maxCidsPerConnection: 16 };
 
 interface UdpStream {
   id: number;
   /** computeFlowKey's `forward` of the stream's first packet. */
   firstForward: boolean;
+  /** Its open QUIC connections, newest last (EMPTY_CONNS until it has one: most UDP is not QUIC). */
   conns: QuicConnection[];
 }
+
+const EMPTY_CONNS: QuicConnection[] = [];
 
 /** Reserved versions that force Version Negotiation (RFC 9000 §15: 0x?a?a?a?a). */
 function reservedVersion(v: number): boolean {
@@ -52,6 +56,7 @@ export class QuicStage {
   private readonly open: QuicConnection[] = [];
   private readonly connCids = new WeakMap<QuicConnection, string[]>();
   private readonly sideOf = new WeakMap<QuicConnection, boolean>();
+  private readonly streamOf = new WeakMap<QuicConnection, UdpStream>();
   private readonly fk = newFlowKey();
   private readonly keptBudget = newKeptBudget();
   private readonly opts: TlsStageOptions;
@@ -88,7 +93,7 @@ export class QuicStage {
     const fk = computeFlowKey(seg, this.fk);
     let st = this.streams.get(fk.key);
     if (!st) {
-      st = { id: this.nextStream++, firstForward: fk.forward, conns: [] };
+      st = { id: this.nextStream++, firstForward: fk.forward, conns: EMPTY_CONNS };
       if (this.streams.size < this.limits.maxUdpStreams) this.streams.set(fk.key, st);
       else this.stageWarn(`more than ${this.limits.maxUdpStreams} UDP conversations: udp.stream numbers after that may differ from Wireshark's`);
     }
@@ -181,8 +186,10 @@ export class QuicStage {
     this.connCids.set(c, []);
     this.addCid(c, h.dcid);
     this.addCid(c, h.scid);
+    if (st.conns === EMPTY_CONNS) st.conns = [];
     st.conns.push(c);
     if (st.conns.length > 64) st.conns.shift();
+    this.streamOf.set(c, st);
     this.open.push(c);
     this.connections++;
     return c;
@@ -254,6 +261,12 @@ export class QuicStage {
   private finish(c: QuicConnection): void {
     const i = this.open.indexOf(c);
     if (i >= 0) this.open.splice(i, 1);
+    // reported connections are not kept: later packets of the conversation start a new one
+    const st = this.streamOf.get(c);
+    if (st) {
+      const j = st.conns.indexOf(c);
+      if (j >= 0) st.conns.splice(j, 1);
+    }
     for (const key of this.connCids.get(c) ?? []) if (this.cids.get(key) === c) this.cids.delete(key);
     c.conn.closeReason ??= 'end-of-capture';
     c.complete();
