@@ -32,6 +32,8 @@
 #                            and probe packets, CRYPTO data repeated and out of order
 #   quic-v1-no-cert-dsb.pcapng  quic-v1-no-cert with its key log inside, as a pcapng Decryption
 #                            Secrets Block (editcap --inject-secrets tls,KEYS)
+#   mixed-tcp-quic.pcapng    captures/tls13-mtls-ok.pcap (TLS over TCP) and quic-v1-no-cert merged
+#                            (mergecap -a): tcp.stream 0 and udp.stream 0 in one file
 # QUIC v2 of RFC 9369 (0x6b3343cf) is not supported by ngtcp2 0.12: there is no capture of it; the
 # decoder's v2 path is tested with the RFC 9369 Appendix A vectors instead.
 # Usage: captures/make-quic-captures.sh [name-filter-regex]
@@ -132,4 +134,8 @@ record quic-v1-lossy-mtls 21720 "30% loss each way (--tx-loss): retransmissions,
 if [[ quic-v1-no-cert-dsb =~ $filter && -e quic/quic-v1-no-cert.keys ]]; then
   editcap --inject-secrets "tls,quic/quic-v1-no-cert.keys" quic/quic-v1-no-cert.pcap quic/quic-v1-no-cert-dsb.pcapng
   echo "quic-v1-no-cert-dsb.pcapng: key log embedded as a DSB"
+fi
+if [[ mixed-tcp-quic =~ $filter && -e quic/quic-v1-no-cert.pcap ]]; then
+  mergecap -a -F pcapng -w quic/mixed-tcp-quic.pcapng tls13-mtls-ok.pcap quic/quic-v1-no-cert.pcap
+  echo "mixed-tcp-quic.pcapng: TCP and QUIC in one file"
 fi

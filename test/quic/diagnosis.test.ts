@@ -103,3 +103,15 @@ describe('QUIC keys from a pcapng Decryption Secrets Block', () => {
     expect(view(dsb)).toEqual(view(keys));
   });
 });
+
+describe('TCP and QUIC in one capture', () => {
+  it('tcp.stream 0 and udp.stream 0 are two connections, each with its transport, in the report and the TUI table', async () => {
+    const { ConnectionTable } = await import('../../src/tui/view-model/table.js');
+    const a = await analyse(Q('mixed-tcp-quic.pcapng'), { keylog: T('tls13-mtls-ok.keys') });
+    expect(a.connections.map((c) => [c.id, c.transport, c.firstFrame, c.verdict])).toEqual([[0, 'tcp', 1, 'mtls-ok'], [0, 'quic', 20, 'failed']]);
+    expect(a.result.analyzer.summary()).toMatchObject({ connections: 2, quicConnections: 1, tlsConnections: 2 });
+    const t = new ConnectionTable();
+    for (const c of a.connections) t.upsert(c);
+    expect(t.visible.map((r) => r.version)).toEqual(['TLS 1.3', 'TLS 1.3/QUIC']);
+  });
+});
