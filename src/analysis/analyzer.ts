@@ -53,23 +53,25 @@ export class ConnectionAnalyzer implements TlsObserver {
 
   event(conn: TcpConnection, facts: TlsFacts, _ev: TlsEvent): void {
     if (this.onActivity) {
-      if (!this.open.has(conn.id)) this.open.set(conn.id, { conn, facts });
-      this.onActivity(conn.id);
+      const key = facts.quic ? -1 - conn.id : conn.id; // connectionKey: udp.stream ids are a separate counter
+      if (!this.open.has(key)) this.open.set(key, { conn, facts });
+      this.onActivity(key);
     }
   }
 
   complete(conn: TcpConnection, facts: TlsFacts): void {
-    this.open.delete(conn.id);
+    this.open.delete(facts.quic ? -1 - conn.id : conn.id);
     this.finished++;
     const s = this.summaryData;
     s.connections++;
+    if (facts.quic) s.quicConnections = (s.quicConnections ?? 0) + 1;
     if (!facts.isTls && !this.opts.includeNonTls) return;
     const m = buildConnection(conn, facts, this.ctx);
     this.count(m);
     this.onConnection(m);
   }
 
-  /** Model of a connection still in progress (live views). */
+  /** Model of a connection still in progress (live views), by connectionKey. */
   snapshot(id: number): ConnectionModel | undefined {
     const o = this.open.get(id);
     return o ? buildConnection(o.conn, o.facts, this.ctx) : undefined;

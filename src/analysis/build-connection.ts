@@ -24,6 +24,8 @@ import { setEventBytes, type EventBytes } from './event-bytes.js';
 import { fingerprints } from './fingerprints.js';
 import { ProtocolVersion } from '../tls/registry/versions.js';
 import { orient, type ListenerSet } from './orientation.js';
+import { quicModel } from './quic-model.js';
+import { inferQuic } from './infer-quic.js';
 
 export interface BuildContext extends CertContext {
   /** Include the raw bytes kept by the tls stage (TUI). */
@@ -99,6 +101,8 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   const alerts = events.filter((e) => e.kind === 'alert');
   const model: ConnectionModel = {
     id: conn.id,
+    transport: facts?.quic ? 'quic' : 'tcp',
+    ...(facts?.quic ? { udpStream: facts.quic.udpStream } : {}),
     client: { ...conn.endpoints[cs] },
     server: { ...conn.endpoints[ss] },
     firstFrame: conn.firstFrame,
@@ -126,6 +130,7 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   if (conn.warningsDropped > 0 || (facts && facts.warningsDropped > 0)) {
     model.warnings.push(`${conn.warningsDropped + (facts?.warningsDropped ?? 0)} more warnings not shown`);
   }
+  if (facts?.quic) model.quic = quicModel(facts.quic, cs, facts.alpn);
   if (!facts || !facts.isTls) return model;
 
   if (facts.version) model.version = versionDisplayName(facts.version);
@@ -149,8 +154,12 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   decodeWarnings(facts.events, model.warnings);
   const serverCert = events.find((e) => e.type === 'Certificate' && e.direction === 'server->client' && e.certificates);
   if (serverCert?.certificates) model.serverCertificates = serverCert.certificates;
-  const inference: Tls13Inference | undefined =
-    facts.version === ProtocolVersion.TLS13 && !facts.decrypted ? inferTls13(events, model.cipherSuite, clientCloseFrame(conn, cs)) : undefined;
+  const hidden = facts.version === ProtocolVersion.TLS13 && !facts.decrypted;
+  const inference: Tls13Inference | undefined = !hidden
+    ? undefined
+    : facts.quic
+      ? inferQuic(events, model.cipherSuite, facts.quic.packets['1-RTT']?.[ss] ?? 0)
+      : inferTls13(events, model.cipherSuite, clientCloseFrame(conn, cs));
   // the capture started after the Hellos: whether the handshake succeeded is not in it
   model.established = model.handshakeCaptured === false ? undefined : isEstablished(events, facts, inference);
   model.clientCertificate = describeClientCertificate(events, facts, model, cs, inference);

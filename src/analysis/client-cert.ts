@@ -16,6 +16,11 @@ function accepts(cas: string[] | undefined): string {
 }
 
 function where(e: EventModel): string {
+  const q = e.details as { quicPacket?: string; packetNumber?: number; cryptoOffset?: number } | undefined;
+  if (q?.quicPacket !== undefined) {
+    const more = e.frames && e.frames.length > 1 ? ` (CRYPTO data in frames ${e.frames.join(', ')})` : '';
+    return `frame ${e.frame}${more}, QUIC ${q.quicPacket} packet number ${q.packetNumber} of client->server, CRYPTO offset ${q.cryptoOffset}`;
+  }
   const frames = e.frames && e.frames.length > 1 ? ` (TCP segments in frames ${e.frames.join(', ')})` : '';
   return `frame ${e.frame}${frames}, TLS record ${e.recordIndex} of client->server, stream offset ${e.streamOffset}`;
 }
@@ -170,19 +175,24 @@ function inferredClientCertificate(inf: Tls13Inference): ClientCertificateModel 
     visibility: 'inferred',
   };
   const e = inf.certEvent;
+  const quic = (e?.details as { quicPacket?: string } | undefined)?.quicPacket;
   if (e) {
     out.frame = e.frame;
     if (e.frames) out.frames = e.frames;
-    out.recordIndex = e.recordIndex;
-    out.streamOffset = e.streamOffset;
+    if (!quic) {
+      out.recordIndex = e.recordIndex;
+      out.streamOffset = e.streamOffset;
+    }
     out.length = e.length;
   }
+  const unit = quic ? `encrypted QUIC ${quic} packet` : 'encrypted record';
   if (inf.clientCert === 'sent' && e) {
     out.status = 'sent';
-    out.sentence = `INFERRED sent in frame ${e.frame}, TLS record ${e.recordIndex} of client->server, stream offset ${e.streamOffset} (encrypted, ${e.length} bytes; subject unknown without keys) — ${why}`;
+    const where = quic ? `frame ${e.frame}, a QUIC ${quic} packet of client->server` : `frame ${e.frame}, TLS record ${e.recordIndex} of client->server, stream offset ${e.streamOffset}`;
+    out.sentence = `INFERRED sent in ${where} (encrypted, ${e.length} bytes; subject unknown without keys) — ${why}`;
   } else if (inf.clientCert === 'empty' && e) {
     out.status = 'empty';
-    out.sentence = `INFERRED EMPTY Certificate in frame ${e.frame} (a ${e.length}-byte encrypted record) — ${why}`;
+    out.sentence = `INFERRED EMPTY Certificate in frame ${e.frame} (a ${e.length}-byte ${unit}) — ${why}`;
   } else if (inf.clientCert === 'none' || inf.requested === false) {
     out.status = 'not-requested';
     out.sentence = `INFERRED not requested — ${why}`;

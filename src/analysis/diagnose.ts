@@ -252,8 +252,21 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
     });
   }
 
+  // --- QUIC Version Negotiation: this attempt ends there by design (RFC 9000 §6) ---
+  const vn = facts.quic?.versionNegotiation;
+  if (vn && !facts.serverRandom) {
+    out.push({
+      code: 'quic-version-negotiation',
+      severity: 'info',
+      summary: `The server does not speak the client's QUIC version (${facts.quic!.versionName}): it answered with Version Negotiation in frame ${vn.frame}, offering ${vn.versions.map((v) => `0x${v.toString(16).padStart(8, '0')}`).join(', ')}.`,
+      explanation: 'RFC 9000 §6: a client that gets Version Negotiation starts a new connection with a version the server offers (often from a new UDP port: a new udp.stream). This attempt carries no handshake beyond the ClientHello.',
+      fix: 'Nothing, if the client retried with an offered version (look for the next QUIC connection to the same server); otherwise configure a version both sides support.',
+      evidenceFrames: [vn.frame],
+    });
+  }
+
   // --- incomplete, no alert ---
-  if (m.established === false && m.alerts.length === 0 && !inf?.alertEvent && !out.some((d) => d.severity === 'error')) {
+  if (!(vn && !facts.serverRandom) && m.established === false && m.alerts.length === 0 && !inf?.alertEvent && !out.some((d) => d.severity === 'error')) {
     const closer = m.tcp.rstFrames ? 'RST' : m.tcp.finFrames ? 'FIN' : 'end of capture';
     out.push({
       code: 'handshake-incomplete',

@@ -145,8 +145,37 @@ export interface FingerprintsModel {
   ja3s_full?: string;
 }
 
+/** TLS inside QUIC (transport 'quic'): what the QUIC layer showed. */
+export interface QuicModel {
+  /** Wireshark's udp.stream (also the connection's id). */
+  udpStream: number;
+  version: string;
+  versionNumber: string;
+  /** The client's first Destination Connection ID (hex; it keys the Initial packets). */
+  originalDcid: string;
+  versionNegotiation?: { frame: number; versions: string[] };
+  retry?: { frame: number; tokenLength: number };
+  packets: Record<string, { clientToServer: number; serverToClient: number }>;
+  undecrypted: { clientToServer: number; serverToClient: number };
+  closes: Array<{
+    frame: number;
+    direction: Direction;
+    packetType: string;
+    packetNumber: number;
+    errorCode: string;
+    error: string;
+    application: boolean;
+    reason?: string;
+  }>;
+}
+
 export interface ConnectionModel {
+  /** tcp: Wireshark's tcp.stream; quic: Wireshark's udp.stream (the two are separate counters). */
   id: number;
+  /** 'tcp' (TLS records over TCP) or 'quic' (TLS in QUIC CRYPTO frames over UDP). */
+  transport?: 'tcp' | 'quic';
+  /** QUIC: Wireshark's udp.stream (= id). */
+  udpStream?: number;
   client: EndpointModel;
   server: EndpointModel;
   firstFrame: number;
@@ -177,6 +206,8 @@ export interface ConnectionModel {
   orientation?: OrientationModel;
   /** No ClientHello or ServerHello was captured (the capture started after the handshake). */
   handshakeCaptured?: boolean;
+  /** QUIC connections only. */
+  quic?: QuicModel;
   /** Verdict used for colours and filters. */
   verdict: 'ok' | 'mtls-ok' | 'failed' | 'warning' | 'not-tls' | 'incomplete';
   /** The verdict rests on inferred evidence only (TLS 1.3 record sizes without keys): reports
@@ -197,7 +228,10 @@ export interface SourceModel {
 }
 
 export interface SummaryModel {
+  /** Every connection: TCP and QUIC. */
   connections: number;
+  /** QUIC connections among them (present when any). */
+  quicConnections?: number;
   tlsConnections: number;
   alerts: Record<string, number>;
   diagnoses: Record<string, number>;
@@ -205,6 +239,12 @@ export interface SummaryModel {
   clientCertificates: Record<string, number>;
   clientCertSubjects: Record<string, number>;
   failingPairs: Array<{ client: string; server: string; failures: number }>;
+}
+
+/** A key unique over TCP and QUIC connections (their ids are separate Wireshark counters:
+ * tcp.stream and udp.stream): the id for TCP, -1 - id for QUIC. For maps, never shown. */
+export function connectionKey(c: { id: number; transport?: 'tcp' | 'quic' }): number {
+  return c.transport === 'quic' ? -1 - c.id : c.id;
 }
 
 export interface ReportModel {

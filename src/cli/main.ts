@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
           .option('ca', { type: 'string', array: true, describe: 'PEM bundle(s) of trusted CAs for offline client chain checks' })
           .option('host', { type: 'string', describe: 'only connections with this IP address or SNI' })
           .option('port', { type: 'number', describe: 'only connections with this TCP port' })
-          .option('only', { choices: ONLY_FILTERS, describe: 'only failed / mutual-TLS / TLS 1.3 / alerting connections' })
+          .option('only', { choices: ONLY_FILTERS, describe: 'only failed / mutual-TLS / TLS 1.3 / alerting / QUIC connections' })
           .option('all', { type: 'boolean', default: false, describe: 'list every TCP connection, not only TLS ones' })
           .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal (--no-tui for the report)' })
           .option('color', { type: 'boolean', describe: 'colour in text output (default: on a terminal, unless NO_COLOR)' })

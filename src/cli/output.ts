@@ -19,7 +19,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 export function isLogFormat(f: string | undefined): f is LogFormat {
   return (LOG_FORMATS as readonly string[]).includes(f ?? '');
 }
-export const ONLY_FILTERS = ['failed', 'mtls', 'tls13', 'alerts'] as const;
+export const ONLY_FILTERS = ['failed', 'mtls', 'tls13', 'alerts', 'quic'] as const;
 export type OnlyFilter = (typeof ONLY_FILTERS)[number];
 
 export interface FilterArgs {
@@ -44,6 +44,8 @@ export function connectionFilter(a: FilterArgs): (c: ConnectionModel) => boolean
         return c.version === 'TLS 1.3';
       case 'alerts':
         return c.alerts.length > 0;
+      case 'quic':
+        return c.transport === 'quic';
       default:
         return true;
     }

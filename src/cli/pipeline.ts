@@ -12,6 +12,8 @@ import type { TlsStageOptions } from '../tls/stage-options.js';
 import { ConnectionAnalyzer, type AnalyzerOptions } from '../analysis/analyzer.js';
 import type { ConnectionModel } from '../analysis/model.js';
 import type { KeyMaterial } from '../tls/keys.js';
+import { DerInterner } from '../tls/der-interner.js';
+import { QuicStage } from '../quic/index.js';
 
 export interface PipelineOptions {
   limits?: Partial<ReassemblyLimits>;
@@ -43,6 +45,8 @@ export class Pipeline {
   readonly analyzer: ConnectionAnalyzer;
   readonly reassembler: TcpReassembler;
   readonly tls: TlsStage;
+  /** UDP datagrams: QUIC connections (TLS in CRYPTO frames) to the same analyzer. */
+  readonly quic: QuicStage;
   readonly captureWarnings: string[] = [];
   captureWarningsDropped = 0;
   private readonly seg = newTcpSegment();
@@ -58,7 +62,9 @@ export class Pipeline {
     );
     const tlsOpts: Partial<TlsStageOptions> = { ...opts.tls };
     if (opts.keys) tlsOpts.keys = opts.keys.provider();
+    tlsOpts.derInterner ??= new DerInterner();
     this.tls = new TlsStage(this.analyzer, tlsOpts);
+    this.quic = new QuicStage(this.analyzer, tlsOpts);
     this.reassembler = new TcpReassembler(this.tls.factory, opts.limits);
     this.tls.useMemoryBudget(this.reassembler.memory);
   }
@@ -76,11 +82,13 @@ export class Pipeline {
         // the packet goes down whole: its wire length tells snaplen truncation from damage
         const status = decodeFrame(p, this.seg);
         if (status === 'malformed') this.seg.error = `frame ${p.frame}: ${this.seg.error}`;
-        this.net.add(status, this.seg);
+        const quic = status === 'not-tcp' && this.quic.datagram(p.frame, p.tsSec, p.tsNsec, this.seg);
+        if (!quic) this.net.add(status, this.seg);
         if (status === 'tcp') this.reassembler.push(p, this.seg);
         if (idle > 0 && p.tsSec - this.lastIdleCheck >= 1) {
           this.lastIdleCheck = p.tsSec;
           this.reassembler.expireIdle(p.tsSec);
+          this.quic.expireIdle(p.tsSec, idle);
         }
         if (every > 0 && this.packets % every === 0) this.opts.onProgress?.(this.packets, this.bytes);
       },
@@ -99,6 +107,8 @@ export class Pipeline {
     });
     this.reassembler.flush();
     this.tls.flush();
+    this.quic.flush();
+    for (const w of this.quic.warnings) this.captureWarning(w);
     this.opts.onProgress?.(this.packets, this.bytes);
     return {
       capture,
@@ -112,6 +122,7 @@ export class Pipeline {
   /** Live runs: complete connections idle for longer than the limit (called on a timer). */
   expireIdle(nowSec: number): void {
     this.reassembler.expireIdle(nowSec);
+    this.quic.expireIdle(nowSec, this.opts.limits?.idleTimeoutSec ?? 0);
     // a finished connection waits at most 10 s for key-log lines that may still be written
     this.tls.expireHeld(10_000);
   }

@@ -5,7 +5,7 @@
  */
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import type { PacketSource } from '../capture/types.js';
-import type { ConnectionModel } from '../analysis/model.js';
+import { connectionKey, type ConnectionModel } from '../analysis/model.js';
 import type { CertInfo } from '../tls/x509/index.js';
 import type { KeyMaterial } from '../tls/keys.js';
 import type { ReassemblyLimits } from '../tcp/types.js';
@@ -121,7 +121,7 @@ export async function runTuiForLive(source: PacketSource, o: TuiLiveOptions): Pr
     // only the connection that changed is rebuilt on the next tick
     onActivity: (id) => dirty.add(id),
     onConnection: (c) => {
-      dirty.delete(c.id);
+      dirty.delete(connectionKey(c));
       if (o.filter(c)) app.addConnection(c);
     },
   });

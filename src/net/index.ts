@@ -11,3 +11,5 @@ export { IP_KIND, NetStats, notTcpKindName, UNKNOWN_KIND } from './stats.js';
 export type { SkippedEntry } from './stats.js';
 export { MAX_IPV6_EXTENSION_HEADERS } from './ip.js';
 export { MAX_VLAN_TAGS } from './link.js';
+export { decodeUdp, IPPROTO_UDP } from './udp.js';
+export type { UdpStatus } from './udp.js';

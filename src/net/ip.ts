@@ -62,7 +62,11 @@ export function decodeIpv4(data: Uint8Array, off: number, wire: number, out: Dec
   out.ipProtocol = protocol;
   // More-fragments flag (0x2000) or a fragment offset: not reassembled.
   if ((((data[off + 6]! << 8) | data[off + 7]!) & 0x3fff) !== 0) return R_FRAGMENT;
-  if (protocol !== IPPROTO_TCP) return R_NOT_TCP;
+  if (protocol !== IPPROTO_TCP) {
+    out.l4Offset = off + hlen;
+    out.l4End = off + total;
+    return R_NOT_TCP;
+  }
   out.tcpOffset = off + hlen;
   return total - hlen;
 }
@@ -149,6 +153,8 @@ export function decodeIpv6(data: Uint8Array, off: number, wire: number, out: Dec
       default:
         // 59 (no next header), 50 (ESP: the rest is encrypted), UDP, ICMPv6, ...
         out.ipProtocol = next;
+        out.l4Offset = pos;
+        out.l4End = end;
         return R_NOT_TCP;
     }
   }

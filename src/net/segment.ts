@@ -41,6 +41,10 @@ export class DecodedTcpSegment implements DecodedSegment {
   addrLength = 0;
   /** End of the captured payload in `frame` (payload = frame[payloadOffset, payloadEnd)). */
   payloadEnd = -1;
+  /** Not-TCP IP packets: offset of the transport header in `frame` and the end of the IP payload
+   * (frame coordinates, clipped to the wire length), -1 when unknown. Read by decodeUdp. */
+  l4Offset = -1;
+  l4End = -1;
   private srcView: Uint8Array | undefined = undefined;
   private dstView: Uint8Array | undefined = undefined;
   private payloadView: Uint8Array | undefined = undefined;
@@ -112,6 +116,8 @@ export class DecodedTcpSegment implements DecodedSegment {
     this.addrOffset = -1;
     this.addrLength = 0;
     this.payloadEnd = -1;
+    this.l4Offset = -1;
+    this.l4End = -1;
     this.srcView = undefined;
     this.dstView = undefined;
     this.payloadView = undefined;

@@ -46,7 +46,8 @@ export function eventLabel(e: EventModel): string {
       return `Heartbeat ${e.type ?? ''}`.trim();
     case 'encrypted': {
       if (e.application) return applicationLabel(e.application, e.length ?? 0);
-      const what = e.type ? (e.visibility === 'inferred' ? `${e.type}?` : `encrypted ${e.type}`) : 'encrypted record';
+      const quic = (e.details as { quicPacket?: string } | undefined)?.quicPacket;
+      const what = e.type ? (e.visibility === 'inferred' ? `${e.type}?` : `encrypted ${e.type}`) : quic ? `${quic} packet` : 'encrypted record';
       return `${what} [${e.length ?? 0} bytes]`;
     }
   }

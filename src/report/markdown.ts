@@ -3,7 +3,7 @@
  * client-certificate sentence and the diagnoses with explanation and fix. Wire strings escaped.
  */
 import type { ConnectionModel, ReportModel } from '../analysis/model.js';
-import { connectionHeader, verdictWords } from './text.js';
+import { connectionHeader, quicLine, verdictWords } from './text.js';
 import { ladderLines } from './ladder.js';
 import { escapeMarkdown as md, sanitizeTerminal } from './sanitize.js';
 
@@ -28,6 +28,7 @@ function connectionSection(c: ConnectionModel): string {
     for (const l of ladderLines(c)) out.push(`${String(l.frame).padStart(6)}  ${sanitizeTerminal(l.text).replace(/```/g, "'''")}`);
     out.push('```');
   }
+  if (c.quic) out.push(`**${md(quicLine(c))}**`, '');
   out.push(`**Client certificate:** ${md(c.clientCertificate.sentence ?? c.clientCertificate.status)}`);
   const chain = c.clientCertificate.chain ?? [];
   if (chain.length > 0) {
@@ -59,7 +60,7 @@ export function renderReportMarkdown(r: ReportModel): string {
     table(
       ['id', 'client', 'server', 'SNI', 'version', 'client cert', 'last alert', 'verdict'],
       r.connections.map((c) => [
-        String(c.id),
+        c.transport === 'quic' ? `${c.id} (QUIC)` : String(c.id),
         md(`${c.client.ip}:${c.client.port}`),
         md(`${c.server.ip}:${c.server.port}`),
         md(c.serverName ?? ''),
@@ -79,7 +80,8 @@ export function renderReportMarkdown(r: ReportModel): string {
   out.push('');
   out.push('## Summary');
   out.push('');
-  out.push(`- Frames: ${r.source.packets}; TCP connections: ${s.connections}; TLS connections: ${s.tlsConnections}`);
+  const quic = s.quicConnections ?? 0;
+  out.push(`- Frames: ${r.source.packets}; TCP connections: ${s.connections - quic};${quic > 0 ? ` QUIC connections: ${quic};` : ''} TLS connections: ${s.tlsConnections}`);
   out.push(`- Verdicts: ${counts(s.verdicts)}`);
   out.push(`- Client certificates: ${counts(s.clientCertificates)}`);
   out.push(`- Alerts: ${counts(s.alerts)}`);

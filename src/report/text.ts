@@ -48,6 +48,7 @@ export function verdictWords(c: ConnectionModel): string {
 export function connectionHeader(c: ConnectionModel): string {
   const parts = [`#${c.id}`, `${ep(c.client)} -> ${ep(c.server)}`];
   if (c.orientation?.inferred) parts.push('(client/server guessed)');
+  if (c.quic) parts.push(`${san(c.quic.version)} (udp.stream ${c.quic.udpStream})`);
   if (!c.isTls) parts.push('not TLS');
   if (c.version) parts.push(c.version);
   if (c.cipherSuite) parts.push(c.cipherSuite);
@@ -59,6 +60,7 @@ export function connectionHeader(c: ConnectionModel): string {
 
 /** Per-connection TCP facts: packets, reassembled bytes, retransmissions, gaps (each way). */
 export function tcpLine(c: ConnectionModel): string {
+  if (c.quic) return quicLine(c);
   const t = c.tcp;
   const gaps = t.gaps.clientToServer + t.gaps.serverToClient;
   return (
@@ -81,6 +83,28 @@ export function fingerprintLines(c: ConnectionModel): string[] {
   const out = [`  fingerprints: ${parts.join('  ')}`];
   if (f.ja4_r !== undefined) out.push(`      JA4_r: ${f.ja4_r}`);
   return out;
+}
+
+/** QUIC connections: packets per type each way, Version Negotiation, Retry, CONNECTION_CLOSE. */
+export function quicLine(c: ConnectionModel): string {
+  const q = c.quic!;
+  const per = (k: 'clientToServer' | 'serverToClient') =>
+    Object.entries(q.packets).filter(([, n]) => n[k] > 0).map(([t, n]) => `${t} ${n[k]}`).join(', ') || 'no packets';
+  const parts = [`QUIC: client->server ${per('clientToServer')}; server->client ${per('serverToClient')}`];
+  const und = q.undecrypted.clientToServer + q.undecrypted.serverToClient;
+  if (und > 0) parts.push(`${und} packet${und === 1 ? '' : 's'} not decrypted`);
+  if (q.versionNegotiation) parts.push(`Version Negotiation in frame ${q.versionNegotiation.frame} (server offers ${q.versionNegotiation.versions.join(', ')})`);
+  if (q.retry) parts.push(`Retry in frame ${q.retry.frame} (${q.retry.tokenLength}-byte token)`);
+  // a closing endpoint repeats its CONNECTION_CLOSE (RFC 9000 §10.2.1): one line per sender and code
+  const seen = new Map<string, { text: string; n: number }>();
+  for (const x of q.closes) {
+    const key = `${x.direction} ${x.errorCode} ${x.application}`;
+    const s = seen.get(key);
+    if (s) s.n++;
+    else seen.set(key, { text: `CONNECTION_CLOSE ${x.direction} frame ${x.frame} (${x.packetType} packet ${x.packetNumber}): ${x.errorCode} ${x.error}${x.reason ? ` "${san(x.reason)}"` : ''}`, n: 1 });
+  }
+  for (const { text, n } of seen.values()) parts.push(n > 1 ? `${text} (${n} times)` : text);
+  return parts.join('; ');
 }
 
 export function renderConnectionText(c: ConnectionModel, opt: TextOptions): string {
@@ -129,7 +153,8 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   const out: string[] = [];
   out.push(p.paint('bold', 'Summary'));
   out.push(`  source: ${src.path !== undefined ? `${san(src.path)} (${src.kind})` : src.kind}, ${src.packets} frames`);
-  out.push(`  connections: ${s.connections} TCP, ${s.tlsConnections} TLS`);
+  const quic = s.quicConnections ?? 0;
+  out.push(`  connections: ${s.connections - quic} TCP, ${quic > 0 ? `${quic} QUIC, ` : ''}${s.tlsConnections} TLS`);
   out.push(`  verdicts: ${countsLine(s.verdicts)}`);
   out.push(`  client certificates: ${countsLine(s.clientCertificates)}`);
   out.push(`  alerts: ${countsLine(s.alerts)}`);

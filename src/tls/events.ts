@@ -153,6 +153,42 @@ export interface TlsFacts {
   keysFound?: boolean;
   /** Secrets the key log lacks for this connection (names only, never values). */
   missingSecrets?: string[];
+  /** Set for TLS carried in QUIC CRYPTO frames (src/quic); absent for TLS over TCP. */
+  quic?: QuicFacts;
+}
+
+/** A QUIC CONNECTION_CLOSE frame (RFC 9000 §19.19). */
+export interface QuicClose {
+  frame: number;
+  side: Side;
+  /** Packet type that carried it: Initial, Handshake, 1-RTT. */
+  packetType: string;
+  packetNumber: number;
+  errorCode: number;
+  /** 0x1d: an application error code; else a transport / crypto error. */
+  application: boolean;
+  frameType?: number;
+  reason?: string;
+}
+
+/** What the QUIC layer says about one QUIC connection (src/quic). */
+export interface QuicFacts {
+  /** Wireshark's udp.stream of the connection's first packet. */
+  udpStream: number;
+  /** Version of the connection's long-header packets (wire number) and its name. */
+  version: number;
+  versionName: string;
+  /** Destination Connection ID of the client's first Initial (public, hex): the Initial keys. */
+  originalDcid: string;
+  /** Version Negotiation packet: its frame and the versions the server offered. */
+  versionNegotiation?: { frame: number; versions: number[] };
+  /** Retry packet (server address validation): its frame; Initial keys restart from its SCID. */
+  retry?: { frame: number; tokenLength: number };
+  /** Long/short header packets per type, [client, server]. */
+  packets: Record<string, [number, number]>;
+  /** Packets that did not decrypt (no keys, or damaged), [client, server]. */
+  undecrypted: [number, number];
+  closes: QuicClose[];
 }
 
 /** Downstream of the tls stage (the analysis stage implements it). */

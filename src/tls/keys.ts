@@ -168,6 +168,7 @@ export class KeyMaterial {
         if (!missing.complete) facts.missingSecrets = missing.missing;
         return new SessionKeys(secrets, facts);
       },
+      tls13Secret: (random, label) => this.log.lookup(random)?.get(label)?.reveal(),
     };
   }
 }

@@ -42,4 +42,7 @@ export interface KeyProvider {
   /** Secrets may still arrive (pcapng DSB later in the file, a key log being written live): keep
    * protected records of connections without keys for deferred decryption. */
   readonly lateKeysPossible: boolean;
+  /** A TLS 1.3 secret by key-log label for a ClientHello random, as raw bytes (QUIC derives its
+   * own packet keys from it, RFC 9001 §5.1); undefined when not logged. Never print the result. */
+  tls13Secret?(clientRandom: Uint8Array, label: string): Uint8Array | undefined;
 }

@@ -6,7 +6,7 @@
  */
 import blessed from 'blessed';
 import type { Readable, Writable } from 'node:stream';
-import type { ConnectionModel } from '../analysis/model.js';
+import { connectionKey, type ConnectionModel } from '../analysis/model.js';
 import { sanitizeTerminal } from '../report/sanitize.js';
 import { createScreen, guardTerminal, type TerminalGuard } from './screen.js';
 import { colorWanted, Theme } from './theme.js';
@@ -129,20 +129,21 @@ export class TuiApp {
 
   addConnection(c: ConnectionModel): void {
     if (this.closed) return;
-    const old = this.table.get(c.id);
+    const old = this.table.get(connectionKey(c));
     if (old) this.stats.add(old.model, -1);
     this.table.upsert(c);
     if (this.opts.mode === 'live') {
       // long live runs: keep at most MAX_LIVE_ROWS rows (the stats keep counting everything)
       while (this.table.counts().total > MAX_LIVE_ROWS) {
         const oldest = this.table.oldest();
-        if (!oldest || oldest.model.id === c.id) break;
-        this.table.remove(oldest.model.id);
+        if (!oldest || connectionKey(oldest.model) === connectionKey(c)) break;
+        this.table.remove(connectionKey(oldest.model));
         this.droppedRows++;
       }
     }
     this.stats.add(c, 1);
-    if (this.view === 'connection' && this.connection.connection?.id === c.id) this.connection.update(c);
+    const open = this.connection.connection;
+    if (this.view === 'connection' && open && connectionKey(open) === connectionKey(c)) this.connection.update(c);
     this.scheduleRender();
   }
 
@@ -335,7 +336,8 @@ export class TuiApp {
 
   private connectionKey(a: Action): boolean {
     if (a === 'back') {
-      const id = this.connection.connection?.id;
+      const open = this.connection.connection;
+      const id = open ? connectionKey(open) : undefined;
       this.showView('connections');
       if (id !== undefined) this.connections.selectId(id);
       return true;

@@ -8,9 +8,11 @@ import { FUZZ_TOTAL, budget, registerWeights, runTarget, type FuzzTarget } from 
 import { netTarget, pcapTarget, pcapngTarget, tcpTarget } from './targets-capture.js';
 import { handshakeTarget, keylogTarget, recordTarget, x509Target } from './targets-tls.js';
 import { pipelineTarget } from './targets-pipeline.js';
+import { quicFramesTarget, quicTarget } from './targets-quic.js';
 
 const TARGETS = [
-  pcapTarget, pcapngTarget, netTarget, tcpTarget, recordTarget, handshakeTarget, x509Target, keylogTarget, pipelineTarget,
+  pcapTarget, pcapngTarget, netTarget, tcpTarget, recordTarget, handshakeTarget, x509Target, keylogTarget, pipelineTarget, quicTarget,
+  quicFramesTarget,
 ] as Array<FuzzTarget<unknown>>;
 registerWeights(TARGETS);
 

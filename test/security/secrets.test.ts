@@ -41,7 +41,7 @@ function dsbTexts(f: CaptureFile): string[] {
 }
 
 const FILES = captureFiles().filter((f) => f.path.startsWith(CAPTURES) || f.name.endsWith('.pcapng'));
-const KEY_LOGS = readdirSync(CAPTURES).filter((n) => n.endsWith('.keys')).map((n) => join(CAPTURES, n));
+const KEY_LOGS = [CAPTURES, join(CAPTURES, 'quic')].flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.keys')).map((n) => join(d, n)));
 const SECRETS = [...new Set([...KEY_LOGS.flatMap((p) => secretsOf(readFileSync(p, 'utf8'))), ...FILES.flatMap((f) => dsbTexts(f).flatMap(secretsOf))])];
 const WINDOWS = new Set<string>();
 for (const s of SECRETS) for (let i = 0; i + WINDOW <= s.length; i++) WINDOWS.add(s.slice(i, i + WINDOW));

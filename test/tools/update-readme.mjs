@@ -67,10 +67,12 @@ const TRIGGERS = {
   'handshake-incomplete': ['warning', 'FIN/RST or end of capture in the middle of the handshake, without an alert.'],
   'encrypted-no-keys': ['info', 'TLS 1.3 without key-log secrets: what was inferred, and how to capture keys.'],
   'capture-gap': ['warning', 'Bytes missing from the capture hide part of the TLS exchange.'],
+  'quic-version-negotiation': ['info', 'QUIC: the server answered the client\'s Initial with Version Negotiation (RFC 9000 §6); the client retries in a new connection.'],
 };
 const examples = new Map();
 const corpus = join(repo, 'test', 'fixtures', 'zeek');
 const inputs = captures.map((f) => ['captures/' + f, join('captures', f.replace(/\.pcap(ng)?$/, '.keys'))]);
+for (const f of readdirSync(join(repo, 'captures', 'quic')).filter((x) => x.endsWith('.pcap')).sort()) inputs.push(['captures/quic/' + f, join('captures', 'quic', f.replace(/\.pcap$/, '.keys'))]);
 inputs.push(['captures/tls13-wrong-ca.pcap', null]);
 if (existsSync(corpus)) for (const f of readdirSync(corpus).filter((x) => x.endsWith('.pcap'))) inputs.push([join('test', 'fixtures', 'zeek', f), null]);
 for (const [f, keys] of inputs) {

@@ -104,3 +104,16 @@ describe('connection table', () => {
     expect(sortMs).toBeLessThan(1000);
   });
 });
+
+describe('connection table with TCP and QUIC connections', () => {
+  it('tcp.stream 0 and udp.stream 0 are two rows (separate Wireshark counters), each replaced by its own update', () => {
+    const t = new ConnectionTable();
+    t.upsert(variant(0, { transport: 'tcp', serverName: 'tcp.example' }));
+    t.upsert(variant(0, { transport: 'quic', udpStream: 0, serverName: 'quic.example', version: 'TLS 1.3' }));
+    t.upsert(variant(0, { transport: 'quic', udpStream: 0, serverName: 'quic2.example', version: 'TLS 1.3' }));
+    expect(t.visible.map((r) => [r.id, r.sni, r.version])).toEqual([
+      [0, 'tcp.example', 'TLS 1.2'],
+      [0, 'quic2.example', 'TLS 1.3/QUIC'],
+    ]);
+  });
+});

@@ -48,12 +48,14 @@ export function clientCertPath(c: ConnectionModel): ClientCertPath {
   const msg =
     `Certificate message at stream offset ${e.streamOffset ?? '?'}, ` +
     `${e.length ?? '?'} bytes${chain.length === 0 && e.visibility !== 'inferred' ? ', EMPTY (0 certificates)' : ''}`;
-  out.steps = [
-    `frame ${e.frame}`,
-    segmentsStep(e),
-    `TLS record ${e.recordIndex ?? '?'} client->server${how}`,
-    msg,
-  ];
+  const q = e.details as { quicPacket?: string; packetNumber?: number; cryptoOffset?: number } | undefined;
+  out.steps = q?.quicPacket
+    ? [
+        `frame ${e.frame}`,
+        `QUIC ${q.quicPacket} packet number ${q.packetNumber ?? '?'} client->server${how}`,
+        `CRYPTO offset ${q.cryptoOffset ?? '?'}: Certificate message, ${e.length ?? '?'} bytes${chain.length === 0 ? ', EMPTY (0 certificates)' : ''}`,
+      ]
+    : [`frame ${e.frame}`, segmentsStep(e), `TLS record ${e.recordIndex ?? '?'} client->server${how}`, msg];
   if (chain.length > 0) {
     const leaf = chain[0];
     const more = chain.length > 1 ? ` (+${chain.length - 1} more in the chain)` : '';

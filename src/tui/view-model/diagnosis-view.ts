@@ -66,6 +66,7 @@ export function clientCertLines(c: ConnectionModel, width: number): StyledLine[]
 export function connectionTitle(c: ConnectionModel): StyledLine {
   const parts = [`#${c.id} ${san(endpoint(c.client))} -> ${san(endpoint(c.server))}`];
   if (c.orientation?.inferred) parts.push('(client/server guessed)');
+  if (c.quic) parts.push(`${san(c.quic.version)} (udp.stream ${c.quic.udpStream})`);
   if (c.version) parts.push(san(c.version));
   if (c.cipherSuite) parts.push(san(c.cipherSuite));
   if (c.serverName !== undefined) parts.push(`SNI ${san(c.serverName)}`);

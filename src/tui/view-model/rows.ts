@@ -80,7 +80,8 @@ export function connectionRow(c: ConnectionModel): ConnectionRow {
     server: displayText(endpoint(c.server)),
     sni: c.serverName !== undefined ? displayText(c.serverName) : '',
     sniKey: '',
-    version: c.version ? displayText(c.version) : c.isTls ? '?' : '-',
+    // QUIC connections say so in the version column ("TLS 1.3/QUIC"): the transport is visible
+    version: (c.version ? displayText(c.version) : c.isTls ? '?' : '-') + (c.transport === 'quic' ? '/QUIC' : ''),
     cert: c.isTls ? certStatusLabel(c) : 'not requested',
     alert: displayText(lastAlert(c)),
     verdict: c.verdict,
@@ -207,7 +208,7 @@ export function layoutColumns(total: number, content: ContentWidths = {}): Colum
   return COLUMNS.map((spec, i) => ({ spec, width: widths[i] }));
 }
 
-const VERSION_SHORT: Record<string, string> = { 'TLS 1.3': '1.3', 'TLS 1.2': '1.2', 'TLS 1.1': '1.1', 'TLS 1.0': '1.0', 'SSL 3.0': 'ssl3' };
+const VERSION_SHORT: Record<string, string> = { 'TLS 1.3/QUIC': '1.3/Q', '?/QUIC': '?/Q', 'TLS 1.3': '1.3', 'TLS 1.2': '1.2', 'TLS 1.1': '1.1', 'TLS 1.0': '1.0', 'SSL 3.0': 'ssl3' };
 const CERT_SHORT: Record<CertStatusLabel, string> = {
   sent: 'sent',
   EMPTY: 'EMPTY',

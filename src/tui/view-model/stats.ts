@@ -3,7 +3,7 @@
  * snapshot is replaced): alerts by name, versions, client-certificate status, verdicts, and the
  * handshake start times for the "handshakes over time" line.
  */
-import type { ConnectionModel } from '../../analysis/model.js';
+import { connectionKey, type ConnectionModel } from '../../analysis/model.js';
 import { certStatusLabel, VERDICT_LABEL } from './rows.js';
 
 export interface Count {
@@ -52,8 +52,8 @@ export class StatsModel {
     this.certStatus.add(certStatusLabel(c), sign);
     for (const a of c.alerts) this.alerts.add(a.description ?? `alert ${a.code ?? '?'}`, sign);
     const t = startMs(c);
-    if (sign > 0 && Number.isFinite(t)) this.starts.set(c.id, t);
-    else if (sign < 0) this.starts.delete(c.id);
+    if (sign > 0 && Number.isFinite(t)) this.starts.set(connectionKey(c), t);
+    else if (sign < 0) this.starts.delete(connectionKey(c));
   }
 
   /**

@@ -5,7 +5,7 @@
  * when it is next read (one linear merge per screen refresh, not one insertion per row), and a
  * connection that arrives again with the same id (live snapshots) replaces the old row.
  */
-import type { ConnectionModel } from '../../analysis/model.js';
+import { connectionKey, type ConnectionModel } from '../../analysis/model.js';
 import { connectionRow, contentWidths, rowHaystack, type ColumnKey, type ConnectionRow, type ContentWidths } from './rows.js';
 
 export type QuickFilter = 'failed' | 'mtls' | 'tls13';
@@ -106,6 +106,7 @@ export class ConnectionTable {
     return { ...this.counters, shown: this.shown.length + this.pending.length };
   }
 
+  /** By connectionKey (TCP and QUIC ids are separate counters). */
   get(id: number): ConnectionRow | undefined {
     return this.byId.get(id);
   }
@@ -113,7 +114,7 @@ export class ConnectionTable {
   /** Adds a connection, or replaces the row with the same id. */
   upsert(c: ConnectionModel): ConnectionRow {
     const row = connectionRow(c);
-    const old = this.byId.get(c.id);
+    const old = this.byId.get(connectionKey(c));
     if (old) {
       this.count(old, -1);
       this.rows[this.rows.indexOf(old)] = row;
@@ -124,7 +125,7 @@ export class ConnectionTable {
     } else {
       this.rows.push(row);
     }
-    this.byId.set(c.id, row);
+    this.byId.set(connectionKey(c), row);
     this.count(row, 1);
     contentWidths(row, this.widths);
     if (this.matches(row)) this.pending.push(row);

@@ -13,6 +13,12 @@ import { previewLines } from '../view-model/diagnosis-view.js';
 import type { Action } from '../view-model/keymap.js';
 import { seg } from '../view-model/styled.js';
 import { screenUnicode } from '../screen.js';
+import { connectionKey } from '../../analysis/model.js';
+
+/** The table key of a row (TCP and QUIC ids are separate counters). */
+function keyOf(row: ConnectionRow | undefined): number | undefined {
+  return row ? connectionKey(row.model) : undefined;
+}
 
 export interface ConnectionsViewEvents {
   open(row: ConnectionRow): void;
@@ -110,13 +116,13 @@ export class ConnectionsView {
       }
     }
     this.index = Math.min(this.index, Math.max(0, rows.length - 1));
-    this.selectedId = rows[this.index]?.id;
+    this.selectedId = keyOf(rows[this.index]);
   }
 
   moveTo(i: number): void {
     const rows = this.table.visible;
     this.index = Math.max(0, Math.min(rows.length - 1, i));
-    this.selectedId = rows[this.index]?.id;
+    this.selectedId = keyOf(rows[this.index]);
     this.seenGeneration = this.table.generation;
   }
 
