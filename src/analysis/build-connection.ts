@@ -175,11 +175,14 @@ function isEstablished(events: EventModel[], facts: TlsFacts, inf?: Tls13Inferen
   return false;
 }
 
+/** Warnings about a handshake that worked (the mTLS verdict stands, the warning is shown beside it). */
+const VERDICT_NEUTRAL_WARNINGS = new Set(['client-cert-not-enforced']);
+
 export function verdictOf(m: ConnectionModel): ConnectionModel['verdict'] {
   if (!m.isTls) return 'not-tls';
   if (m.diagnoses.some((d) => d.severity === 'error')) return 'failed';
   if (m.alerts.some((a) => a.level === 'fatal')) return 'failed';
-  if (m.diagnoses.some((d) => d.severity === 'warning')) return 'warning';
+  if (m.diagnoses.some((d) => d.severity === 'warning' && !VERDICT_NEUTRAL_WARNINGS.has(d.code))) return 'warning';
   if (m.established === false) return 'incomplete';
   if (m.clientCertificate.status === 'sent') return 'mtls-ok';
   return 'ok';
