@@ -100,7 +100,8 @@ export function sentCertificateDiagnoses(inp: SentCertInput): { out: DiagnosisMo
     if (validity === 'expired') return `${leaf.subject} expired on ${leaf.notAfter}, before this connection (${m.startTime})`;
     if (validity === 'not-yet-valid') return `${leaf.subject} is valid only from ${leaf.notBefore}, after this connection (${m.startTime})`;
     if (issuerListed === false) return `${leaf.subject} is issued by ${leaf.issuer}, which is not among the CAs in the server's CertificateRequest (${accepted.join('; ')})`;
-    if (chain.diagnosis) return `${leaf.subject} does not verify against the given --ca bundle:${chain.text}`;
+    // --ca speaks only when the server named no CAs: a listed issuer means the server trusts other CAs than --ca
+    if (chain.diagnosis && issuerListed === undefined) return `${leaf.subject} does not verify against the given --ca bundle:${chain.text}`;
     return null;
   };
   const p = notEnforced ? problem() : null;
@@ -109,11 +110,12 @@ export function sentCertificateDiagnoses(inp: SentCertInput): { out: DiagnosisMo
     out.push({
       code: 'client-cert-not-enforced',
       severity: 'warning',
-      summary: `The server accepted a client certificate it cannot have verified ${how}: ${p}. It does not enforce client-certificate verification.`,
+      summary: `The server accepted a client certificate it should have refused ${how}: ${p}. It does not appear to enforce client-certificate verification.`,
       explanation:
         `No alert, and ${accText(acc)}. A server that requires client authentication aborts the handshake when the certificate does not verify ` +
         '(RFC 8446 §4.4.2.4 / RFC 5246 §7.4.6: bad_certificate, unknown_ca, certificate_expired); this one requested a certificate but ignores the verification result, ' +
-        'so any client with any certificate gets in (OpenSSL s_server -Verify without -verify_return_error, nginx ssl_verify_client optional_no_ca, Go VerifyClientCertIfGiven / RequireAnyClientCert).' +
+        'so any client with any certificate gets in (OpenSSL s_server -Verify without -verify_return_error, nginx ssl_verify_client optional_no_ca, Go RequireAnyClientCert, Node requestCert without rejectUnauthorized).' +
+        (validity ? '' : ' (A server may trust more CAs than its CertificateRequest names; if the issuer is one of them, the acceptance is intended.)') +
         (acc.servedDecrypted ? '' : ' If the application rejects it instead (nginx answers HTTP 400 inside TLS), its first response shows that.'),
       fix: `${FIX.notEnforced} Then give the client a valid certificate: ${validity ? (validity === 'expired' ? FIX.expired : FIX.notYetValid) : FIX.unknownCa}`,
       evidenceFrames: frames(cr?.frame, clientCert.frame, ...acc.frames),

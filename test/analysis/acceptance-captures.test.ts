@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { analyse } from '../helpers/analyse.js';
 import { REPO } from '../helpers/golden.js';
 import { serverAcceptance } from '../../src/analysis/acceptance.js';
+import { loadPemBundle } from '../../src/tls/x509/index.js';
 import type { ConnectionModel } from '../../src/analysis/model.js';
 
 async function one(name: string, keys: boolean): Promise<ConnectionModel> {
@@ -39,7 +40,7 @@ describe('s_server -Verify 1 without -verify_return_error accepts what it cannot
       expect(c.verdict).toBe('mtls-ok');
       const d = c.diagnoses.find((x) => x.code === 'client-cert-not-enforced')!;
       expect(d.summary).toMatch(problem);
-      expect(d.summary).toMatch(/does not enforce client-certificate verification/);
+      expect(d.summary).toMatch(/does not appear to enforce client-certificate verification/);
       expect(d.inferred).toBeUndefined();
       for (const s of SETTINGS) expect(d.fix).toMatch(s);
       expect(d.evidenceFrames).toContain(c.clientCertificate.frame);
@@ -55,6 +56,14 @@ describe('s_server -Verify 1 without -verify_return_error accepts what it cannot
     expect(serverAcceptance(await one('openssl-tls12-wrong-ca-accepted', true)).firstCloser).toBe('server');
     expect(serverAcceptance(await one('openssl-tls13-expired-accepted', true)).firstCloser).toBe('client');
     expect(serverAcceptance(await one('openssl-tls12-wrong-ca-accepted-idle', true)).firstCloser).toBe('client');
+  });
+});
+
+describe('--ca that the server does not share', () => {
+  it('a server whose CertificateRequest lists the issuer verified against its own CAs: --ca mismatch is not "not enforced"', async () => {
+    const trusted = loadPemBundle(join(REPO, 'captures', 'pki', 'evil-ca.pem'));
+    const a = await analyse(join(REPO, 'captures', 'tls13-mtls-ok.pcap'), { keylog: join(REPO, 'captures', 'tls13-mtls-ok.keys'), all: false, trusted });
+    expect(notable(a.connections[0])).toEqual(['warning client-cert-wrong-ca']);
   });
 });
 
