@@ -11,6 +11,8 @@
  *  3. TLS 1.3 without keys: encrypted server records after R that are not alert-sized (a
  *     NewSessionTicket is encrypted and looks like application data: tickets or data, both mean
  *     the handshake went on)                                             -> accepted, inferred
+ *     — unless the server then closed first without a record answering anything the client sent
+ *     after R (they may be tickets only)                                 -> unknown
  *  4. the server closed first (its close_notify, FIN or RST comes before any close by the client),
  *     sent nothing after R (no NewSessionTicket, no Finished in TLS 1.2, no data), and its close
  *     came within REJECT_WINDOW_S of the client's last record           -> rejected-silently
@@ -192,8 +194,12 @@ export function serverAcceptance(m: ConnectionModel, inf?: Tls13Inference): Acce
   if (res.served) {
     res.verdict = 'accepted';
   } else if (encryptedOn) {
-    res.verdict = 'accepted';
     res.inferred = true;
+    if (res.firstCloser === 'server' && !answered(ev, r)) {
+      res.evidence.push("but those records may be only NewSessionTickets (encrypted, they look like data), and the server closed first without answering anything the client sent");
+    } else {
+      res.verdict = 'accepted';
+    }
   } else if (res.firstCloser === 'server' && !res.continued) {
     const d = res.closeDelay ?? Infinity;
     if (d <= REJECT_WINDOW_S) {
@@ -213,6 +219,20 @@ export function serverAcceptance(m: ConnectionModel, inf?: Tls13Inference): Acce
   }
   res.frames = [...new Set(res.frames)].sort((a, b) => a - b);
   return res;
+}
+
+/** Alert records are at most 2 + 1 + 16 bytes when protected (RFC 8446 §5.2, no padding). */
+const MAX_ALERT_RECORD = 24;
+
+/** TLS 1.3 without keys: a server record (larger than an alert) after a client record that followed the client's flight. */
+function answered(ev: EventModel[], r: number): boolean {
+  let clientSpoke = false;
+  for (let i = r + 1; i < ev.length; i++) {
+    const e = ev[i];
+    if (side(e) === 'client') clientSpoke = true;
+    else if (clientSpoke && e.kind === 'encrypted' && (e.length ?? 0) > MAX_ALERT_RECORD) return true;
+  }
+  return false;
 }
 
 /** Did the client abort right after the server's flight (most likely rejecting its certificate)? */

@@ -135,7 +135,7 @@ describe('serverAcceptance: one branch per rule', () => {
   });
 
   it('3. TLS 1.3 without keys: records after the client Finished (tickets or data): accepted, inferred', () => {
-    const m = model('TLS 1.3', HS13.map((e) => ({ ...e, vis: e.vis === 'decrypted' ? 'inferred' : e.vis })), { decrypted: false, fin: [0, 12] });
+    const m = model('TLS 1.3', HS13.map((e) => ({ ...e, vis: e.vis === 'decrypted' ? 'inferred' : e.vis })), { decrypted: false, fin: [12, 13] });
     const inf: Tls13Inference = { continued: true, reasons: [], clientCert: 'sent' };
     const a = serverAcceptance(m, inf);
     expect(a.verdict).toBe('accepted');
@@ -219,5 +219,29 @@ describe('clientAbort: the client closes right after the server flight', () => {
   it('not in TLS 1.2 when the server never sent its Finished, nor on a resumed session', () => {
     expect(clientAbort(model('TLS 1.2', HS12, { fin: [9, 10] }))).toBeNull();
     expect(clientAbort(model('TLS 1.3', HS13.slice(0, 7), { fin: [8, 9], resumed: true }))).toBeNull();
+  });
+});
+
+describe('serverAcceptance: TLS 1.3 without keys, tickets look like data', () => {
+  const blind: Ev[] = [
+    { f: 4, t: 0, d: 'c', type: 'ClientHello' },
+    { f: 6, t: 1, d: 's', type: 'ServerHello' },
+    { f: 6, t: 1, d: 's', kind: 'encrypted', length: 69, type: 'Finished', vis: 'inferred' },
+    { f: 8, t: 2, d: 'c', kind: 'encrypted', length: 485, type: 'Certificate', vis: 'inferred' },
+    { f: 8, t: 2, d: 'c', kind: 'encrypted', length: 69, type: 'Finished', vis: 'inferred' },
+    { f: 9, t: 3, d: 's', kind: 'encrypted', length: 714, type: 'NewSessionTicket', vis: 'inferred' },
+    { f: 10, t: 3, d: 'c', kind: 'encrypted', length: 48 },
+  ];
+  const inf: Tls13Inference = { continued: true, reasons: [], clientCert: 'sent' };
+  it('records only before the client request, then the server closes first: unknown', () => {
+    const a = serverAcceptance(model('TLS 1.3', blind, { decrypted: false, fin: [0, 11] }), inf);
+    expect(a.verdict).toBe('unknown');
+    expect(a.evidence.join(' ')).toMatch(/may be only NewSessionTickets/);
+  });
+  it('a record answering the client request, then the server closes first: accepted, inferred', () => {
+    const m = model('TLS 1.3', [...blind, { f: 11, t: 4, d: 's', kind: 'encrypted', length: 101 }, { f: 12, t: 4, d: 's', kind: 'encrypted', length: 19 }], { decrypted: false, fin: [14, 13] });
+    const a = serverAcceptance(m, inf);
+    expect(a.verdict).toBe('accepted');
+    expect(a.inferred).toBe(true);
   });
 });
