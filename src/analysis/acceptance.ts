@@ -250,7 +250,8 @@ export function clientAbort(m: ConnectionModel): ClientAbort | null {
   const serverClose = [sFin, sRst].filter((f) => f > 0).sort((a, b) => a - b)[0];
   if (serverClose && serverClose < close) return null;
   const before = ev.filter((e) => e.frame <= close);
-  if (before.some((e) => side(e) === 'server' && e.kind === 'alert')) return null;
+  // any alert from the server (plaintext, decrypted, or an alert-sized encrypted record) explains the close
+  if (before.some((e) => side(e) === 'server' && (e.kind === 'alert' || e.type === 'Alert'))) return null;
   const lastServer = [...before].reverse().find((e) => side(e) === 'server');
   if (!lastServer) return null;
   const tls13 = m.version === 'TLS 1.3';
@@ -268,7 +269,9 @@ export function clientAbort(m: ConnectionModel): ClientAbort | null {
   const serverFinished = lastServer.type === 'Finished' || (tls13 && !m.decrypted);
   let abandoned: boolean;
   if (tls13) {
-    // TLS 1.3: the client's Finished (or any encrypted record) after the server's flight would be in clientAfter
+    // TLS 1.3: nothing from the client after the server's flight began (no Certificate, no Finished)
+    const flightStart = before.findIndex((e, i) => i > serverHelloAt && side(e) === 'server' && e.kind !== 'change_cipher_spec');
+    if (flightStart < 0 || before.slice(flightStart).some((e) => side(e) === 'client' && e.kind !== 'change_cipher_spec')) return null;
     abandoned = true;
   } else {
     if (!clientFinished || !serverFinished) return null;

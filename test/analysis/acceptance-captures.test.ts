@@ -5,6 +5,7 @@
  * reported (inferred). Each capture with and without its key log.
  */
 import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyse } from '../helpers/analyse.js';
 import { REPO } from '../helpers/golden.js';
@@ -144,4 +145,28 @@ describe('existing captures keep their verdicts under the rule', () => {
       }
     }
   });
+});
+
+describe('no false claim on any other committed capture', () => {
+  it('server-cert-rejected-silently only on the Node.js-client captures, client-cert-not-enforced only on the "accepted" ones', async () => {
+    const files = readdirSync(join(REPO, 'captures')).filter((f) => /\.pcap(ng)?$/.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(60);
+    const hits: string[] = [];
+    for (const f of files) {
+      const name = f.replace(/\.pcap(ng)?$/, '');
+      const keylog = join(REPO, 'captures', `${name}.keys`);
+      for (const k of existsSync(keylog) ? [keylog, undefined] : [undefined]) {
+        const a = await analyse(join(REPO, 'captures', f), { keylog: k, all: false });
+        for (const c of a.connections) {
+          for (const d of c.diagnoses) {
+            if (d.code === 'server-cert-rejected-silently' || d.code === 'client-cert-not-enforced') hits.push(`${name} ${d.code}`);
+          }
+        }
+      }
+    }
+    const unexpected = hits.filter((h) => !(/^node-client-.* server-cert-rejected-silently$/.test(h) || /^openssl-.*-accepted(-idle)? client-cert-not-enforced$/.test(h)));
+    expect(unexpected).toEqual([]);
+    expect(hits.filter((h) => h.includes('server-cert-rejected-silently')).length).toBe(4);
+    expect(hits.filter((h) => h.includes('client-cert-not-enforced')).length).toBe(6);
+  }, 120_000);
 });

@@ -245,3 +245,21 @@ describe('serverAcceptance: TLS 1.3 without keys, tickets look like data', () =>
     expect(a.inferred).toBe(true);
   });
 });
+
+describe('clientAbort: a server alert, even encrypted, explains the close', () => {
+  it('TLS 1.3 without keys: client flight, the server answers with an alert-sized record, then the client FIN: no abort', () => {
+    const m = model(
+      'TLS 1.3',
+      [
+        { f: 4, t: 0, d: 'c', type: 'ClientHello' },
+        { f: 6, t: 1, d: 's', type: 'ServerHello' },
+        { f: 6, t: 1, d: 's', kind: 'encrypted', length: 69, type: 'Finished', vis: 'inferred' },
+        { f: 8, t: 2, d: 'c', kind: 'encrypted', length: 942, type: 'Certificate', vis: 'inferred' },
+        { f: 8, t: 2, d: 'c', kind: 'encrypted', length: 69, type: 'Finished', vis: 'inferred' },
+        { f: 11, t: 3, d: 's', kind: 'encrypted', length: 19, type: 'Alert', vis: 'inferred' },
+      ],
+      { decrypted: false, fin: [12, 13] },
+    );
+    expect(clientAbort(m)).toBeNull();
+  });
+});
