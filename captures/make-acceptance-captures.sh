@@ -2,7 +2,7 @@
 # make-acceptance-captures.sh — "accepted" vs "rejected" when no alert says it (issue 12).
 #
 # Needs root (tcpdump on lo), openssl 3.0, Node.js 20, tcpdump. Uses captures/pki/ (make-pki.sh).
-# Server on 127.0.0.1, fixed port per scenario (21001-21008), capture
+# Server on 127.0.0.1, fixed port per scenario (21001-21010), capture
 # `tcpdump -i lo --immediate-mode -U 'tcp port P'`; key log from the server (s_server -keylogfile)
 # or the Node client ('keylog' event) in <name>.keys; what both sides printed in logs/<name>.txt.
 #
@@ -32,6 +32,10 @@
 #                --ca pki/evil-ca.pem --cert pki/client.pem --key pki/client.key
 #      node-client-tls13-untrusted-server  21005
 #      node-client-tls12-untrusted-server  21006
+#    and against openssl s_server -Verify 1 -verify_return_error -WWW (it answers the client's FIN
+#    with a fatal decode_error: a reaction to the abort, not its cause)
+#      node-client-tls13-untrusted-openssl-server  21009
+#      node-client-tls12-untrusted-openssl-server  21010
 # Outputs (captures/): <name>.pcap, <name>.keys, logs/<name>.txt. Re-runnable: outputs are
 # overwritten. Usage: captures/make-acceptance-captures.sh [name-filter-regex]
 set -euo pipefail
@@ -132,4 +136,15 @@ for v in 13 12; do
     --ca pki/evil-ca.pem --cert pki/client.pem --key pki/client.key)
   CLI_IN="true"
   record "$name" "$port" "Node.js TLS 1.${v: -1} client trusting only Evil CA rejects the server's certificate (no alert)"
+done
+# the same client against OpenSSL s_server, which answers the client's FIN with a fatal alert
+for v in 13 12; do
+  name="node-client-tls$v-untrusted-openssl-server"
+  port=$((21009 + (13 - v)))
+  SRV=(openssl s_server -accept "127.0.0.1:$port" -naccept 1 -cert pki/server.pem -key pki/server.key
+    -CAfile pki/test-ca.pem -Verify 1 -verify_return_error -WWW)
+  CLI=(node node-tls-peer.mjs client --port "$port" --tls "1.${v: -1}" --keylog "$name.keys"
+    --ca pki/evil-ca.pem --cert pki/client.pem --key pki/client.key)
+  CLI_IN="true"
+  record "$name" "$port" "Node.js TLS 1.${v: -1} client trusting only Evil CA against s_server: no alert from the client, s_server answers its FIN with decode_error"
 done

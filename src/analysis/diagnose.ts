@@ -226,9 +226,18 @@ function clientAbortDiagnosis(m: ConnectionModel, ab: NonNullable<ReturnType<typ
       'Node.js clients (tls.connect with rejectUnauthorized, the default) send none and just close' +
       (ab.abandonedHandshake ? ', in TLS 1.3 before their own Finished' : ', in TLS 1.2 after completing the handshake') +
       `. It may also be a client that only probes the port. ${chain ? `Server chain: ${chain}.` : "The server's certificate is encrypted (TLS 1.3): give the key log (--keylog) to see it."}` +
-      (m.clientCertificate.status === 'sent' ? " The client's own certificate was sent; it is not the problem here." : ''),
+      (m.clientCertificate.status === 'sent' ? " The client's own certificate was sent; it is not the problem here." : '') +
+      lateAlerts(m, ab.frame),
     fix: `${FIX.serverRejected} The client's error log names the reason (Node: SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID).`,
     evidenceFrames: [serverCert?.frame ?? 0, ab.afterFrame, ab.frame].filter((f) => f > 0),
     inferred: true,
   };
+}
+
+/** Server alerts after the client's close: its reaction to the abort (OpenSSL answers an unexpected EOF with decode_error). */
+function lateAlerts(m: ConnectionModel, closeFrame: number): string {
+  const late = m.alerts.filter((a) => a.direction === 'server->client' && a.frame > closeFrame && a.code !== undefined && a.code !== 0);
+  return late.length > 0
+    ? ` The server's ${late.map((a) => `${a.description} (${a.code}) in frame ${a.frame}`).join(', ')} came after the client had closed: its reaction to the abort (OpenSSL answers an unexpected end of the handshake with decode_error), not the cause.`
+    : '';
 }

@@ -110,8 +110,26 @@ describe('a Node.js client silently rejects the server certificate', () => {
         expect(d.evidenceFrames).toContain(fin);
         expect(d.explanation).toMatch(/RFC 8446 §6\.2/);
         expect(d.explanation).toMatch(name.includes('tls13') ? /before their own Finished/ : /after completing the handshake/);
+        // requested, and never answered: with keys a fact, without keys inferred from the 5 server records
+        expect(c.clientCertificate.status).toBe(name.includes('tls13') ? 'not-sent' : 'sent');
+        if (name.includes('tls13') && !keys) expect(c.clientCertificate.visibility).toBe('inferred');
       });
     }
+  }
+});
+
+describe('the same Node.js client against OpenSSL s_server, which answers the FIN with decode_error', () => {
+  for (const v of ['13', '12']) {
+    it(`TLS 1.${v.slice(1)}: server-cert-rejected-silently names the late alert as a reaction, with keys; without keys the same warning`, async () => {
+      const name = `node-client-tls${v}-untrusted-openssl-server`;
+      const k = await one(name, true);
+      expect(notable(k)).toEqual(['error handshake-alert', 'warning server-cert-rejected-silently']);
+      const d = k.diagnoses.find((x) => x.code === 'server-cert-rejected-silently')!;
+      expect(d.explanation).toMatch(/decode_error \(50\) in frame \d+ came after the client had closed/);
+      const n = await one(name, false);
+      expect(notable(n)).toEqual(['warning server-cert-rejected-silently']);
+      expect(n.verdict).toBe('warning');
+    });
   }
 });
 
@@ -166,7 +184,7 @@ describe('no false claim on any other committed capture', () => {
     }
     const unexpected = hits.filter((h) => !(/^node-client-.* server-cert-rejected-silently$/.test(h) || /^openssl-.*-accepted(-idle)? client-cert-not-enforced$/.test(h)));
     expect(unexpected).toEqual([]);
-    expect(hits.filter((h) => h.includes('server-cert-rejected-silently')).length).toBe(4);
+    expect(hits.filter((h) => h.includes('server-cert-rejected-silently')).length).toBe(8);
     expect(hits.filter((h) => h.includes('client-cert-not-enforced')).length).toBe(6);
   }, 120_000);
 });
