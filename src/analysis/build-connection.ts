@@ -234,11 +234,14 @@ function decodeWarnings(events: readonly TlsEvent[], into: string[]): void {
   if (dropped > 0) into.push(`${dropped} more message decode warnings not shown`);
 }
 
+/** Warnings about a handshake that worked (the mTLS verdict stands, the warning is shown beside it). */
+const VERDICT_NEUTRAL_WARNINGS = new Set(['client-cert-not-enforced']);
+
 export function verdictOf(m: ConnectionModel): ConnectionModel['verdict'] {
   if (!m.isTls) return 'not-tls';
   if (m.diagnoses.some((d) => d.severity === 'error')) return 'failed';
   if (m.alerts.some((a) => a.level === 'fatal')) return 'failed';
-  if (m.diagnoses.some((d) => d.severity === 'warning')) return 'warning';
+  if (m.diagnoses.some((d) => d.severity === 'warning' && !VERDICT_NEUTRAL_WARNINGS.has(d.code))) return 'warning';
   if (m.established === false) return 'incomplete';
   if (m.clientCertificate.status === 'sent') return 'mtls-ok';
   return 'ok';

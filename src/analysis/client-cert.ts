@@ -193,6 +193,9 @@ function inferredClientCertificate(inf: Tls13Inference): ClientCertificateModel 
   } else if (inf.clientCert === 'empty' && e) {
     out.status = 'empty';
     out.sentence = `INFERRED EMPTY Certificate in frame ${e.frame} (a ${e.length}-byte ${unit}) — ${why}`;
+  } else if (inf.clientSilent && inf.requested === true) {
+    out.status = 'not-sent';
+    out.sentence = `INFERRED requested, but the client sent no Certificate: no encrypted record came from it after the server's flight — ${why}`;
   } else if (inf.clientCert === 'none' || inf.requested === false) {
     out.status = 'not-requested';
     out.sentence = `INFERRED not requested — ${why}`;

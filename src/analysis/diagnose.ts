@@ -4,53 +4,20 @@
  * many stacks close without one — see FIELD-NOTES).
  */
 import type { TlsFacts } from '../tls/events.js';
-import type { CertificateModel, ConnectionModel, DiagnosisModel, EventModel } from './model.js';
+import type { ConnectionModel, DiagnosisModel, EventModel } from './model.js';
 import { FIX } from './fixes.js';
 import { alertMeaning } from './names.js';
-import { dnKeyOfString, type CertContext } from './certificates.js';
-import { chainProblems } from './chain-check.js';
+import type { CertContext } from './certificates.js';
 import type { Tls13Inference } from './infer-tls13.js';
 import { malformedDiagnoses, unparseable } from './malformed.js';
 import { applyAppLayer } from './app-layer.js';
 import { settleVisibility } from './diagnose-visibility.js';
+import { clientAbort, serverAcceptance, type Acceptance } from './acceptance.js';
+import { after, alertSentence, sentCertificateDiagnoses, who } from './diagnose-client-cert.js';
 
-const CLIENT_CERT_REJECT = new Set([42, 46, 49]);
+export { usageIssues } from './diagnose-client-cert.js';
+
 const SERVER_CERT_REJECT = new Set([42, 43, 44, 45, 46, 48, 49]);
-
-function who(e: EventModel): 'client' | 'server' {
-  return e.direction === 'client->server' ? 'client' : 'server';
-}
-
-function after(events: EventModel[], ref: EventModel | undefined): EventModel[] {
-  if (!ref) return [];
-  const i = events.indexOf(ref);
-  return i < 0 ? [] : events.slice(i + 1);
-}
-
-function alertSentence(a: EventModel, aboutWhose: string): string {
-  return `the ${who(a)} sent alert ${a.description} (${a.code}) in frame ${a.frame}${a.visibility === 'decrypted' ? ' (decrypted)' : ''}${aboutWhose}`;
-}
-
-function validityProblem(cert: CertificateModel, atIso: string): 'expired' | 'not-yet-valid' | null {
-  const t = Date.parse(atIso);
-  if (Number.isNaN(t)) return null;
-  if (Date.parse(cert.notAfter) < t) return 'expired';
-  if (Date.parse(cert.notBefore) > t) return 'not-yet-valid';
-  return null;
-}
-
-export function usageIssues(cert: CertificateModel): string[] {
-  const out: string[] = [];
-  const eku = cert.extendedKeyUsage;
-  if (eku && eku.length > 0 && !eku.includes('clientAuth') && !eku.includes('anyExtendedKeyUsage')) {
-    out.push(`extendedKeyUsage is ${eku.join(', ')} without clientAuth (RFC 5280 §4.2.1.12)`);
-  }
-  const ku = cert.keyUsage;
-  if (ku && ku.length > 0 && !ku.includes('digitalSignature')) {
-    out.push(`keyUsage is ${ku.join(', ')} without digitalSignature, needed to sign CertificateVerify (RFC 5280 §4.2.1.3)`);
-  }
-  return out;
-}
 
 export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, inf?: Tls13Inference): DiagnosisModel[] {
   const out: DiagnosisModel[] = [];
@@ -62,119 +29,16 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
   const clientCv = ev.find((e) => e.type === 'CertificateVerify' && e.direction === 'client->server');
   const fatal = m.alerts.filter((a) => a.level === 'fatal' || (a.code !== undefined && a.code !== 0 && a.code !== 90 && a.code !== 100 && a.code !== 112));
   const explained = new Set<EventModel>();
-  const leaf = cc.chain?.[0];
   const accepted = cc.acceptedAuthorities ?? [];
-  // the chain is acceptable when any certificate in it is issued by (or is) a listed CA
-  const listedKeys = new Set(accepted.map(dnKeyOfString));
-  const issuerListed =
-    leaf && accepted.length > 0
-      ? (cc.chain ?? []).some((c) => listedKeys.has(dnKeyOfString(c.issuer)) || listedKeys.has(dnKeyOfString(c.subject)))
-      : undefined;
-  const silentClose = serverClosedSilently(m);
-  const caNote =
-    leaf && issuerListed === false
-      ? ` Its issuer ${leaf.issuer} is not among the CAs the server listed in its CertificateRequest (${accepted.join('; ')}).`
-      : '';
+  // accepted or rejected silently: one rule for every stack (./acceptance.ts)
+  const acc = serverAcceptance(m, inf);
 
-  // --- the server rejected the client's certificate ---
-  const serverAlertsAfterClientCert = after(ev, clientCert).filter((e) => e.kind === 'alert' && who(e) === 'server' && fatal.includes(e));
+  // --- the server rejected (or did not enforce) the client's certificate ---
   // a leaf that is not X.509 proves nothing about CA, validity or usage (malformed.ts says what it is)
-  if (cc.status === 'sent' && leaf && clientCert && !unparseable(leaf)) {
-    const a = serverAlertsAfterClientCert[0];
-    const validity = validityProblem(leaf, m.startTime);
-    const usage = usageIssues(leaf);
-    const chain = chainProblems(cc.chain ?? [], ctx, m.startTime);
-    if (a && a.code === 51 && clientCv) {
-      explained.add(a);
-      out.push({
-        code: 'client-cert-key-mismatch',
-        severity: 'error',
-        summary: `The server could not verify the client's CertificateVerify signature: ${alertSentence(a, '')}.`,
-        explanation:
-          'CertificateVerify is signed with the client\'s private key over the handshake transcript (RFC 8446 §4.4.3, RFC 5246 §7.4.8); ' +
-          'decrypt_error means the signature did not verify with the public key in the client certificate — the key does not match the certificate, ' +
-          'or the signature scheme is not acceptable (RFC 8446 §6.2).',
-        fix: FIX.keyMismatch,
-        evidenceFrames: [clientCert!.frame, clientCv.frame, a.frame],
-      });
-    } else if (validity && (!a || a.code === 45 || a.code === 42 || a.code === 46)) {
-      if (a) explained.add(a);
-      out.push({
-        code: validity === 'expired' ? 'client-cert-expired' : 'client-cert-not-yet-valid',
-        severity: a ? 'error' : 'warning',
-        summary:
-          validity === 'expired'
-            ? `The client certificate ${leaf.subject} expired on ${leaf.notAfter}, before this connection (${m.startTime}).`
-            : `The client certificate ${leaf.subject} is valid only from ${leaf.notBefore}, after this connection (${m.startTime}).`,
-        explanation:
-          `Validity is checked at the capture time, not today. ${a ? `${alertSentence(a, ' about the client\'s certificate')}. ` : 'No alert was seen; a server that verifies certificates rejects it. '}` +
-          'RFC 5280 §4.1.2.5: a certificate is valid only between notBefore and notAfter; RFC 8446 §6.2 certificate_expired.',
-        fix: validity === 'expired' ? FIX.expired : FIX.notYetValid,
-        evidenceFrames: a ? [clientCert!.frame, a.frame] : [clientCert!.frame],
-      });
-    } else if (a && a.code === 48) {
-      explained.add(a);
-      out.push({
-        code: 'client-cert-unknown-ca',
-        severity: 'error',
-        summary: `The server rejected the client's certificate (${leaf.subject}, issued by ${leaf.issuer}): unknown_ca.`,
-        explanation:
-          `${alertSentence(a, ' about the client\'s certificate')}: the server could not build a path from the client's certificate to a CA it trusts ` +
-          `(RFC 8446 §6.2 / RFC 5246 §7.2.2 unknown_ca). It is the server rejecting the client, not a local failure.${caNote}${chain.text}`,
-        fix: FIX.unknownCa,
-        evidenceFrames: [cr?.frame, clientCert!.frame, a.frame].filter((x): x is number => x !== undefined),
-      });
-    } else if (a && a.code === 43 && usage.length > 0) {
-      explained.add(a);
-      out.push({
-        code: 'client-cert-bad-usage',
-        severity: 'error',
-        summary: `The server refused the client certificate ${leaf.subject} for client authentication: ${usage.join('; ')}.`,
-        explanation: `${alertSentence(a, ' about the client\'s certificate')} (unsupported_certificate, RFC 8446 §6.2).`,
-        fix: FIX.badUsage,
-        evidenceFrames: [clientCert!.frame, a.frame],
-      });
-    } else if (a && CLIENT_CERT_REJECT.has(a.code ?? -1)) {
-      explained.add(a);
-      out.push({
-        code: issuerListed === false ? 'client-cert-wrong-ca' : 'client-cert-unknown-ca',
-        severity: 'error',
-        summary: `The server rejected the client's certificate (${leaf.subject}, issued by ${leaf.issuer}): ${a.description}.`,
-        explanation:
-          `${alertSentence(a, ' about the client\'s certificate')} (${alertMeaning(a.code ?? 0).text}).${caNote}${chain.text}` +
-          ' GnuTLS servers send access_denied then bad_certificate for an untrusted client certificate.',
-        fix: FIX.unknownCa,
-        evidenceFrames: [cr?.frame, clientCert!.frame, a.frame].filter((x): x is number => x !== undefined),
-      });
-    } else if (!a && issuerListed === false) {
-      out.push({
-        code: 'client-cert-wrong-ca',
-        severity: silentClose ? 'error' : 'warning',
-        summary: silentClose
-          ? `The server closed the connection without an alert right after the client sent a certificate issued by ${leaf.issuer}, which is not among the CAs it accepts.`
-          : `The client sent a certificate issued by ${leaf.issuer}, which is not among the CAs the server accepts.`,
-        explanation:
-          `RFC 8446 §4.3.2 / RFC 5246 §7.4.4: certificate_authorities lists the CAs the server accepts; a certificate from another CA is normally rejected.${caNote}` +
-          (silentClose
-            ? ` Evidence: no alert, but the server sent no application data and closed (${silentClose}) — Node.js (requestCert + rejectUnauthorized) rejects client certificates this way.`
-            : ' No alert was seen — some servers (Node, nginx) close the connection or answer at the HTTP level instead.'),
-        fix: FIX.unknownCa,
-        evidenceFrames: [cr?.frame, clientCert!.frame, ...closeFrames(m)].filter((x): x is number => x !== undefined && x > 0),
-      });
-    }
-    if (usage.length > 0 && !out.some((d) => d.code === 'client-cert-bad-usage')) {
-      out.push({
-        code: 'client-cert-bad-usage',
-        severity: 'warning',
-        summary: `The client certificate ${leaf.subject} is not fit for client authentication: ${usage.join('; ')}.`,
-        explanation: 'Servers that check key usage reject it with unsupported_certificate (43); OpenSSL does, GnuTLS does not check EKU.',
-        fix: FIX.badUsage,
-        evidenceFrames: [clientCert!.frame],
-      });
-    }
-    if (chain.diagnosis && !out.some((d) => d.code === 'client-cert-unknown-ca' || d.code === 'client-cert-wrong-ca')) {
-      out.push({ ...chain.diagnosis, evidenceFrames: [clientCert!.frame] });
-    }
+  if (cc.status === 'sent' && clientCert && !unparseable(cc.chain?.[0])) {
+    const r = sentCertificateDiagnoses({ m, ctx, clientCert, cr, clientCv, fatal, acc });
+    out.push(...r.out);
+    for (const a of r.explained) explained.add(a);
   }
 
   // --- no certificate from the client ---
@@ -224,6 +88,8 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
       evidenceFrames: [serverCert.frame, clientReject.frame],
     });
   }
+  const abort = clientReject ? null : clientAbort(m);
+  if (abort) out.push(clientAbortDiagnosis(m, abort, serverCert));
 
   // --- every other alert ---
   for (const a of m.alerts) {
@@ -266,7 +132,7 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
   }
 
   // --- incomplete, no alert ---
-  if (!(vn && !facts.serverRandom) && m.established === false && m.alerts.length === 0 && !inf?.alertEvent && !out.some((d) => d.severity === 'error')) {
+  if (!(vn && !facts.serverRandom) && m.established === false && m.alerts.length === 0 && !inf?.alertEvent && !abort && !out.some((d) => d.severity === 'error')) {
     const closer = m.tcp.rstFrames ? 'RST' : m.tcp.finFrames ? 'FIN' : 'end of capture';
     out.push({
       code: 'handshake-incomplete',
@@ -278,7 +144,7 @@ export function diagnose(m: ConnectionModel, facts: TlsFacts, ctx: CertContext, 
     });
   }
 
-  if (inf) out.push(...inferredDiagnoses(m, inf));
+  if (inf) out.push(...inferredDiagnoses(m, inf, acc));
   out.push(...malformedDiagnoses(m));
 
   if (facts.version === 0x0304 && !facts.decrypted) {
@@ -319,7 +185,7 @@ function serverDone(ev: EventModel[]): boolean {
 }
 
 /** Diagnoses resting on the TLS 1.3 size inference: always marked inferred, never stated as fact. */
-function inferredDiagnoses(m: ConnectionModel, inf: Tls13Inference): DiagnosisModel[] {
+function inferredDiagnoses(m: ConnectionModel, inf: Tls13Inference, acc: Acceptance): DiagnosisModel[] {
   const out: DiagnosisModel[] = [];
   const cert = inf.certEvent;
   const alert = inf.alertEvent;
@@ -336,16 +202,16 @@ function inferredDiagnoses(m: ConnectionModel, inf: Tls13Inference): DiagnosisMo
       evidenceFrames: [cert.frame, ...(alert ? [alert.frame] : [])],
       inferred: true,
     });
-  } else if (inf.clientCert === 'sent' && cert && !alert && !inf.continued && serverClosedSilently(m)) {
+  } else if (inf.clientCert === 'sent' && cert && !alert && acc.verdict === 'rejected-silently') {
     out.push({
       code: 'client-cert-rejected',
       severity: 'warning',
-      summary: `INFERRED: the server sent nothing after the client's certificate and closed (${serverClosedSilently(m)}) — most likely it rejected the certificate without an alert.`,
+      summary: `INFERRED: the server sent nothing after the client's certificate and closed (${acc.serverClose?.how ?? 'no close seen'}) — most likely it rejected the certificate without an alert.`,
       explanation:
         `From encrypted record sizes (no keys): ${why}. No application data and no alert came from the server after the client's flight; ` +
         'Node.js servers (requestCert + rejectUnauthorized) reject client certificates exactly like this in TLS 1.3, where the handshake already looks complete. Give the key log to confirm.',
       fix: `${FIX.noKeys} Then compare the client certificate's issuer with the CAs the server accepts.`,
-      evidenceFrames: [cert.frame, ...closeFrames(m)],
+      evidenceFrames: [cert.frame, ...closeFrames(m)].filter((f) => f > 0),
       inferred: true,
     });
   } else if (inf.clientCert === 'sent' && cert && alert) {
@@ -364,16 +230,34 @@ function inferredDiagnoses(m: ConnectionModel, inf: Tls13Inference): DiagnosisMo
   return out;
 }
 
-/** The server closed (FIN/RST) without sending any application data: a silent rejection. */
-function serverClosedSilently(m: ConnectionModel): string | null {
-  if ((m.applicationData?.serverToClient.records ?? 0) > 0) return null;
-  const fin = m.tcp.finFrames?.[1] ?? 0;
-  const rst = m.tcp.rstFrames?.[1] ?? 0;
-  if (rst > 0) return `RST in frame ${rst}`;
-  if (fin > 0) return `FIN in frame ${fin}`;
-  return null;
-}
-
 function closeFrames(m: ConnectionModel): number[] {
   return [m.tcp.finFrames?.[1] ?? 0, m.tcp.rstFrames?.[1] ?? 0].filter((f) => f > 0);
+}
+
+/** The client closed right after the server's flight without an alert or data (./acceptance.ts). */
+function clientAbortDiagnosis(m: ConnectionModel, ab: NonNullable<ReturnType<typeof clientAbort>>, serverCert?: EventModel): DiagnosisModel {
+  const chain = (serverCert?.certificates ?? []).map((c) => `${c.subject} (issuer ${c.issuer})`).join(' <- ');
+  return {
+    code: 'server-cert-rejected-silently',
+    severity: 'warning',
+    summary: `INFERRED: the client aborted after the server's certificate — it closed the connection (${ab.how} in frame ${ab.frame}) without an alert and without sending any data; most likely it rejected the server's certificate.`,
+    explanation:
+      `Evidence: ${ab.evidence}. A client that rejects the server's certificate should send a fatal alert (RFC 8446 §6.2 / RFC 5246 §7.2.2: bad_certificate, unknown_ca, certificate_expired); ` +
+      'Node.js clients (tls.connect with rejectUnauthorized, the default) send none and just close' +
+      (ab.abandonedHandshake ? ', in TLS 1.3 before their own Finished' : ', in TLS 1.2 after completing the handshake') +
+      `. It may also be a client that only probes the port. ${chain ? `Server chain: ${chain}.` : "The server's certificate is encrypted (TLS 1.3): give the key log (--keylog) to see it."}` +
+      (m.clientCertificate.status === 'sent' ? " The client's own certificate was sent; it is not the problem here." : '') +
+      lateAlerts(m, ab.frame),
+    fix: `${FIX.serverRejected} The client's error log names the reason (Node: SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID).`,
+    evidenceFrames: [serverCert?.frame ?? 0, ab.afterFrame, ab.frame].filter((f) => f > 0),
+    inferred: true,
+  };
+}
+
+/** Server alerts after the client's close: its reaction to the abort (OpenSSL answers an unexpected EOF with decode_error). */
+function lateAlerts(m: ConnectionModel, closeFrame: number): string {
+  const late = m.alerts.filter((a) => a.direction === 'server->client' && a.frame > closeFrame && a.code !== undefined && a.code !== 0);
+  return late.length > 0
+    ? ` The server's ${late.map((a) => `${a.description} (${a.code}) in frame ${a.frame}`).join(', ')} came after the client had closed: its reaction to the abort (OpenSSL answers an unexpected end of the handshake with decode_error), not the cause.`
+    : '';
 }

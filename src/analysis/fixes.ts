@@ -29,6 +29,10 @@ export const FIX = {
   serverRejected:
     'The client does not trust the server\'s certificate: give the client the CA that issued it (openssl s_client -CAfile server-ca.pem; curl --cacert server-ca.pem; ' +
     'Go tls.Config.RootCAs; Node tls.connect({ca})), make the server send its intermediate certificates, or renew an expired server certificate.',
+  notEnforced:
+    'Make the server fail the handshake when client-certificate verification fails: openssl s_server -Verify 1 -verify_return_error ' +
+    '(SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT); nginx ssl_verify_client on (not optional_no_ca); Go tls.Config{ClientAuth: tls.RequireAndVerifyClientCert}; ' +
+    'Node tls.createServer({requestCert: true, rejectUnauthorized: true}); Envoy require_client_certificate: true with a validation_context.',
   noKeys:
     'Record the TLS secrets and pass them with --keylog: SSLKEYLOGFILE=/tmp/keys.log for curl, Firefox, Chrome and Node (node --tls-keylog=/tmp/keys.log), ' +
     'openssl s_client -keylogfile /tmp/keys.log; or embed them in the capture (editcap --inject-secrets tls,/tmp/keys.log in.pcap out.pcapng).',

@@ -24,6 +24,8 @@ export interface Tls13Inference {
   ambiguousAlert?: EventModel;
   /** Server records after the client's flight show the handshake went on (tickets / data). */
   continued: boolean;
+  /** The client sent no encrypted record at all after the server's flight (no Certificate, no Finished). */
+  clientSilent?: boolean;
   reasons: string[];
 }
 
@@ -54,7 +56,19 @@ export function inferTls13(events: EventModel[], cipherSuite: string | undefined
   const firstClient = enc.findIndex((e) => e.direction === 'client->server');
   if (firstClient < 0) {
     const server = enc.filter((e) => e.direction === 'server->client');
-    if (server.length > 0) res.reasons.push(`the client sent no encrypted record after the server's ${server.length} (${sizes(server)} bytes)`);
+    if (server.length === 0) return res;
+    res.reasons.push(`the client sent no encrypted record after the server's ${server.length} (${sizes(server)} bytes)`);
+    // the server's flight ends at its first Finished-sized record; only alert-sized records may follow
+    const end = server.findIndex((e, i) => i >= 1 && i <= 4 && e.length === finLen);
+    const tail = end < 0 ? [] : server.slice(end + 1);
+    if (end >= 0 && tail.every((e) => e.length === alertLen)) {
+      labelServerFlight(server.slice(0, end + 1), finLen, res);
+      if (res.requested !== undefined) res.clientSilent = true;
+      if (tail.length > 0) {
+        label(tail[0], 'Alert', `a ${alertLen}-byte server record (a 2-byte alert + ${overhead}) after its flight, while the client sent nothing: most likely a fatal alert`);
+        res.alertEvent = tail[0];
+      }
+    }
     return res;
   }
   const serverFlight = enc.slice(0, firstClient).filter((e) => e.direction === 'server->client');
@@ -62,25 +76,42 @@ export function inferTls13(events: EventModel[], cipherSuite: string | undefined
 
   // --- the server's flight ---
   if (serverFlight.length >= 2 && serverFlight[serverFlight.length - 1].length === finLen) {
-    const n = serverFlight.length;
-    const names =
-      n === 5
-        ? ['EncryptedExtensions', 'CertificateRequest', 'Certificate', 'CertificateVerify', 'Finished']
-        : n === 4
-          ? ['EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished']
-          : n === 2
-            ? ['EncryptedExtensions', 'Finished']
-            : null;
-    if (names) {
-      const why = `server sent ${n} encrypted handshake records (${sizes(serverFlight)} bytes), the last of Finished size (${finLen}): ${names.join(' + ')}`;
-      serverFlight.forEach((e, i) => label(e, names[i], why));
-      res.requested = n === 5;
-      res.reasons.push(why);
-    }
+    labelServerFlight(serverFlight, finLen, res);
   } else if (serverFlight.length === 1) {
     res.reasons.push(`server sent its flight in one encrypted record (${sizes(serverFlight)} bytes): messages coalesced, CertificateRequest not visible from sizes`);
   }
+  return inferClientFlight(rest, res, { finLen, emptyCertLen, alertLen, overhead, hashLen }, clientClosedAt);
+}
 
+/** Names the records of the server's flight from their count (the last is Finished-sized). */
+function labelServerFlight(serverFlight: EventModel[], finLen: number, res: Tls13Inference): void {
+  const n = serverFlight.length;
+  const names =
+    n === 5
+      ? ['EncryptedExtensions', 'CertificateRequest', 'Certificate', 'CertificateVerify', 'Finished']
+      : n === 4
+        ? ['EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished']
+        : n === 2
+          ? ['EncryptedExtensions', 'Finished']
+          : null;
+  if (names) {
+    const why = `server sent ${n} encrypted handshake records (${sizes(serverFlight)} bytes), the last of Finished size (${finLen}): ${names.join(' + ')}`;
+    serverFlight.forEach((e, i) => label(e, names[i], why));
+    res.requested = n === 5;
+    res.reasons.push(why);
+  }
+}
+
+interface Lens {
+  finLen: number;
+  emptyCertLen: number;
+  alertLen: number;
+  overhead: number;
+  hashLen: number;
+}
+
+function inferClientFlight(rest: EventModel[], res: Tls13Inference, l: Lens, clientClosedAt: number): Tls13Inference {
+  const { finLen, emptyCertLen, alertLen, overhead, hashLen } = l;
   // --- the client's flight: records up to its Finished ---
   const clientRecs: EventModel[] = [];
   let finIdx = -1;

@@ -67,4 +67,24 @@ describe('inferTls13', () => {
     expect(r.requested).toBeUndefined();
     expect(ev.every((e) => e.type === undefined && e.visibility === 'plaintext')).toBe(true);
   });
+
+  it('the client sends nothing after the server flight (it aborted): the flight is still named, requested, client silent', () => {
+    const ev = [rec('s', 23), rec('s', 121), rec('s', 966), rec('s', 96), rec('s', 69)];
+    const r = inferTls13(ev, SHA384);
+    expect(r.requested).toBe(true);
+    expect(r.clientSilent).toBe(true);
+    expect(r.clientCert).toBeUndefined();
+    expect(r.alertEvent).toBeUndefined();
+    expect(ev.map((e) => e.type)).toEqual(['EncryptedExtensions', 'CertificateRequest', 'Certificate', 'CertificateVerify', 'Finished']);
+    // ... and an alert-sized server record after it (OpenSSL answering the client's FIN) is labelled an alert
+    const ev2 = [rec('s', 23), rec('s', 121), rec('s', 966), rec('s', 96), rec('s', 69), rec('s', 19)];
+    const r2 = inferTls13(ev2, SHA384);
+    expect(r2.alertEvent).toBe(ev2[5]);
+    expect(ev2[5].type).toBe('Alert');
+    // a larger record after the flight is not a shape we name
+    const ev3 = [rec('s', 23), rec('s', 121), rec('s', 966), rec('s', 96), rec('s', 69), rec('s', 300)];
+    const r3 = inferTls13(ev3, SHA384);
+    expect(r3.requested).toBeUndefined();
+    expect(r3.clientSilent).toBeUndefined();
+  });
 });
