@@ -65,6 +65,7 @@ export function describeClientCertificate(
       const more = chain.length > 1 ? ` (+${chain.length - 1} more in the chain)` : '';
       out.sentence =
         `sent in ${where(cert)}${how}: ${leaf.subject} issued by ${leaf.issuer}${more} (${accepts(cas)})`;
+      if (facts.clientCertificateVerify) out.certificateVerify = { ...facts.clientCertificateVerify };
     }
     return out;
   }

@@ -81,6 +81,19 @@ export interface ClientCertificateModel {
   requestFrame?: number;
   /** One sentence saying where the client certificate is (or why there is none). */
   sentence?: string;
+  /** The client's CertificateVerify signature checked against the certificate's public key and
+   * the handshake transcript (present when a CertificateVerify was seen). */
+  certificateVerify?: CertificateVerifyModel;
+}
+
+export interface CertificateVerifyModel {
+  /** False: it could not be checked (see reason), and nothing follows from it. */
+  checked: boolean;
+  /** Set when checked. */
+  valid?: boolean;
+  scheme?: string;
+  reason?: string;
+  frame: number;
 }
 
 export interface DirectionTraffic {

@@ -88,6 +88,22 @@ export interface TlsFacts {
   keysFound?: boolean;
   /** Secrets the key log lacks for this connection (names only, never values). */
   missingSecrets?: string[];
+  /** The client's CertificateVerify, checked (set only when one was seen in the handshake). */
+  clientCertificateVerify?: CertificateVerifyFact;
+}
+
+/** The client's CertificateVerify signature checked against its certificate and the transcript. */
+export interface CertificateVerifyFact {
+  /** False when it could not be checked (transcript incomplete, unknown scheme ...): see `reason`. */
+  checked: boolean;
+  /** Set when checked: the signature verifies with the client certificate's public key. */
+  valid?: boolean;
+  /** Signature scheme name from the message. */
+  scheme?: string;
+  /** Why it is invalid or could not be checked. */
+  reason?: string;
+  /** Frame of the CertificateVerify. */
+  frame: number;
 }
 
 /** Downstream of the tls stage (the analysis stage implements it). */

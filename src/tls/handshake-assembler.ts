@@ -52,6 +52,8 @@ export class HandshakeAssembler {
   /** Skipping the rest of an oversized message. */
   private skip = 0;
   messages = 0;
+  /** Messages lost: skipped as oversized, or dropped unfinished by a reset (gap, key change). */
+  dropped = 0;
 
   constructor(
     private readonly onMessage: MessageCallback,
@@ -66,6 +68,7 @@ export class HandshakeAssembler {
 
   /** Drop any partial message (after a gap or a key change). */
   reset(): void {
+    if (this.pending) this.dropped++;
     this.parts = null;
     this.have = 0;
     this.need = 0;
@@ -141,6 +144,7 @@ export class HandshakeAssembler {
         this.startOffset,
       );
       this.skip = len;
+      this.dropped++;
       return false;
     }
     this.need = 4 + len;

@@ -16,6 +16,7 @@ import { DeferredRecords, newDeferBudget, type DeferredRecord } from './deferred
 import { newTlsFacts } from './facts.js';
 import { copyBytes } from '../net/bytes.js';
 import type { ConnectionHolder, TlsStageOptions } from './tls-stage.js';
+import { HandshakeTranscript } from './transcript.js';
 
 const MAX_WARNINGS = 50;
 
@@ -29,6 +30,8 @@ export class TlsConnection implements StreamConsumer {
   /** Key-log generation of the last failed lookup (retry when it changes); -1 = never looked up. */
   private lookedUpAt = -1;
   private deferred: DeferredRecords | null = null;
+  /** For checking the client's CertificateVerify signature. */
+  private readonly transcript = new HandshakeTranscript();
 
   constructor(
     readonly conn: TcpConnection,
@@ -294,6 +297,8 @@ export class TlsConnection implements StreamConsumer {
     if (this.opts.keepBytes) ev.raw = copyBytes(m.raw);
     const change = applyMessageFacts(f, side, m.type, decoded, this.clientHelloSeen);
     if (m.type === 1) this.clientHelloSeen = true;
+    const lost = this.sides[0].hs.dropped + this.sides[1].hs.dropped > 0 || f.gaps !== undefined;
+    this.transcript.message(side === f.clientSide, m.raw, f, lost, m.frame, m.type === 11 ? ev.certificates?.[0] : undefined);
     this.push(ev);
     if (change === 'server-hello' && f.version === 0x0304) {
       // RFC 8446 §2: everything after ServerHello is protected, both directions
