@@ -9,6 +9,8 @@ import { FIX } from './fixes.js';
 
 export interface ChainCheck {
   text: string;
+  /** Set when --ca was given and the chain could be checked: it verifies against those CAs. */
+  verified?: boolean;
   diagnosis?: Omit<DiagnosisModel, 'evidenceFrames'>;
 }
 
@@ -18,13 +20,14 @@ export function chainProblems(chain: CertificateModel[], ctx: CertContext, atIso
   if (infos.length !== chain.length) return { text: '' };
   const at = Date.parse(atIso);
   const v = verifyChain(infos, ctx.trusted, Number.isNaN(at) ? Date.now() : at);
-  if (v.ok) return { text: ' Verified offline against --ca: the chain is valid for those CAs, so the server trusts different CAs than the ones given.' };
+  if (v.ok) return { verified: true, text: ' Verified offline against --ca: the chain is valid for those CAs, so the server trusts different CAs than the ones given.' };
   const problems = v.problems.map((p) => p.message).join('; ');
   const needed = v.neededCa ? ` To be trusted, the server needs ${v.neededCa}.` : '';
   const text = ` Offline check against --ca: ${problems}.${needed}`;
   const missing = v.problems.some((p) => p.code === 'missing-intermediate');
   return {
     text,
+    verified: false,
     diagnosis: {
       code: missing ? 'client-cert-unknown-ca' : 'client-cert-wrong-ca',
       severity: 'warning',
