@@ -137,7 +137,9 @@ function diagnosis(c: Cause, x: CauseInput, severity: 'error' | 'warning', check
   const l = x.leaf;
   const a = alerts[0];
   const also = severity === 'warning' ? 'Also: ' : '';
-  const said = `${capital(alertText(alerts))} (${alertMeaning(a.code ?? 0).text}).`;
+  const said = AMBIGUOUS.has(a.code ?? -1)
+    ? `${capital(alertText(alerts))}; this alert does not name the cause (RFC 8446 §6.2: GnuTLS sends access_denied then bad_certificate for every client-certificate failure, and bad_certificate / certificate_unknown are as broad), so the cause comes from the checked facts.`
+    : `${capital(alertText(alerts))} (${alertMeaning(a.code ?? 0).text}).`;
   const facts = ` Checked: ${checked.join('; ')}.`;
   const frames = (...f: Array<number | undefined>) => [...f, ...alerts.map((e) => e.frame)].filter((n): n is number => n !== undefined);
   const sigFrames = frames(x.frames.certificate, x.frames.verify);
@@ -176,7 +178,6 @@ function diagnosis(c: Cause, x: CauseInput, severity: 'error' | 'warning', check
             : `${also}The client certificate ${l.subject} is valid only from ${l.notBefore}, after this connection (${x.at}).`,
         explanation:
           `Validity is checked at the capture time, not today. ${said} RFC 5280 §4.1.2.5: a certificate is valid only between notBefore and notAfter; RFC 8446 §6.2 certificate_expired.` +
-          (AMBIGUOUS.has(a.code ?? -1) ? ' This alert does not name the cause (GnuTLS sends access_denied then bad_certificate for every certificate failure); the certificate\'s dates do.' : '') +
           facts,
         fix: c === 'expired' ? FIX.expired : FIX.notYetValid,
         evidenceFrames: frames(x.frames.certificate),

@@ -31,7 +31,7 @@ export class TlsConnection implements StreamConsumer {
   private lookedUpAt = -1;
   private deferred: DeferredRecords | null = null;
   /** For checking the client's CertificateVerify signature. */
-  private readonly transcript = new HandshakeTranscript();
+  private readonly transcript: HandshakeTranscript;
 
   constructor(
     readonly conn: TcpConnection,
@@ -39,6 +39,7 @@ export class TlsConnection implements StreamConsumer {
     private readonly opts: TlsStageOptions,
   ) {
     this.sides = [this.makeSide(0), this.makeSide(1)];
+    this.transcript = new HandshakeTranscript(opts.transcriptBudget);
     if (opts.keys?.lateKeysPossible) this.deferred = new DeferredRecords(opts.deferBudget ?? newDeferBudget());
   }
 
@@ -109,6 +110,7 @@ export class TlsConnection implements StreamConsumer {
 
   /** Hands the connection to the observer (after a hold, with whatever keys arrived meanwhile). */
   finishComplete(): void {
+    this.transcript.release();
     this.deferred?.take(); // give the kept bytes back to the shared budget
     if (this.deferred?.full && !this.keys) this.warn(this.facts.clientSide, 'too many protected records to keep for later decryption; the rest stay encrypted', -1);
     this.observer.complete(this.conn, this.facts);

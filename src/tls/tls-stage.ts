@@ -8,6 +8,7 @@ import { newDeferBudget, type DeferBudget } from './deferred-records.js';
 import { DerInterner } from './der-interner.js';
 import type { KeyProvider } from './protection.js';
 import { TlsConnection } from './tls-connection.js';
+import { newTranscriptBudget, type TranscriptBudget } from './transcript.js';
 
 export interface TlsStageOptions {
   /** Keep message/record bytes in events (TUI hex pane). */
@@ -24,6 +25,8 @@ export interface TlsStageOptions {
   deferBudget?: DeferBudget;
   /** Shared copies of certificates and CA names (one per distinct blob); absent = a copy each. */
   derInterner?: DerInterner;
+  /** Handshake bytes kept over all connections for CertificateVerify checks; absent = per connection. */
+  transcriptBudget?: TranscriptBudget;
 }
 
 export const DEFAULT_TLS_OPTIONS: TlsStageOptions = {
@@ -51,6 +54,7 @@ export class TlsStage implements ConnectionHolder {
   constructor(observer: TlsObserver, opts: Partial<TlsStageOptions> = {}) {
     const o: TlsStageOptions = { ...DEFAULT_TLS_OPTIONS, ...opts };
     o.derInterner ??= new DerInterner();
+    o.transcriptBudget ??= newTranscriptBudget();
     this.opts = o;
     this.factory = (conn) => {
       if (o.keys?.lateKeysPossible && !o.deferBudget) o.deferBudget = newDeferBudget();

@@ -20,8 +20,18 @@ import { suiteParams } from './decrypt/suites.js';
 import { checkSignature, tls13SignedContent } from './cert-verify.js';
 import { signatureSchemeName } from './registry/signature-schemes.js';
 
-/** TLS 1.2 handshake bytes kept for the signature check, at most. */
-export const MAX_TRANSCRIPT_BYTES = 256 * 1024;
+/** TLS 1.2 handshake bytes kept for the signature check, at most, per connection. */
+export const MAX_TRANSCRIPT_BYTES = 128 * 1024;
+
+/** Transcript bytes kept over all connections of a stage (many handshakes at once stay bounded). */
+export interface TranscriptBudget {
+  used: number;
+  max: number;
+}
+
+export function newTranscriptBudget(max = 32 * 1024 * 1024): TranscriptBudget {
+  return { used: 0, max };
+}
 
 const HT = { clientHello: 1, serverHello: 2, certificate: 11, certificateRequest: 13, serverHelloDone: 14, certificateVerify: 15, finished: 20 } as const;
 
@@ -39,6 +49,8 @@ export class HandshakeTranscript {
   private serverFlightDone = false;
   private leaf: Uint8Array | null = null;
   private certHash: Buffer | null = null;
+
+  constructor(private readonly budget: TranscriptBudget = newTranscriptBudget(MAX_TRANSCRIPT_BYTES)) {}
 
   /**
    * One handshake message in wire order (`raw` includes the 4-byte header; a view valid during
@@ -101,8 +113,7 @@ export class HandshakeTranscript {
     if (this.hash === null) {
       this.hash = createHash(params.hash);
       for (const p of this.parts ?? []) this.hash.update(p);
-      this.parts = null;
-      this.bytes = 0;
+      this.release();
     }
     if (isHrr) {
       // RFC 8446 §4.4.1: ClientHello1 is replaced by message_hash || 00 00 Hash.length || Hash(ClientHello1)
@@ -125,11 +136,17 @@ export class HandshakeTranscript {
     if (this.parts === null) return;
     if (this.bytes + raw.length > MAX_TRANSCRIPT_BYTES) {
       this.broken = `the handshake is longer than ${MAX_TRANSCRIPT_BYTES / 1024} KiB, more than this tool keeps to check the signature`;
-      this.parts = null;
+      this.release();
+      return;
+    }
+    if (this.budget.used + raw.length > this.budget.max) {
+      this.broken = `too many handshakes in progress at once: their transcripts exceed ${Math.round(this.budget.max / 1048576)} MiB, more than this tool keeps to check signatures`;
+      this.release();
       return;
     }
     this.parts.push(copyBytes(raw));
     this.bytes += raw.length;
+    this.budget.used += raw.length;
   }
 
   private verify(raw: Uint8Array, f: TlsFacts, frame: number): void {
@@ -164,9 +181,16 @@ export class HandshakeTranscript {
     this.stop();
   }
 
+  /** Gives the kept messages back to the shared budget (also when the connection ends mid-handshake). */
+  release(): void {
+    this.budget.used -= this.bytes;
+    this.bytes = 0;
+    this.parts = null;
+  }
+
   private stop(): void {
     this.done = true;
-    this.parts = null;
+    this.release();
     this.hash = null;
     this.leaf = null;
     this.certHash = null;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSignature, tls13SignedContent } from '../../src/tls/cert-verify.js';
-import { HandshakeTranscript } from '../../src/tls/transcript.js';
+import { HandshakeTranscript, newTranscriptBudget } from '../../src/tls/transcript.js';
 import { newTlsFacts } from '../../src/tls/facts.js';
 import { CERTIFICATE, CERTIFICATE_VERIFY, CLIENT_HELLO, ENCRYPTED_EXTENSIONS, SERVER_HELLO } from '../tls-decrypt/helpers/rfc8448-vectors.js';
 import { analyse } from '../helpers/analyse.js';
@@ -124,6 +124,32 @@ describe('HandshakeTranscript refuses to judge an incomplete transcript', () => 
     t.message(true, cv, f, false, 3);
     expect(f.clientCertificateVerify).toMatchObject({ checked: false });
     expect(f.clientCertificateVerify?.reason).toContain('not decrypted');
+  });
+
+  it('handshakes in progress at once share a bounded budget, given back when each is over', () => {
+    const budget = newTranscriptBudget(1300);
+    const f1 = newTlsFacts();
+    const f2 = newTlsFacts();
+    const t1 = new HandshakeTranscript(budget);
+    const t2 = new HandshakeTranscript(budget);
+    t1.message(true, msg(1, new Array(200).fill(7)), f1, false, 1);
+    expect(budget.used).toBe(204);
+    t2.message(true, msg(1, new Array(200).fill(7)), f2, false, 1);
+    for (const [t, f] of [[t1, f1], [t2, f2]] as const) {
+      f.version = 0x0303;
+      t.message(false, msg(2, new Array(250).fill(1)), f, false, 2);
+      t.message(false, msg(13), f, false, 2);
+      t.message(false, msg(14), f, false, 2);
+    }
+    // both flights: 2 × (204 + 254 + 4 + 4) = 932 bytes; t1's client Certificate (304) fits in 1300, t2's does not
+    t1.message(true, msg(11, new Array(300).fill(0)), f1, false, 3, leaf());
+    t2.message(true, msg(11, new Array(300).fill(0)), f2, false, 3, leaf());
+    t1.message(true, cv, f1, false, 3);
+    t2.message(true, cv, f2, false, 3);
+    expect(f1.clientCertificateVerify).toMatchObject({ checked: true, valid: false });
+    expect(f2.clientCertificateVerify).toMatchObject({ checked: false });
+    expect(f2.clientCertificateVerify?.reason).toContain('too many handshakes in progress');
+    expect(budget.used).toBe(0);
   });
 
   it('a TLS 1.2 handshake without CertificateRequest keeps nothing and reports nothing', () => {
