@@ -39,7 +39,7 @@ export class TlsConnection implements StreamConsumer {
     private readonly opts: TlsStageOptions,
   ) {
     this.sides = [this.makeSide(0), this.makeSide(1)];
-    this.transcript = new HandshakeTranscript(opts.transcriptBudget);
+    this.transcript = new HandshakeTranscript(opts.transcriptBudget, opts.checkAllSignatures);
     if (opts.keys?.lateKeysPossible) this.deferred = new DeferredRecords(opts.deferBudget ?? newDeferBudget());
   }
 
@@ -110,6 +110,7 @@ export class TlsConnection implements StreamConsumer {
 
   /** Hands the connection to the observer (after a hold, with whatever keys arrived meanwhile). */
   finishComplete(): void {
+    this.transcript.settle(this.facts);
     this.transcript.release();
     this.deferred?.take(); // give the kept bytes back to the shared budget
     if (this.deferred?.full && !this.keys) this.warn(this.facts.clientSide, 'too many protected records to keep for later decryption; the rest stay encrypted', -1);
@@ -146,6 +147,7 @@ export class TlsConnection implements StreamConsumer {
   }
 
   private countAppData(side: Side, len: number): void {
+    if (side !== this.facts.clientSide && this.transcript.awaiting) this.transcript.serverContinued(this.facts);
     const a = this.facts.appData[side];
     a.records++;
     a.bytes += len;
@@ -504,6 +506,11 @@ export class TlsConnection implements StreamConsumer {
       return;
     }
     f.events.push(ev);
+    if (this.transcript.awaiting && ev.side !== f.clientSide) {
+      // the server's answer to the client's flight: an alert (check the signature) or going on
+      if (ev.kind === 'alert' || ev.type === 'Alert') this.transcript.settle(f);
+      else this.transcript.serverContinued(f);
+    }
     this.observer.event?.(this.conn, f, ev);
   }
 

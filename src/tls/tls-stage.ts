@@ -27,6 +27,10 @@ export interface TlsStageOptions {
   derInterner?: DerInterner;
   /** Handshake bytes kept over all connections for CertificateVerify checks; absent = per connection. */
   transcriptBudget?: TranscriptBudget;
+  /** Check the client's CertificateVerify signature even when the server went on after it (which
+   * shows the server verified it): a public-key operation per mTLS handshake. Default: only when
+   * the server sent an alert or the connection ended before it went on. */
+  checkAllSignatures?: boolean;
 }
 
 export const DEFAULT_TLS_OPTIONS: TlsStageOptions = {

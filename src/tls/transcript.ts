@@ -49,8 +49,13 @@ export class HandshakeTranscript {
   private serverFlightDone = false;
   private leaf: Uint8Array | null = null;
   private certHash: Buffer | null = null;
+  private pending: { code: number; signature: Uint8Array; frame: number } | null = null;
 
-  constructor(private readonly budget: TranscriptBudget = newTranscriptBudget(MAX_TRANSCRIPT_BYTES)) {}
+  /** `checkAll`: check the signature even when the server's going on already shows it verified. */
+  constructor(
+    private readonly budget: TranscriptBudget = newTranscriptBudget(MAX_TRANSCRIPT_BYTES),
+    private readonly checkAll = false,
+  ) {}
 
   /**
    * One handshake message in wire order (`raw` includes the 4-byte header; a view valid during
@@ -160,17 +165,40 @@ export class HandshakeTranscript {
     if (!this.leaf) return fail('no client certificate precedes the CertificateVerify');
     const sigLen = body.length >= 4 ? (body[2] << 8) | body[3] : -1;
     if (code < 0 || sigLen < 0 || sigLen + 4 !== body.length) return fail('the CertificateVerify message is malformed');
-    const signature = body.subarray(4);
-    let signed: Uint8Array;
-    if (tls13) {
-      if (!this.certHash) return fail('the transcript hash is not known');
-      signed = tls13SignedContent(this.certHash, false);
-    } else {
-      if (!this.parts) return fail('the handshake messages were not kept');
-      signed = Buffer.concat(this.parts);
-    }
-    const r = checkSignature(this.leaf, code, signature, signed);
-    const fact: CertificateVerifyFact = { checked: r.checked, scheme: r.scheme, frame };
+    if (tls13 && !this.certHash) return fail('the transcript hash is not known');
+    if (!tls13 && !this.parts) return fail('the handshake messages were not kept');
+    this.pending = { code, signature: copyBytes(body, 4), frame };
+    this.done = true;
+    if (this.checkAll) this.settle(f);
+  }
+
+  /** A CertificateVerify waits for the server's answer: checked when the server rejects something
+   * or the connection ends, not when the server goes on (it verified the signature itself). */
+  get awaiting(): boolean {
+    return this.pending !== null;
+  }
+
+  /** The server went on after the client's CertificateVerify (ChangeCipherSpec, Finished,
+   * tickets, application data): it verified the signature — checking it again costs a public-key
+   * operation per connection and proves nothing more. */
+  serverContinued(f: TlsFacts): void {
+    const p = this.pending;
+    if (!p) return;
+    this.finish(f, {
+      checked: false,
+      scheme: signatureSchemeName(p.code),
+      reason: 'not needed: the server went on with the handshake after it, which a server does only once the signature verified (RFC 8446 §4.4.3, RFC 5246 §7.4.8)',
+      frame: p.frame,
+    });
+  }
+
+  /** Checks a waiting CertificateVerify now (the server sent an alert, or the connection ended). */
+  settle(f: TlsFacts): void {
+    const p = this.pending;
+    if (!p || !this.leaf) return;
+    const signed = f.version === 0x0304 ? tls13SignedContent(this.certHash!, false) : Buffer.concat(this.parts ?? []);
+    const r = checkSignature(this.leaf, p.code, p.signature, signed);
+    const fact: CertificateVerifyFact = { checked: r.checked, scheme: r.scheme, frame: p.frame };
     if (r.checked) fact.valid = r.valid;
     if (r.reason) fact.reason = r.reason;
     this.finish(f, fact);
@@ -190,6 +218,7 @@ export class HandshakeTranscript {
 
   private stop(): void {
     this.done = true;
+    this.pending = null;
     this.release();
     this.hash = null;
     this.leaf = null;

@@ -14,6 +14,10 @@ import { HandshakeTranscript, newTranscriptBudget } from '../../src/tls/transcri
 import { newTlsFacts } from '../../src/tls/facts.js';
 import { CERTIFICATE, CERTIFICATE_VERIFY, CLIENT_HELLO, ENCRYPTED_EXTENSIONS, SERVER_HELLO } from '../tls-decrypt/helpers/rfc8448-vectors.js';
 import { analyse } from '../helpers/analyse.js';
+import { openCaptureFile } from '../../src/capture/index.js';
+import { Pipeline } from '../../src/cli/pipeline.js';
+import { KeyMaterial } from '../../src/tls/keys.js';
+import type { ConnectionModel } from '../../src/analysis/model.js';
 
 
 const CAPTURES = join(import.meta.dirname, '../../captures');
@@ -94,7 +98,7 @@ describe('HandshakeTranscript refuses to judge an incomplete transcript', () => 
 
   function tls12(lost: boolean, clientFirst = false) {
     const f = newTlsFacts();
-    const t = new HandshakeTranscript();
+    const t = new HandshakeTranscript(undefined, true);
     t.message(true, msg(1, [3, 3]), f, false, 1);
     f.version = 0x0303;
     f.cipherSuite = 0xc02b;
@@ -130,8 +134,8 @@ describe('HandshakeTranscript refuses to judge an incomplete transcript', () => 
     const budget = newTranscriptBudget(1300);
     const f1 = newTlsFacts();
     const f2 = newTlsFacts();
-    const t1 = new HandshakeTranscript(budget);
-    const t2 = new HandshakeTranscript(budget);
+    const t1 = new HandshakeTranscript(budget, true);
+    const t2 = new HandshakeTranscript(budget, true);
     t1.message(true, msg(1, new Array(200).fill(7)), f1, false, 1);
     expect(budget.used).toBe(204);
     t2.message(true, msg(1, new Array(200).fill(7)), f2, false, 1);
@@ -187,17 +191,41 @@ const CASES: Array<[string, boolean]> = [
   ['gnutls-tls13-sclient-wrong-ca', true],
 ];
 
+/** The pipeline with every CertificateVerify checked, also where the server went on after it. */
+async function checkAll(name: string): Promise<ConnectionModel[]> {
+  const keys = new KeyMaterial();
+  keys.addFile(join(CAPTURES, `${name}.keys`));
+  const out: ConnectionModel[] = [];
+  const p = new Pipeline({ keys, tls: { checkAllSignatures: true }, analysis: { includeNonTls: false, keepBytes: false }, onConnection: (c) => out.push(c) });
+  await p.run(await openCaptureFile(join(CAPTURES, `${name}.pcap`)));
+  return out;
+}
+
 describe('client CertificateVerify on real captures', () => {
   for (const [name, valid] of CASES) {
     it(`${name}: signature ${valid ? 'valid' : 'INVALID'}`, async () => {
-      const pcap = join(CAPTURES, `${name}.pcap`);
-      expect(existsSync(pcap)).toBe(true);
-      const { connections } = await analyse(pcap, { keylog: join(CAPTURES, `${name}.keys`) });
+      expect(existsSync(join(CAPTURES, `${name}.pcap`))).toBe(true);
+      const connections = await checkAll(name);
+      expect(connections.length).toBe(1);
       const cv = connections[0].clientCertificate.certificateVerify;
       expect(cv).toMatchObject({ checked: true, valid });
       if (!valid) expect(cv?.reason).toContain('does not verify');
     });
   }
+
+  it('by default a signature is checked only when the server answered with an alert or the connection ended', async () => {
+    for (const name of ['tls13-mtls-ok', 'gnutls-tls12-mtls-ok', 'tls13-hrr']) {
+      const { connections } = await analyse(join(CAPTURES, `${name}.pcap`), { keylog: join(CAPTURES, `${name}.keys`), all: false });
+      const cv = connections[0].clientCertificate.certificateVerify;
+      expect(cv).toMatchObject({ checked: false });
+      expect(cv?.valid).toBeUndefined();
+      expect(cv?.reason).toMatch(/^not needed: the server went on/);
+    }
+    for (const [name, valid] of [['gnutls-tls13-expired', true], ['gnutls-tls12-key-mismatch', false], ['node-tls13-wrong-ca', true]] as const) {
+      const { connections } = await analyse(join(CAPTURES, `${name}.pcap`), { keylog: join(CAPTURES, `${name}.keys`), all: false });
+      expect(connections[0].clientCertificate.certificateVerify).toMatchObject({ checked: true, valid });
+    }
+  });
 
   it('TLS 1.2 needs no key log (the handshake is in clear); TLS 1.3 without keys reports nothing', async () => {
     const t12 = await analyse(join(CAPTURES, 'tls12-key-mismatch.pcap'));
