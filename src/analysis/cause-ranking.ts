@@ -67,7 +67,7 @@ export function rankClientCertCauses(x: CauseInput): RankedCauses | null {
   const sigInvalid = x.cv?.checked === true && x.cv.valid === false;
   const proven: Cause[] = [];
   if (sigInvalid) proven.push('key-mismatch');
-  if (x.issuerListed === false || (x.chain.verified === false && x.chain.diagnosis?.code === 'client-cert-wrong-ca')) proven.push('wrong-ca');
+  if (x.issuerListed === false || x.chain.trustProblem === 'untrusted') proven.push('wrong-ca');
   if (validity) proven.push(validity);
   if (x.usage.length > 0) proven.push('bad-usage');
 
@@ -115,7 +115,10 @@ function checkedFacts(x: CauseInput, validity: 'expired' | 'not-yet-valid' | nul
     }`,
     `issuer listed in CertificateRequest: ${x.issuerListed === undefined ? 'no CA list sent' : x.issuerListed ? 'yes' : `no (${l.issuer} not in ${x.accepted.join('; ')})`}`,
   ];
-  if (x.caGiven && x.chain.verified !== undefined) out.push(`chain against --ca: ${x.chain.verified ? 'verifies' : 'does not verify'}`);
+  if (x.caGiven && x.chain.verified !== undefined) {
+    const why = x.chain.trustProblem === undefined ? ' (dates only)' : x.chain.trustProblem === 'untrusted' ? ' (no path to a --ca CA)' : x.chain.trustProblem === 'missing-intermediate' ? ' (its issuer is neither sent nor among the --ca CAs)' : '';
+    out.push(`chain against --ca: ${x.chain.verified ? 'verifies' : `does not verify${why}`}`);
+  }
   const eku = l.extendedKeyUsage;
   const ekuText = !eku || eku.length === 0 ? 'no EKU extension (any use)' : eku.includes('clientAuth') || eku.includes('anyExtendedKeyUsage') ? 'yes' : `no (${eku.join(', ')})`;
   out.push(`clientAuth EKU: ${ekuText}`);

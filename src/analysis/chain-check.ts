@@ -11,6 +11,8 @@ export interface ChainCheck {
   text: string;
   /** Set when --ca was given and the chain could be checked: it verifies against those CAs. */
   verified?: boolean;
+  /** It does not verify for a reason other than dates: no path to a --ca anchor, or a missing intermediate. */
+  trustProblem?: 'untrusted' | 'missing-intermediate' | 'other';
   diagnosis?: Omit<DiagnosisModel, 'evidenceFrames'>;
 }
 
@@ -25,9 +27,14 @@ export function chainProblems(chain: CertificateModel[], ctx: CertContext, atIso
   const needed = v.neededCa ? ` To be trusted, the server needs ${v.neededCa}.` : '';
   const text = ` Offline check against --ca: ${problems}.${needed}`;
   const missing = v.problems.some((p) => p.code === 'missing-intermediate');
+  const trust = v.problems.filter((p) => p.code !== 'expired' && p.code !== 'not-yet-valid');
+  // dates alone: the validity diagnoses say it, with the packet time
+  if (trust.length === 0) return { text, verified: false };
+  const trustProblem = missing ? 'missing-intermediate' : trust.some((p) => p.code === 'untrusted-root') ? 'untrusted' : 'other';
   return {
     text,
     verified: false,
+    trustProblem,
     diagnosis: {
       code: missing ? 'client-cert-unknown-ca' : 'client-cert-wrong-ca',
       severity: 'warning',

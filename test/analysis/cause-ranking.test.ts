@@ -12,6 +12,7 @@ import { REPO } from '../helpers/golden.js';
 import { rankClientCertCauses, type CauseInput } from '../../src/analysis/cause-ranking.js';
 import { FIX } from '../../src/analysis/fixes.js';
 import type { CertificateModel, EventModel } from '../../src/analysis/model.js';
+import { loadPemBundle } from '../../src/tls/x509/index.js';
 
 async function main(name: string, keys = true) {
   const pcap = join(REPO, 'captures', `${name}.pcap`);
@@ -140,10 +141,21 @@ describe('rankClientCertCauses', () => {
   });
 
   it('--ca: a chain that does not verify against the given CAs is a wrong CA, and the check is listed', () => {
-    const chain = { text: ' Offline check against --ca: no path.', verified: false, diagnosis: { code: 'client-cert-wrong-ca', severity: 'warning' as const, summary: 's' } };
+    const chain = { text: ' Offline check against --ca: no path.', verified: false, trustProblem: 'untrusted' as const, diagnosis: { code: 'client-cert-wrong-ca', severity: 'warning' as const, summary: 's' } };
     const r = rankClientCertCauses(input({ chain, caGiven: true }));
     expect(r?.diagnoses.map((d) => d.code)).toEqual(['client-cert-wrong-ca']);
-    expect(r?.diagnoses[0].explanation).toContain('chain against --ca: does not verify');
+    expect(r?.diagnoses[0].explanation).toContain('chain against --ca: does not verify (no path to a --ca CA)');
+  });
+
+  it('--ca with a chain that fails on its dates only is not a wrong CA (real capture)', async () => {
+    const trusted = loadPemBundle(join(REPO, 'captures/pki/test-ca.pem'));
+    const a = await analyse(join(REPO, 'captures/gnutls-tls12-expired.pcap'), { trusted, all: false });
+    const c = a.connections[0];
+    expect(c.diagnoses.map((d) => d.code)).toEqual(['client-cert-expired']);
+    expect(c.diagnoses[0].explanation).toContain('chain against --ca: does not verify (dates only)');
+    const evil = await analyse(join(REPO, 'captures/gnutls-tls12-sclient-wrong-ca.pcap'), { trusted, all: false });
+    expect(evil.connections[0].diagnoses.map((d) => d.code)).toEqual(['client-cert-wrong-ca']);
+    expect(evil.connections[0].diagnoses[0].explanation).toContain('chain against --ca: does not verify (its issuer is neither sent nor among the --ca CAs)');
   });
 
   it('says when the signature could not be checked or was not visible', () => {
