@@ -506,11 +506,7 @@ export class TlsConnection implements StreamConsumer {
       return;
     }
     f.events.push(ev);
-    if (this.transcript.awaiting && ev.side !== f.clientSide) {
-      // the server's answer to the client's flight: an alert (check the signature) or going on
-      if (ev.kind === 'alert' || ev.type === 'Alert') this.transcript.settle(f);
-      else this.transcript.serverContinued(f);
-    }
+    if (ev.side !== f.clientSide) this.transcript.serverEvent(ev, f);
     this.observer.event?.(this.conn, f, ev);
   }
 

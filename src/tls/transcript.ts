@@ -14,7 +14,7 @@
  * handshake messages not decrypted) gives `checked: false` with the reason, never a verdict.
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { CertificateVerifyFact, TlsFacts } from './events.js';
+import type { CertificateVerifyFact, TlsEvent, TlsFacts } from './events.js';
 import { copyBytes } from '../net/bytes.js';
 import { suiteParams } from './decrypt/suites.js';
 import { checkSignature, tls13SignedContent } from './cert-verify.js';
@@ -176,6 +176,14 @@ export class HandshakeTranscript {
    * or the connection ends, not when the server goes on (it verified the signature itself). */
   get awaiting(): boolean {
     return this.pending !== null;
+  }
+
+  /** A server event: its answer to the client's flight is an alert (check the signature now) or
+   * going on. */
+  serverEvent(ev: TlsEvent, f: TlsFacts): void {
+    if (this.pending === null) return;
+    if (ev.kind === 'alert' || ev.type === 'Alert') this.settle(f);
+    else this.serverContinued(f);
   }
 
   /** The server went on after the client's CertificateVerify (ChangeCipherSpec, Finished,
