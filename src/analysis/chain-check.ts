@@ -9,6 +9,10 @@ import { FIX } from './fixes.js';
 
 export interface ChainCheck {
   text: string;
+  /** Set when --ca was given and the chain could be checked: it verifies against those CAs. */
+  verified?: boolean;
+  /** It does not verify for a reason other than dates: no path to a --ca anchor, or a missing intermediate. */
+  trustProblem?: 'untrusted' | 'missing-intermediate' | 'other';
   diagnosis?: Omit<DiagnosisModel, 'evidenceFrames'>;
 }
 
@@ -18,13 +22,19 @@ export function chainProblems(chain: CertificateModel[], ctx: CertContext, atIso
   if (infos.length !== chain.length) return { text: '' };
   const at = Date.parse(atIso);
   const v = verifyChain(infos, ctx.trusted, Number.isNaN(at) ? Date.now() : at);
-  if (v.ok) return { text: ' Verified offline against --ca: the chain is valid for those CAs, so the server trusts different CAs than the ones given.' };
+  if (v.ok) return { verified: true, text: ' Verified offline against --ca: the chain is valid for those CAs, so the server trusts different CAs than the ones given.' };
   const problems = v.problems.map((p) => p.message).join('; ');
   const needed = v.neededCa ? ` To be trusted, the server needs ${v.neededCa}.` : '';
   const text = ` Offline check against --ca: ${problems}.${needed}`;
   const missing = v.problems.some((p) => p.code === 'missing-intermediate');
+  const trust = v.problems.filter((p) => p.code !== 'expired' && p.code !== 'not-yet-valid');
+  // dates alone: the validity diagnoses say it, with the packet time
+  if (trust.length === 0) return { text, verified: false };
+  const trustProblem = missing ? 'missing-intermediate' : trust.some((p) => p.code === 'untrusted-root') ? 'untrusted' : 'other';
   return {
     text,
+    verified: false,
+    trustProblem,
     diagnosis: {
       code: missing ? 'client-cert-unknown-ca' : 'client-cert-wrong-ca',
       severity: 'warning',

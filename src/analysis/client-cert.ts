@@ -79,6 +79,7 @@ export function describeClientCertificate(
       const pha = postHandshake(events, cert) ? ', after the handshake (TLS 1.3 post-handshake authentication)' : '';
       out.sentence =
         `sent in ${where(cert)}${how}${pha}: ${leaf.subject} issued by ${leaf.issuer}${more} (${accepts(cas)})`;
+      if (facts.clientCertificateVerify) out.certificateVerify = { ...facts.clientCertificateVerify };
     }
     return out;
   }

@@ -5,12 +5,11 @@
  */
 import type { CertificateModel, ConnectionModel, DiagnosisModel, EventModel } from './model.js';
 import { FIX } from './fixes.js';
-import { alertMeaning } from './names.js';
 import { dnKeyOfString, type CertContext } from './certificates.js';
 import { chainProblems } from './chain-check.js';
 import type { Acceptance } from './acceptance.js';
+import { rankClientCertCauses, validityOf } from './cause-ranking.js';
 
-const CLIENT_CERT_REJECT = new Set([42, 46, 49]);
 
 export function who(e: EventModel): 'client' | 'server' {
   return e.direction === 'client->server' ? 'client' : 'server';
@@ -24,14 +23,6 @@ export function after(events: EventModel[], ref: EventModel | undefined): EventM
 
 export function alertSentence(a: EventModel, aboutWhose: string): string {
   return `the ${who(a)} sent alert ${a.description} (${a.code}) in frame ${a.frame}${a.visibility === 'decrypted' ? ' (decrypted)' : ''}${aboutWhose}`;
-}
-
-function validityProblem(cert: CertificateModel, atIso: string): 'expired' | 'not-yet-valid' | null {
-  const t = Date.parse(atIso);
-  if (Number.isNaN(t)) return null;
-  if (Date.parse(cert.notAfter) < t) return 'expired';
-  if (Date.parse(cert.notBefore) > t) return 'not-yet-valid';
-  return null;
 }
 
 export function usageIssues(cert: CertificateModel): string[] {
@@ -82,7 +73,7 @@ export function sentCertificateDiagnoses(inp: SentCertInput): { out: DiagnosisMo
       ? ` Its issuer ${leaf.issuer} is not among the CAs the server listed in its CertificateRequest (${accepted.join('; ')}).`
       : '';
   const a = after(m.events, clientCert).filter((e) => e.kind === 'alert' && who(e) === 'server' && fatal.includes(e))[0];
-  const validity = validityProblem(leaf, m.startTime);
+  const validity = validityOf(leaf, m.startTime);
   const usage = usageIssues(leaf);
   const chain = chainProblems(cc.chain ?? [], ctx, m.startTime);
   const silent = !a && acc.verdict === 'rejected-silently';
@@ -120,69 +111,33 @@ export function sentCertificateDiagnoses(inp: SentCertInput): { out: DiagnosisMo
       fix: `${FIX.notEnforced} Then give the client a valid certificate: ${validity ? (validity === 'expired' ? FIX.expired : FIX.notYetValid) : FIX.unknownCa}`,
       evidenceFrames: frames(cr?.frame, clientCert.frame, ...acc.frames),
     });
-  } else if (a && a.code === 51 && clientCv) {
-    explained.push(a);
-    out.push({
-      code: 'client-cert-key-mismatch',
-      severity: 'error',
-      summary: `The server could not verify the client's CertificateVerify signature: ${alertSentence(a, '')}.`,
-      explanation:
-        'CertificateVerify is signed with the client\'s private key over the handshake transcript (RFC 8446 §4.4.3, RFC 5246 §7.4.8); ' +
-        'decrypt_error means the signature did not verify with the public key in the client certificate — the key does not match the certificate, ' +
-        'or the signature scheme is not acceptable (RFC 8446 §6.2).',
-      fix: FIX.keyMismatch,
-      evidenceFrames: [clientCert.frame, clientCv.frame, a.frame],
+  } else if (a) {
+    // a rejection alert: the cause is ranked by what the capture proves (./cause-ranking.ts)
+    const alerts = after(m.events, clientCert).filter((e) => e.kind === 'alert' && who(e) === 'server' && fatal.includes(e));
+    const ranked = rankClientCertCauses({
+      leaf, alerts, at: clientCert.time, issuerListed, accepted, usage, chain,
+      caGiven: (ctx.trusted?.length ?? 0) > 0, cv: cc.certificateVerify, cvHidden: m.version === 'TLS 1.3' && m.decrypted !== true,
+      frames: { request: cr?.frame, certificate: clientCert.frame, verify: clientCv?.frame },
     });
-  } else if (validity && (!a || a.code === 45 || a.code === 42 || a.code === 46)) {
-    if (a) explained.push(a);
+    if (ranked) {
+      explained.push(...ranked.explained);
+      out.push(...ranked.diagnoses);
+    }
+  } else if (validity) {
     out.push({
       code: validity === 'expired' ? 'client-cert-expired' : 'client-cert-not-yet-valid',
-      severity: a || silent ? 'error' : 'warning',
+      severity: silent ? 'error' : 'warning',
       summary:
         validity === 'expired'
           ? `The client certificate ${leaf.subject} expired on ${leaf.notAfter}, before this connection (${m.startTime}).`
           : `The client certificate ${leaf.subject} is valid only from ${leaf.notBefore}, after this connection (${m.startTime}).`,
       explanation:
-        `Validity is checked at the capture time, not today. ${a ? `${alertSentence(a, ' about the client\'s certificate')}. ` : silent ? '' : 'No alert was seen; a server that verifies certificates rejects it. '}` +
+        `Validity is checked at the capture time, not today. ${silent ? '' : 'No alert was seen; a server that verifies certificates rejects it. '}` +
         `RFC 5280 §4.1.2.5: a certificate is valid only between notBefore and notAfter; RFC 8446 §6.2 certificate_expired.${silentText}${wentOn}`,
       fix: validity === 'expired' ? FIX.expired : FIX.notYetValid,
-      evidenceFrames: a ? [clientCert.frame, a.frame] : silent ? frames(clientCert.frame, acc.serverClose?.frame) : [clientCert.frame],
+      evidenceFrames: silent ? frames(clientCert.frame, acc.serverClose?.frame) : [clientCert.frame],
     });
-  } else if (a && a.code === 48) {
-    explained.push(a);
-    out.push({
-      code: 'client-cert-unknown-ca',
-      severity: 'error',
-      summary: `The server rejected the client's certificate (${leaf.subject}, issued by ${leaf.issuer}): unknown_ca.`,
-      explanation:
-        `${alertSentence(a, ' about the client\'s certificate')}: the server could not build a path from the client's certificate to a CA it trusts ` +
-        `(RFC 8446 §6.2 / RFC 5246 §7.2.2 unknown_ca). It is the server rejecting the client, not a local failure.${caNote}${chain.text}`,
-      fix: FIX.unknownCa,
-      evidenceFrames: frames(cr?.frame, clientCert.frame, a.frame),
-    });
-  } else if (a && a.code === 43 && usage.length > 0) {
-    explained.push(a);
-    out.push({
-      code: 'client-cert-bad-usage',
-      severity: 'error',
-      summary: `The server refused the client certificate ${leaf.subject} for client authentication: ${usage.join('; ')}.`,
-      explanation: `${alertSentence(a, ' about the client\'s certificate')} (unsupported_certificate, RFC 8446 §6.2).`,
-      fix: FIX.badUsage,
-      evidenceFrames: [clientCert.frame, a.frame],
-    });
-  } else if (a && CLIENT_CERT_REJECT.has(a.code ?? -1)) {
-    explained.push(a);
-    out.push({
-      code: issuerListed === false ? 'client-cert-wrong-ca' : 'client-cert-unknown-ca',
-      severity: 'error',
-      summary: `The server rejected the client's certificate (${leaf.subject}, issued by ${leaf.issuer}): ${a.description}.`,
-      explanation:
-        `${alertSentence(a, ' about the client\'s certificate')} (${alertMeaning(a.code ?? 0).text}).${caNote}${chain.text}` +
-        ' GnuTLS servers send access_denied then bad_certificate for an untrusted client certificate.',
-      fix: FIX.unknownCa,
-      evidenceFrames: frames(cr?.frame, clientCert.frame, a.frame),
-    });
-  } else if (!a && issuerListed === false) {
+  } else if (issuerListed === false) {
     out.push({
       code: 'client-cert-wrong-ca',
       severity: silent ? 'error' : 'warning',

@@ -108,6 +108,9 @@ export interface ClientCertificateModel {
   /** Why the status is `unknown` when that is known (e.g. 'handshake-not-captured', 'resumed',
    * 'post-handshake-auth-possible'). */
   unknownBecause?: 'handshake-not-captured' | 'resumed' | 'post-handshake-auth-possible';
+  /** The client's CertificateVerify signature checked against the certificate's public key and
+   * the handshake transcript (present when a CertificateVerify was seen). */
+  certificateVerify?: CertificateVerifyModel;
 }
 
 /** How the client was told from the server when the TCP SYN or the ClientHello did not say it. */
@@ -116,6 +119,16 @@ export interface OrientationModel {
   /** A guess (no SYN, no Hello): client and server may be the other way round. */
   inferred: boolean;
   reason?: string;
+}
+
+export interface CertificateVerifyModel {
+  /** False: it could not be checked (see reason), and nothing follows from it. */
+  checked: boolean;
+  /** Set when checked. */
+  valid?: boolean;
+  scheme?: string;
+  reason?: string;
+  frame: number;
 }
 
 export interface DirectionTraffic {

@@ -155,6 +155,8 @@ export interface TlsFacts {
   missingSecrets?: string[];
   /** Set for TLS carried in QUIC CRYPTO frames (src/quic); absent for TLS over TCP. */
   quic?: QuicFacts;
+  /** The client's CertificateVerify, checked (set only when one was seen in the handshake). */
+  clientCertificateVerify?: CertificateVerifyFact;
 }
 
 /** A QUIC CONNECTION_CLOSE frame (RFC 9000 §19.19). */
@@ -189,6 +191,20 @@ export interface QuicFacts {
   /** Packets that did not decrypt (no keys, or damaged), [client, server]. */
   undecrypted: [number, number];
   closes: QuicClose[];
+}
+
+/** The client's CertificateVerify signature checked against its certificate and the transcript. */
+export interface CertificateVerifyFact {
+  /** False when it could not be checked (transcript incomplete, unknown scheme ...): see `reason`. */
+  checked: boolean;
+  /** Set when checked: the signature verifies with the client certificate's public key. */
+  valid?: boolean;
+  /** Signature scheme name from the message. */
+  scheme?: string;
+  /** Why it is invalid or could not be checked. */
+  reason?: string;
+  /** Frame of the CertificateVerify. */
+  frame: number;
 }
 
 /** Downstream of the tls stage (the analysis stage implements it). */

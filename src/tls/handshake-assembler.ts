@@ -55,6 +55,8 @@ export class HandshakeAssembler {
   /** Bytes of `parts` charged to the global memory budget. */
   private charged = 0;
   messages = 0;
+  /** Messages lost: skipped as oversized, or dropped unfinished by a reset (gap, key change). */
+  dropped = 0;
 
   constructor(
     private readonly onMessage: MessageCallback,
@@ -83,6 +85,7 @@ export class HandshakeAssembler {
 
   /** Drop any partial message (after a gap or a key change). */
   reset(): void {
+    if (this.pending) this.dropped++;
     this.release();
     this.parts = null;
     this.have = 0;
@@ -161,6 +164,7 @@ export class HandshakeAssembler {
         this.startOffset,
       );
       this.skip = len;
+      this.dropped++;
       return false;
     }
     this.need = 4 + len;

@@ -5,6 +5,7 @@
  */
 import type { MemoryCharge } from '../tcp/buffer-budget.js';
 import type { DeferBudget } from './deferred-records.js';
+import type { TranscriptBudget } from './transcript.js';
 import type { DerInterner } from './der-interner.js';
 import type { KeyProvider } from './protection.js';
 
@@ -25,6 +26,12 @@ export interface TlsStageOptions {
   derInterner?: DerInterner;
   /** The global memory budget of src/tcp: partial handshake messages are charged to it. */
   memory?: MemoryCharge;
+  /** Handshake bytes kept over all connections for CertificateVerify checks; absent = per connection. */
+  transcriptBudget?: TranscriptBudget;
+  /** Check the client's CertificateVerify signature even when the server went on after it (which
+   * shows the server verified it): a public-key operation per mTLS handshake. Default: only when
+   * the server sent an alert or the connection ended before it went on. */
+  checkAllSignatures?: boolean;
 }
 
 export const DEFAULT_TLS_OPTIONS: TlsStageOptions = {

@@ -18,6 +18,7 @@ import { EventLog } from './event-log.js';
 import { ProtectionState, type ProtectionHost } from './protection-state.js';
 import { ProtocolVersion } from './registry/versions.js';
 import type { ConnectionHolder, HeldConnection, TlsStageOptions } from './stage-options.js';
+import { HandshakeTranscript } from './transcript.js';
 
 const TLS13 = ProtocolVersion.TLS13;
 
@@ -31,6 +32,8 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
   private readonly protection: ProtectionState;
   private readonly sides: [SideState, SideState];
   private clientHelloSeen = false;
+  /** For checking the client's CertificateVerify signature. */
+  private readonly transcript: HandshakeTranscript;
 
   constructor(
     readonly conn: TcpConnection,
@@ -40,6 +43,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
     this.log = new EventLog(this.facts, opts.maxEvents, conn, observer);
     this.protection = new ProtectionState(this, opts.keys, opts.deferBudget);
     this.sides = [this.makeSide(0), this.makeSide(1)];
+    this.transcript = new HandshakeTranscript(opts.transcriptBudget, opts.checkAllSignatures);
   }
 
   private makeSide(side: Side): SideState {
@@ -109,6 +113,8 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
 
   /** Hands the connection to the observer (after a hold, with whatever keys arrived meanwhile). */
   finishComplete(): void {
+    this.transcript.settle(this.facts);
+    this.transcript.release();
     this.protection.release(); // give the kept bytes back to the shared budget
     for (const s of this.sides) s.hs.reset(); // and a partial handshake message's to the global one
     this.observer.complete(this.conn, this.facts);
@@ -136,6 +142,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
   }
 
   private countAppData(side: Side, len: number): void {
+    if (side !== this.facts.clientSide && this.transcript.awaiting) this.transcript.serverContinued(this.facts);
     const a = this.facts.appData[side];
     a.records++;
     a.bytes += len;
@@ -297,6 +304,8 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
     if (this.opts.keepBytes) ev.raw = copyBytes(m.raw);
     const change = applyMessageFacts(f, side, m.type, decoded, this.clientHelloSeen);
     if (m.type === 1) this.clientHelloSeen = true;
+    const lost = this.sides[0].hs.dropped + this.sides[1].hs.dropped > 0 || f.gaps !== undefined;
+    this.transcript.message(side === f.clientSide, m.raw, f, lost, m.frame, m.type === 11 ? ev.certificates?.[0] : undefined);
     this.push(ev);
     if (change === 'server-hello' && f.version === TLS13) {
       // RFC 8446 §2: everything after ServerHello is protected, both directions
@@ -374,6 +383,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
 
   private push(ev: TlsEvent): void {
     this.log.push(ev);
+    if (ev.side !== this.facts.clientSide) this.transcript.serverEvent(ev, this.facts);
   }
 
   /** Adds a warning; returns its text (null when over the cap). */

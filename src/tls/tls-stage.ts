@@ -9,6 +9,7 @@ import { newDeferBudget } from './deferred-records.js';
 import { DerInterner } from './der-interner.js';
 import { DEFAULT_TLS_OPTIONS, type ConnectionHolder, type HeldConnection, type TlsStageOptions } from './stage-options.js';
 import { TlsConnection } from './tls-connection.js';
+import { newTranscriptBudget, type TranscriptBudget } from './transcript.js';
 
 export { DEFAULT_TLS_OPTIONS, type ConnectionHolder, type TlsStageOptions } from './stage-options.js';
 
@@ -26,6 +27,7 @@ export class TlsStage implements ConnectionHolder {
   constructor(observer: TlsObserver, opts: Partial<TlsStageOptions> = {}) {
     const o: TlsStageOptions = { ...DEFAULT_TLS_OPTIONS, ...opts };
     o.derInterner ??= new DerInterner();
+    o.transcriptBudget ??= newTranscriptBudget();
     this.opts = o;
     this.factory = (conn) => {
       if (o.keys?.lateKeysPossible && !o.deferBudget) o.deferBudget = newDeferBudget();

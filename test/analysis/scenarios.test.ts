@@ -46,9 +46,24 @@ const SCENARIOS: Record<string, Expect> = {
   'tls12-key-mismatch': { errors: ['client-cert-key-mismatch'], cert: 'sent', alert: { from: 'server', code: 51 } },
   'gnutls-tls13-mtls-ok': ok,
   'gnutls-tls12-mtls-ok': ok,
-  // GnuTLS: access_denied then bad_certificate for an untrusted client certificate (FIELD-NOTES)
-  'gnutls-tls13-wrong-ca': { errors: ['client-cert-wrong-ca', 'handshake-alert'], cert: 'sent', alert: { from: 'server', code: 49 } },
-  'gnutls-tls12-wrong-ca': { errors: ['client-cert-wrong-ca', 'handshake-alert'], cert: 'sent', alert: { from: 'server', code: 49 } },
+  // GnuTLS: access_denied then bad_certificate for every client-certificate failure (FIELD-NOTES):
+  // one rejection, its cause from the certificate (issuer, dates) and the CertificateVerify signature
+  'gnutls-tls13-wrong-ca': { errors: ['client-cert-wrong-ca'], cert: 'sent', alert: { from: 'server', code: 49 } },
+  'gnutls-tls12-wrong-ca': { errors: ['client-cert-wrong-ca'], cert: 'sent', alert: { from: 'server', code: 49 } },
+  'gnutls-tls13-expired': { errors: ['client-cert-expired'], cert: 'sent', alert: { from: 'server', code: 49 } },
+  'gnutls-tls12-expired': { errors: ['client-cert-expired'], cert: 'sent', alert: { from: 'server', code: 49 } },
+  'gnutls-tls13-not-yet-valid': { errors: ['client-cert-not-yet-valid'], cert: 'sent', alert: { from: 'server', code: 49 } },
+  'gnutls-tls12-not-yet-valid': { errors: ['client-cert-not-yet-valid'], cert: 'sent', alert: { from: 'server', code: 49 } },
+  'gnutls-tls13-sclient-wrong-ca': { errors: ['client-cert-wrong-ca'], cert: 'sent', alert: { from: 'server', code: 49 } },
+  'gnutls-tls12-sclient-wrong-ca': { errors: ['client-cert-wrong-ca'], cert: 'sent', alert: { from: 'server', code: 49 } },
+  'gnutls-tls13-sclient-expired': { errors: ['client-cert-expired'], cert: 'sent', alert: { from: 'server', code: 49 } },
+  'gnutls-tls12-sclient-expired': { errors: ['client-cert-expired'], cert: 'sent', alert: { from: 'server', code: 49 } },
+  'gnutls-tls13-key-mismatch': { errors: ['client-cert-key-mismatch'], cert: 'sent', alert: { from: 'server', code: 51 } },
+  'gnutls-tls12-key-mismatch': { errors: ['client-cert-key-mismatch'], cert: 'sent', alert: { from: 'server', code: 51 } },
+  'gnutls-tls13-rsa-pss-ok': ok,
+  'gnutls-tls12-rsa-pkcs1-ok': ok,
+  'gnutls-tls13-ed25519-ok': ok,
+  'gnutls-tls12-ed25519-ok': ok,
   'gnutls-tls13-no-cert': noCert13,
   // GnuTLS 1.2 answers an empty Certificate with decode_error (FIELD-NOTES)
   'gnutls-tls12-no-cert': { errors: ['client-cert-empty', 'client-cert-required'], cert: 'empty', alert: { from: 'server', code: 50 } },

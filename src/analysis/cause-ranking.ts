@@ -1,0 +1,220 @@
+/**
+ * Why the server rejected the client's certificate, when its alert does not say: rank the
+ * candidate causes by what the capture proves, not by the alert alone. GnuTLS answers every
+ * certificate failure (untrusted, expired, not yet valid) with access_denied + bad_certificate
+ * (FIELD-NOTES), other stacks use bad_certificate or certificate_unknown just as broadly.
+ *
+ * Facts checked, each from the bytes: the certificate's validity window against the packet time,
+ * its clientAuth EKU / digitalSignature key usage, its issuer against the CertificateRequest CA
+ * list (and the --ca bundle when given), and the client's CertificateVerify signature against
+ * the certificate's public key and the transcript (src/tls/transcript.ts). A failed signature
+ * proves a key mismatch; a valid one rules it out. Alerts that name a cause (unknown_ca,
+ * certificate_expired, unsupported_certificate, decrypt_error) keep naming it; the ambiguous ones
+ * (bad_certificate, certificate_unknown, access_denied) go to the strongest proven cause, the
+ * other proven causes are added as warnings, and every diagnosis lists what was checked.
+ */
+import type { CertificateModel, CertificateVerifyModel, DiagnosisModel, EventModel } from './model.js';
+import type { ChainCheck } from './chain-check.js';
+import { FIX } from './fixes.js';
+import { alertMeaning } from './names.js';
+
+export interface CauseInput {
+  leaf: CertificateModel;
+  /** The server's fatal alerts after the client's Certificate, in order (at least one). */
+  alerts: EventModel[];
+  /** Time of the packet that carried the client Certificate (ISO). */
+  at: string;
+  /** Issuer (or a chain member) among the CertificateRequest CAs; undefined when no list was sent. */
+  issuerListed: boolean | undefined;
+  accepted: string[];
+  usage: string[];
+  chain: ChainCheck;
+  /** Set when --ca bundles were given. */
+  caGiven: boolean;
+  cv?: CertificateVerifyModel;
+  /** TLS 1.3 without keys hides the CertificateVerify. */
+  cvHidden: boolean;
+  frames: { request?: number; certificate: number; verify?: number };
+}
+
+type Cause = 'key-mismatch' | 'wrong-ca' | 'expired' | 'not-yet-valid' | 'bad-usage' | 'unknown-ca';
+
+/** Alerts that say which check failed. */
+const NAMED: Record<number, Cause> = { 51: 'key-mismatch', 45: 'expired', 43: 'bad-usage', 48: 'unknown-ca' };
+/** Alerts any certificate failure may produce. */
+const AMBIGUOUS = new Set([42, 46, 49]);
+
+export interface RankedCauses {
+  diagnoses: DiagnosisModel[];
+  /** Alerts the diagnoses account for. */
+  explained: EventModel[];
+}
+
+export function validityOf(cert: CertificateModel, atIso: string): 'expired' | 'not-yet-valid' | null {
+  const t = Date.parse(atIso);
+  if (Number.isNaN(t)) return null;
+  if (Date.parse(cert.notAfter) < t) return 'expired';
+  if (Date.parse(cert.notBefore) > t) return 'not-yet-valid';
+  return null;
+}
+
+/** The ranked diagnoses for a rejection alert, or null when the alert is not about the certificate
+ * or names a cause the capture does not bear out (the generic alert diagnosis then stands). */
+export function rankClientCertCauses(x: CauseInput): RankedCauses | null {
+  const a = x.alerts[0];
+  const code = a.code ?? -1;
+  const validity = validityOf(x.leaf, x.at);
+  const sigInvalid = x.cv?.checked === true && x.cv.valid === false;
+  const proven: Cause[] = [];
+  if (sigInvalid) proven.push('key-mismatch');
+  if (x.issuerListed === false || x.chain.trustProblem === 'untrusted') proven.push('wrong-ca');
+  if (validity) proven.push(validity);
+  if (x.usage.length > 0) proven.push('bad-usage');
+
+  let primary: Cause | undefined;
+  const named = NAMED[code];
+  if (named === 'expired') primary = validity ?? undefined;
+  else if (named === 'bad-usage') primary = x.usage.length > 0 ? 'bad-usage' : undefined;
+  else if (named === 'key-mismatch') primary = x.frames.verify !== undefined ? named : undefined; // else a Finished failure
+  else if (named) primary = named;
+  else if (AMBIGUOUS.has(code)) primary = proven[0] ?? 'unknown-ca';
+  if (primary === undefined) return null;
+
+  // GnuTLS's access_denied + bad_certificate pair (and any repeat) is one rejection
+  const explained = [a, ...x.alerts.slice(1).filter((e) => AMBIGUOUS.has(e.code ?? -1))];
+  const checked = checkedFacts(x, validity);
+  const diagnoses = [diagnosis(primary, x, 'error', checked, explained)];
+  const family = (c: Cause) => (c === 'unknown-ca' ? 'wrong-ca' : c);
+  for (const c of proven) {
+    // bad usage and --ca chain problems have their own warnings in diagnose.ts
+    if (family(c) === family(primary) || c === 'bad-usage') continue;
+    diagnoses.push(diagnosis(c, x, 'warning', checked, explained));
+  }
+  return { diagnoses, explained };
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function who(e: EventModel): string {
+  return e.direction === 'client->server' ? 'client' : 'server';
+}
+
+function alertText(alerts: EventModel[]): string {
+  const names = alerts.map((e) => `${e.description} (${e.code}) in frame ${e.frame}${e.visibility === 'decrypted' ? ' (decrypted)' : ''}`);
+  return `the ${who(alerts[0])} sent alert ${names.join(' then ')} about the client's certificate`;
+}
+
+/** "checked: ..." — every fact the ranking looked at, with its value. */
+function checkedFacts(x: CauseInput, validity: 'expired' | 'not-yet-valid' | null): string[] {
+  const l = x.leaf;
+  const out = [
+    `validity window at the packet time (${x.at}): ${
+      validity === 'expired' ? `expired ${l.notAfter}` : validity === 'not-yet-valid' ? `not valid before ${l.notBefore}` : `valid (${l.notBefore} .. ${l.notAfter})`
+    }`,
+    `issuer listed in CertificateRequest: ${x.issuerListed === undefined ? 'no CA list sent' : x.issuerListed ? 'yes' : `no (${l.issuer} not in ${x.accepted.join('; ')})`}`,
+  ];
+  if (x.caGiven && x.chain.verified !== undefined) {
+    const why = x.chain.trustProblem === undefined ? ' (dates only)' : x.chain.trustProblem === 'untrusted' ? ' (no path to a --ca CA)' : x.chain.trustProblem === 'missing-intermediate' ? ' (its issuer is neither sent nor among the --ca CAs)' : '';
+    out.push(`chain against --ca: ${x.chain.verified ? 'verifies' : `does not verify${why}`}`);
+  }
+  const eku = l.extendedKeyUsage;
+  const ekuText = !eku || eku.length === 0 ? 'no EKU extension (any use)' : eku.includes('clientAuth') || eku.includes('anyExtendedKeyUsage') ? 'yes' : `no (${eku.join(', ')})`;
+  out.push(`clientAuth EKU: ${ekuText}`);
+  const ku = x.usage.find((u) => u.startsWith('keyUsage'));
+  if (ku) out.push(`digitalSignature key usage: no`);
+  const cv = x.cv;
+  out.push(
+    `CertificateVerify signature: ${
+      cv === undefined
+        ? x.cvHidden ? 'not visible (encrypted, no keys)' : 'no CertificateVerify seen'
+        : !cv.checked ? `not checked (${cv.reason ?? 'unknown reason'})`
+        : cv.valid ? `valid (${cv.scheme})` : `INVALID (${cv.scheme}: ${cv.reason ?? 'does not verify'})`
+    }`,
+  );
+  return out;
+}
+
+function diagnosis(c: Cause, x: CauseInput, severity: 'error' | 'warning', checked: string[], alerts: EventModel[]): DiagnosisModel {
+  const l = x.leaf;
+  const a = alerts[0];
+  const also = severity === 'warning' ? 'Also: ' : '';
+  const said = AMBIGUOUS.has(a.code ?? -1)
+    ? `${capital(alertText(alerts))}; this alert does not name the cause (RFC 8446 §6.2: GnuTLS sends access_denied then bad_certificate for every client-certificate failure, and bad_certificate / certificate_unknown are as broad), so the cause comes from the checked facts.`
+    : `${capital(alertText(alerts))} (${alertMeaning(a.code ?? 0).text}).`;
+  const facts = ` Checked: ${checked.join('; ')}.`;
+  const frames = (...f: Array<number | undefined>) => [...f, ...alerts.map((e) => e.frame)].filter((n): n is number => n !== undefined);
+  const sigFrames = frames(x.frames.certificate, x.frames.verify);
+  switch (c) {
+    case 'key-mismatch': {
+      const cv = x.cv;
+      const proven = cv?.checked === true && cv.valid === false;
+      const ruledOut = cv?.checked === true && cv.valid === true;
+      return {
+        code: 'client-cert-key-mismatch',
+        severity,
+        summary: proven
+          ? `${also}The client's CertificateVerify signature does not verify with the public key of its certificate ${l.subject}: the client signed with a private key that does not belong to it.`
+          : `The server could not verify the client's CertificateVerify signature: ${alertText(alerts).replace(" about the client's certificate", '')}.`,
+        explanation:
+          'CertificateVerify is signed with the client\'s private key over the handshake transcript (RFC 8446 §4.4.3, RFC 5246 §7.4.8). ' +
+          (proven
+            ? `Checked here: ${cv.reason ?? 'the signature does not verify'} (${cv.scheme}), so the key does not match the certificate whatever the alert says. ${said}`
+            : ruledOut
+              ? `decrypt_error usually means a key that does not match the certificate, but the signature verifies here with the certificate's key (${cv.scheme}): the key matches, so the server refused the signature scheme or saw a different handshake (RFC 8446 §6.2).`
+              : 'decrypt_error means the signature did not verify with the public key in the client certificate — the key does not match the certificate, or the signature scheme is not acceptable (RFC 8446 §6.2).') +
+          facts,
+        fix: FIX.keyMismatch,
+        evidenceFrames: sigFrames,
+        evidence: checked,
+      };
+    }
+    case 'expired':
+    case 'not-yet-valid':
+      return {
+        code: c === 'expired' ? 'client-cert-expired' : 'client-cert-not-yet-valid',
+        severity,
+        summary:
+          c === 'expired'
+            ? `${also}The client certificate ${l.subject} expired on ${l.notAfter}, before this connection (${x.at}).`
+            : `${also}The client certificate ${l.subject} is valid only from ${l.notBefore}, after this connection (${x.at}).`,
+        explanation:
+          `Validity is checked at the capture time, not today. ${said} RFC 5280 §4.1.2.5: a certificate is valid only between notBefore and notAfter; RFC 8446 §6.2 certificate_expired.` +
+          facts,
+        fix: c === 'expired' ? FIX.expired : FIX.notYetValid,
+        evidenceFrames: frames(x.frames.certificate),
+        evidence: checked,
+      };
+    case 'bad-usage':
+      return {
+        code: 'client-cert-bad-usage',
+        severity,
+        summary: `${also}The server refused the client certificate ${l.subject} for client authentication: ${x.usage.join('; ')}.`,
+        explanation: `${said} (unsupported_certificate, RFC 8446 §6.2).${facts}`,
+        fix: FIX.badUsage,
+        evidenceFrames: frames(x.frames.certificate),
+        evidence: checked,
+      };
+    default: {
+      const wrong = c === 'wrong-ca' || (x.issuerListed === false && a.code !== 48);
+      const caNote =
+        x.issuerListed === false
+          ? ` Its issuer ${l.issuer} is not among the CAs the server listed in its CertificateRequest (${x.accepted.join('; ')}).`
+          : '';
+      return {
+        code: wrong ? 'client-cert-wrong-ca' : 'client-cert-unknown-ca',
+        severity,
+        summary: `${also}The server rejected the client's certificate (${l.subject}, issued by ${l.issuer}): ${a.description}.`,
+        explanation:
+          (a.code === 48
+            ? `${capital(alertText(alerts))}: the server could not build a path from the client's certificate to a CA it trusts (RFC 8446 §6.2 / RFC 5246 §7.2.2 unknown_ca). It is the server rejecting the client, not a local failure.`
+            : `${said}${wrong ? '' : ' Nothing in the capture explains it otherwise: the server does not trust this certificate (its CA bundle, a revoked or different CA with the same name, or a missing intermediate).'}`) +
+          `${caNote}${x.chain.text}${facts}`,
+        fix: FIX.unknownCa,
+        evidenceFrames: frames(x.frames.request, x.frames.certificate),
+        evidence: checked,
+      };
+    }
+  }
+}
