@@ -5,7 +5,12 @@
 import { openCaptureFile } from '../capture/index.js';
 import type { ConnectionModel, SourceModel } from '../analysis/model.js';
 import type { PipelineResult } from './pipeline.js';
-import { connectionFilter, Output, renderReport, renderStreamed, reportModel, safeJson, useColor, type FilterArgs, type Format } from './output.js';
+import { Output, renderReport, renderStreamed, reportModel, safeJson, useColor, type Format, type TextLayout } from './output.js';
+import { ConnectionFilter, type FilterArgs } from './filter.js';
+import { SummaryCounter } from '../analysis/summary.js';
+import type { SummaryModel } from '../analysis/model.js';
+import { nothingReported } from '../report/text.js';
+import type { TimeFormat } from '../report/time-column.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
 import { ConnectionJsonSpool } from '../report/json-spool.js';
 import { reportJsonPieces, utf8Batches } from '../report/json.js';
@@ -19,6 +24,8 @@ export interface FileArgs extends FilterArgs {
   all: boolean;
   tui: boolean;
   color?: boolean;
+  brief: boolean;
+  timeFormat: TimeFormat;
   failOn?: 'error' | 'warning';
   maxBufferMb: number;
   maxConnections: number;
@@ -50,9 +57,34 @@ export function failOnCode(connections: ConnectionModel[], failOn?: 'error' | 'w
   return hit ? 1 : 0;
 }
 
+/** The summary of a filtered run counts the connections the filter kept; unfiltered, everything. */
+export class ReportedSummary {
+  private readonly counter = new SummaryCounter();
+  constructor(readonly filter: ConnectionFilter) {}
+
+  /** Tests a finished connection; counts it when kept. */
+  keep(c: ConnectionModel): boolean {
+    if (!this.filter.test(c)) return false;
+    this.counter.tcp();
+    this.counter.add(c);
+    return true;
+  }
+
+  summary(all: SummaryModel): SummaryModel {
+    if (!this.filter.active) return all;
+    return { ...this.counter.summary(), filter: this.filter.summary() };
+  }
+}
+
+/** stderr: a filter that kept nothing says so even when stdout is JSON. */
+export function noteNothingReported(summary: SummaryModel, format: string): void {
+  if (format !== 'text' && summary.filter && summary.filter.matched === 0) process.stderr.write(`tls-inspect: ${nothingReported({ summary })}\n`);
+}
+
 export async function runFileCommand(a: FileArgs): Promise<number> {
   // yargs turns a lone "-" positional into ""; "-" means stdin
   if (a.capture === '') a.capture = '-';
+  const filter = new ConnectionFilter(a);
   const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog);
   const trusted = a.ca ? await loadTrustedCas(a.ca) : undefined;
   const out = new Output(a.output);
@@ -66,25 +98,26 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   if (wantTui) {
     // loaded only for the TUI: blessed costs ~0.5 s of start-up that reports do not need
     const { runTuiForFile } = await import('./tui-launch.js');
-    return runTuiForFile(source, a.capture, { ...pipelineBase, all: a.all, trusted, maxMessage: a.maxMessageKb * 1024 }, connectionFilter(a));
+    return runTuiForFile(source, a.capture, { ...pipelineBase, all: a.all, trusted, maxMessage: a.maxMessageKb * 1024 }, (c) => filter.matches(c));
   }
   const format: Format = a.format ?? 'text';
   const color = useColor(a.color, out);
-  const filter = connectionFilter(a);
+  const reported = new ReportedSummary(filter);
   const kept: ConnectionModel[] = [];
   // json: each connection is serialised when it ends and kept as text (spilled to a temporary
   // file beyond 16 MiB), so memory follows neither packets nor connections
   const spool = format === 'json' ? new ConnectionJsonSpool({ stringify: safeJson }) : null;
   let failing = 0;
   const { Pipeline } = await import('./pipeline.js');
-  const pipeline = new Pipeline({
+  const layout: TextLayout = { brief: a.brief, time: a.timeFormat };
+  const pipeline: InstanceType<typeof Pipeline> = new Pipeline({
     ...pipelineBase,
     tls: { maxHandshakeMessage: a.maxMessageKb * 1024 },
     analysis: { includeNonTls: a.all, trusted },
     onConnection: (c) => {
-      if (!filter(c)) return;
+      if (!reported.keep(c)) return;
       if (failOnCode([c], a.failOn)) failing = 1;
-      if (format === 'jsonl') out.write(renderStreamed('jsonl', c, color));
+      if (format === 'jsonl') out.write(renderStreamed('jsonl', c, color, layout));
       else if (spool !== null) spool.add(c);
       else kept.push(c);
     },
@@ -94,10 +127,12 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
     if (format !== 'jsonl') {
       const src = sourceModel(res, a.capture, keysGiven || keys.secretCount() > 0 ? keys.secretCount() : undefined);
       src.warnings.unshift(...keyWarnings);
-      const report = reportModel(src, kept, res.analyzer.summary());
+      const report = reportModel(src, kept, reported.summary(res.analyzer.summary()));
+      layout.captureStart = pipeline.firstPacket;
       if (spool !== null) await out.writeAll(utf8Batches(reportJsonPieces(report, spool.pieces(), safeJson)));
-      else out.write(renderReport(format, report, color));
+      else out.write(renderReport(format, report, color, layout));
     }
+    noteNothingReported(reported.summary(res.analyzer.summary()), format);
   } finally {
     spool?.close();
   }

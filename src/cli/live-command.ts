@@ -11,10 +11,13 @@ import type { ConnectionModel } from '../analysis/model.js';
 import { Pipeline } from './pipeline.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
 import { Output, renderReport, renderStreamed, renderStreamSummary, reportModel, useColor } from './output.js';
-import { failOnCode, sourceModel } from './file-command.js';
+import { failOnCode, ReportedSummary, sourceModel } from './file-command.js';
+import { ConnectionFilter, type FilterArgs } from './filter.js';
+import type { TimeFormat } from '../report/time-column.js';
 import { UsageError } from './errors.js';
+import { nothingReported } from '../report/text.js';
 
-export interface LiveArgs {
+export interface LiveArgs extends FilterArgs {
   interface: string;
   filter: string;
   format?: 'text' | 'jsonl' | 'json';
@@ -29,6 +32,8 @@ export interface LiveArgs {
   all: boolean;
   tui: boolean;
   color?: boolean;
+  brief: boolean;
+  timeFormat: TimeFormat;
   failOn?: 'error' | 'warning';
 }
 
@@ -124,6 +129,7 @@ class TeeSource implements PacketSource {
 export async function runLiveCommand(a: LiveArgs): Promise<number> {
   if (a.duration !== undefined && !(a.duration > 0)) throw new UsageError('--duration must be a positive number of seconds');
   if (a.count !== undefined && !(a.count > 0)) throw new UsageError('--count must be a positive number of packets');
+  const filter = new ConnectionFilter(a);
   const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog, true);
   // a live key log grows with every connection: keep the newest client randoms only
   keys.log.maxClientRandoms = LIVE_MAX_CLIENT_RANDOMS;
@@ -155,7 +161,7 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
       return await runTuiForLive(source, {
         iface: a.interface,
         pipeline: { limits: { idleTimeoutSec: a.idleTimeout }, keys: keysGiven ? keys : undefined, analysis: { includeNonTls: a.all, trusted } },
-        filter: () => true,
+        filter: (c) => filter.matches(c),
         stats: () => live.stats(),
         tick: (p) => {
           active = p;
@@ -179,6 +185,8 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   const color = useColor(a.color, out);
   for (const w of keyWarnings) process.stderr.write(`tls-inspect: warning: ${w}\n`);
   const kept: ConnectionModel[] = [];
+  const reported = new ReportedSummary(filter);
+  const layout = { brief: a.brief, time: a.timeFormat, captureStart: undefined as { sec: number; nsec: number } | undefined };
   let failing = 0;
   const pipeline: Pipeline = new Pipeline({
     limits: { idleTimeoutSec: a.idleTimeout },
@@ -187,9 +195,11 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
     keys: keysGiven ? keys : undefined,
     analysis: { includeNonTls: a.all, trusted },
     onConnection: (c) => {
+      if (!reported.keep(c)) return;
       if (failOnCode([c], a.failOn)) failing = 1;
+      layout.captureStart = pipeline.firstPacket;
       if (format === 'json') kept.push(c);
-      else out.write(renderStreamed(format, c, color));
+      else out.write(renderStreamed(format, c, color, layout));
     },
   });
   active = pipeline;
@@ -215,8 +225,10 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
     keys.refresh();
     const src = sourceModel(res, undefined, keys.secretCount());
     src.warnings.unshift(...keyWarnings);
-    if (format === 'json') out.write(renderReport('json', reportModel(src, kept, res.analyzer.summary()), color));
-    else out.write(renderStreamSummary(format, { source: src, summary: res.analyzer.summary() }, color));
+    const summary = reported.summary(res.analyzer.summary());
+    if (format === 'json') out.write(renderReport('json', reportModel(src, kept, summary), color));
+    else out.write(renderStreamSummary(format, { source: src, summary }, color, layout));
+    if (summary.filter && summary.filter.matched === 0) process.stderr.write(`tls-inspect: ${nothingReported({ summary })}\n`);
   } finally {
     clearInterval(keyTimer);
     clearInterval(idleTimer);

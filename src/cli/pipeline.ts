@@ -47,6 +47,8 @@ export class Pipeline {
   private readonly seg = newTcpSegment();
   private packets = 0;
   private bytes = 0;
+  /** The first packet's timestamp (the origin of tshark's frame.time_relative). */
+  firstPacket: { sec: number; nsec: number } | undefined;
   private lastIdleCheck = 0;
 
   constructor(private readonly opts: PipelineOptions = {}) {
@@ -69,7 +71,7 @@ export class Pipeline {
     const idle = this.opts.limits?.idleTimeoutSec ?? 0;
     const capture = await source.run({
       packet: (p) => {
-        this.packets++;
+        if (this.packets++ === 0) this.firstPacket = { sec: p.tsSec, nsec: p.tsNsec };
         this.bytes += p.data.length;
         const status = decodePacket(p.linkType, p.data, this.seg);
         if (status === 'malformed') this.seg.error = `frame ${p.frame}: ${this.seg.error}`;

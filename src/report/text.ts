@@ -2,26 +2,16 @@
  * `--format text`: per connection a header, the compact ladder, the client-certificate sentence,
  * the diagnoses and warnings; then the summary. Colour only when asked (TTY and no NO_COLOR).
  */
-import type { ConnectionModel, ReportModel, SummaryModel } from '../analysis/model.js';
+import type { ConnectionModel, ReportModel, SummaryFilter, SummaryModel } from '../analysis/model.js';
+import { renderBriefLine, renderBriefSummary } from './brief.js';
 import { ladderLines } from './ladder.js';
 import { sanitizeTerminal as san } from './sanitize.js';
+import { timeCells } from './time-column.js';
+import { Painter, verdictText, type ANSI_NAME, type TextOptions } from './paint.js';
 
-export interface TextOptions {
-  color: boolean;
-  /** Omit the ladder (one block per connection with only the verdict lines). */
-  brief?: boolean;
-}
+export { Painter, verdictInferred, verdictText, type TextOptions } from './paint.js';
 
-const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', off: '\x1b[0m' };
-
-export class Painter {
-  constructor(private readonly on: boolean) {}
-  paint(code: keyof typeof ANSI, s: string): string {
-    return this.on ? `${ANSI[code]}${s}${ANSI.off}` : s;
-  }
-}
-
-const VERDICT_COLOR: Record<ConnectionModel['verdict'], keyof typeof ANSI> = {
+const VERDICT_COLOR: Record<ConnectionModel['verdict'], ANSI_NAME> = {
   ok: 'green',
   'mtls-ok': 'green',
   failed: 'red',
@@ -61,19 +51,20 @@ export function tcpLine(c: ConnectionModel): string {
 export function renderConnectionText(c: ConnectionModel, opt: TextOptions): string {
   const p = new Painter(opt.color);
   const out: string[] = [];
-  out.push(`${p.paint('bold', connectionHeader(c))}  ${p.paint(VERDICT_COLOR[c.verdict], `[${c.verdict}]`)}`);
+  out.push(`${p.paint('bold', connectionHeader(c))}  ${p.paint(VERDICT_COLOR[c.verdict], `[${verdictText(c)}]`)}`);
   if (!c.isTls) {
     out.push(`  ${tcpLine(c)}`);
     return out.join('\n');
   }
-  if (!opt.brief && c.events.length > 0) {
-    out.push(`  ${'frame'.padStart(6)}  ${'time'.padStart(9)}  client${' '.repeat(52)}server`);
-    for (const l of ladderLines(c)) {
+  if (c.events.length > 0) {
+    const times = timeCells(c.events, opt.time ?? 'r', opt.captureStart);
+    out.push(`  ${'frame'.padStart(6)}  ${'time'.padStart(times[0].length)}  client${' '.repeat(52)}server`);
+    ladderLines(c).forEach((l, i) => {
       let text = l.text;
       if (l.isAlert) text = p.paint('red', text);
       else if (l.isClientCertificate) text = p.paint('cyan', text);
-      out.push(`  ${String(l.frame).padStart(6)}  ${l.relTime.toFixed(6).padStart(9)}  ${text}`);
-    }
+      out.push(`  ${String(l.frame).padStart(6)}  ${times[i]}  ${text}`);
+    });
   }
   if (c.startTls) out.push(`  STARTTLS: TLS starts after ${c.startTls.clientToServer} plaintext bytes from the client`);
   out.push(p.paint('dim', `  ${tcpLine(c)}`));
@@ -108,7 +99,12 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   out.push(`  client certificates: ${countsLine(s.clientCertificates)}`);
   out.push(`  alerts: ${countsLine(s.alerts)}`);
   out.push(`  diagnoses: ${countsLine(s.diagnoses)}`);
-  if (Object.keys(s.clientCertSubjects).length > 0) out.push(`  client certificate subjects: ${countsLine(s.clientCertSubjects)}`);
+  if (s.filter) out.push(`  filter: ${san(s.filter.description)} matched ${s.filter.matched} of ${s.filter.tested} connections (the counts are over those)`);
+  if (s.clientCertIssuers && s.clientCertIssuers.length > 0) {
+    out.push('  client certificates by subject and issuer:');
+    for (const e of s.clientCertIssuers.slice(0, 10)) out.push(`    ${san(e.subject)} issued by ${san(e.issuer)}: ${e.connections}`);
+    if (s.clientCertIssuers.length > 10) out.push(`    (+${s.clientCertIssuers.length - 10} more)`);
+  } else if (Object.keys(s.clientCertSubjects).length > 0) out.push(`  client certificate subjects: ${countsLine(s.clientCertSubjects)}`);
   if (s.failingPairs.length > 0) {
     out.push('  top failing client -> server pairs:');
     for (const f of s.failingPairs.slice(0, 5)) out.push(`    ${san(f.client)} -> ${san(f.server)}: ${f.failures}`);
@@ -119,9 +115,31 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   return out.join('\n');
 }
 
+/** What to say when no connection is reported. */
+export function nothingReported(r: Pick<ReportModel, 'summary'>): string {
+  const f = r.summary.filter;
+  if (f && f.tested > 0) return noMatchSentence(f);
+  return 'No TLS connections found (use --all to list every TCP connection).';
+}
+
+/** A filter that kept nothing, in one sentence. */
+export function noMatchSentence(f: SummaryFilter): string {
+  let s = `No connection matches ${san(f.description)}: 0 of ${f.tested} connection${f.tested === 1 ? '' : 's'}`;
+  if (f.unknownFields && f.unknownFields.length > 0) {
+    s += `; no connection has the field${f.unknownFields.length > 1 ? 's' : ''} ${f.unknownFields.join(', ')} (field names are the JSON paths of --format json)`;
+  }
+  return `${s}.`;
+}
+
 export function renderReportText(r: ReportModel, opt: TextOptions): string {
+  if (opt.brief) {
+    const lines = r.connections.map((c) => renderBriefLine(c, opt));
+    if (lines.length === 0) lines.push(nothingReported(r));
+    lines.push(renderBriefSummary(r.summary, r));
+    return `${lines.join('\n')}\n`;
+  }
   const blocks = r.connections.map((c) => renderConnectionText(c, opt));
-  if (blocks.length === 0) blocks.push('No TLS connections found (use --all to list every TCP connection).');
+  if (blocks.length === 0) blocks.push(nothingReported(r));
   blocks.push(renderSummaryText(r.summary, r, opt));
   return `${blocks.join('\n\n')}\n`;
 }
