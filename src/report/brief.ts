@@ -44,7 +44,7 @@ export function renderBriefLine(c: ConnectionModel, opt: TextOptions): string {
     (c.serverName !== undefined ? san(c.serverName) : '-').padEnd(20),
     certCell(c).padEnd(17),
     alertCell(c).padEnd(32),
-    p.paint(color, verdict.padEnd(9)),
+    p.paint(color, verdict.padEnd(17)),
     c.diagnoses[0]?.code ?? '-',
   ];
   return cells.join(' ').trimEnd();

@@ -27,6 +27,8 @@ export function samples() {
     return { name: base, args };
   });
   out.push({ name: 'tls13-no-cert.no-keys', args: ['file', 'captures/tls13-no-cert.pcap'] });
+  out.push({ name: 'all-scenarios.brief', args: ['file', 'captures/all-scenarios.pcap', '--keylog', 'captures/all-scenarios.keys', '--brief'] });
+  out.push({ name: 'all-scenarios.brief.no-keys', args: ['file', 'captures/all-scenarios.pcap', '--brief'] });
   return out;
 }
 
