@@ -5,7 +5,8 @@
 import type { ConnectionModel, ReportModel } from '../analysis/model.js';
 import { connectionHeader } from './text.js';
 import { ladderLines } from './ladder.js';
-import { escapeMarkdown as md, sanitizeTerminal } from './sanitize.js';
+import { verdictText } from './paint.js';
+import { escapeMarkdown as md, escapeMarkdownCell as cell, sanitizeTerminal } from './sanitize.js';
 
 function table(head: string[], rows: string[][]): string {
   const out = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
@@ -20,7 +21,7 @@ function counts(rec: Record<string, number>): string {
 
 function connectionSection(c: ConnectionModel): string {
   const out: string[] = [];
-  out.push(`### ${md(connectionHeader(c))} — ${c.verdict}`);
+  out.push(`### ${md(connectionHeader(c))} — ${verdictText(c)}`);
   if (c.events.length > 0) {
     out.push('```');
     out.push(`${'frame'.padStart(6)}  client${' '.repeat(52)}server`);
@@ -35,7 +36,7 @@ function connectionSection(c: ConnectionModel): string {
     out.push(
       table(
         ['#', 'subject', 'issuer', 'valid', 'EKU', 'SHA-256'],
-        chain.map((x, i) => [String(i), md(x.subject), md(x.issuer), `${x.notBefore} – ${x.notAfter}`, md((x.extendedKeyUsage ?? []).join(', ')), `\`${x.sha256.slice(0, 16)}…\``]),
+        chain.map((x, i) => [String(i), cell(x.subject), cell(x.issuer), `${x.notBefore} – ${x.notAfter}`, cell((x.extendedKeyUsage ?? []).join(', ')), `\`${x.sha256.slice(0, 16)}…\``]),
       ),
     );
   }
@@ -60,12 +61,12 @@ export function renderReportMarkdown(r: ReportModel): string {
       ['id', 'client', 'server', 'SNI', 'version', 'client cert', 'last alert', 'verdict'],
       r.connections.map((c) => [
         String(c.id),
-        md(`${c.client.ip}:${c.client.port}`),
-        md(`${c.server.ip}:${c.server.port}`),
-        md(c.serverName ?? ''),
+        cell(`${c.client.ip}:${c.client.port}`),
+        cell(`${c.server.ip}:${c.server.port}`),
+        cell(c.serverName ?? ''),
         c.version ?? '',
         c.clientCertificate.status,
-        md(c.alerts.length > 0 ? (c.alerts[c.alerts.length - 1].description ?? '') : ''),
+        cell(c.alerts.length > 0 ? (c.alerts[c.alerts.length - 1].description ?? '') : ''),
         c.verdict,
       ]),
     ),

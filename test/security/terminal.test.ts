@@ -2,7 +2,7 @@
  * Terminal safety of the reports: hostile wire strings (SNI, client certificate subject, CA names)
  * through the real CLI in text, markdown and html. Expected renderings are written by hand from the
  * rules in src/report/sanitize.ts (C0, DEL, C1 -> \xHH; bidi formatting -> \u{HHHH}; Markdown
- * metacharacters backslash-escaped; HTML & < > " ' as entities) and RFC 4514 §2.4 for the DN
+ * metacharacters that act mid-line backslash-escaped, & and < as entities, | in table cells; HTML & < > " ' as entities) and RFC 4514 §2.4 for the DN
  * (",;+<>\ and controls escaped, controls as \XX like OpenSSL's esc_ctrl).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,12 +15,13 @@ import { SNI_BYTES, hostileCapture } from './hostile-capture.js';
 
 // SNI bytes are decoded one byte per character (latin1): 0x9b is U+009B, UTF-8 E2 80 AE is "â", U+0080, "®".
 const SNI_TEXT = 'evil\\x1b[31mRED\\x1b]0;pwned\\x07\\x01\\x7f\\x9b31m\u00e2\\x80\u00aeolleh{red-fg}x{/}<i>&"\'|*`';
-const SNI_MD = 'evil\\\\x1b\\[31mRED\\\\x1b\\]0;pwned\\\\x07\\\\x01\\\\x7f\\\\x9b31m\u00e2\\\\x80\u00aeolleh\\{red-fg\\}x\\{/\\}\\<i\\>&"\'\\|\\*\\`';
+const SNI_MD = 'evil\\\\x1b\\[31mRED\\\\x1b\\]0;pwned\\\\x07\\\\x01\\\\x7f\\\\x9b31m\u00e2\\\\x80\u00aeolleh{red-fg}x{/}&lt;i>&amp;"\'|\\*\\`';
+const SNI_MD_CELL = SNI_MD.replace('|', '\\|');
 const SNI_HTML = 'evil\\x1b[31mRED\\x1b]0;pwned\\x07\\x01\\x7f\\x9b31m\u00e2\\x80\u00aeolleh{red-fg}x{/}&lt;i&gt;&amp;&quot;&#39;|*`';
 // The certificate CN is UTF-8: ESC [31mRED ESC ]0;pwned BEL SOH DEL U+0085 U+009B 31m U+202E olleh{red-fg}x{/}
 const SUBJECT_DATA = 'CN=evil\\1B[31mRED\\1B]0\\;pwned\\07\\01\\7F\u0085\u009b31m\u202eolleh{red-fg}x{/},O=Evil Org';
 const SUBJECT_TEXT = 'CN=evil\\1B[31mRED\\1B]0\\;pwned\\07\\01\\7F\\x85\\x9b31m\\u{202e}olleh{red-fg}x{/},O=Evil Org';
-const SUBJECT_MD = 'CN=evil\\\\1B\\[31mRED\\\\1B\\]0\\\\;pwned\\\\07\\\\01\\\\7F\\\\x85\\\\x9b31m\\\\u\\{202e\\}olleh\\{red-fg\\}x\\{/\\},O=Evil Org';
+const SUBJECT_MD = 'CN=evil\\\\1B\\[31mRED\\\\1B\\]0\\\\;pwned\\\\07\\\\01\\\\7F\\\\x85\\\\x9b31m\\\\u{202e}olleh{red-fg}x{/},O=Evil Org';
 const SUBJECT_HTML = SUBJECT_TEXT; // nothing for HTML to escape in it
 
 let dir = '';
@@ -60,7 +61,8 @@ describe('hostile wire strings in reports', () => {
     const sentence = lines.find((l) => l.startsWith('  client certificate: '));
     expect(sentence).toContain(`: ${SUBJECT_TEXT} issued by CN=Evil Test CA`);
     expect(sentence).toContain(`(server accepts: ${SUBJECT_TEXT})`);
-    expect(lines).toContain(`  client certificate subjects: ${SUBJECT_TEXT} 1`);
+    expect(lines).toContain('  client certificates by subject and issuer:');
+    expect(lines).toContain(`    ${SUBJECT_TEXT} issued by CN=Evil Test CA: 1`);
   });
 
   it('text with --color: the only escape sequences are the report\'s own colours', async () => {
@@ -78,7 +80,7 @@ describe('hostile wire strings in reports', () => {
     const out = await render('markdown');
     expectSafe(out);
     expect(out).toContain(`SNI ${SNI_MD}`);
-    expect(out).toContain(`| ${SNI_MD} |`);
+    expect(out).toContain(`| ${SNI_MD_CELL} |`);
     expect(out).toContain(`| 0 | ${SUBJECT_MD} | CN=Evil Test CA |`);
     expect(out).toContain(`- Client certificate subjects: ${SUBJECT_MD}: 1`);
     expect(out).not.toContain('<i>&');
