@@ -5,7 +5,7 @@
 import { openCaptureFile } from '../capture/index.js';
 import type { ConnectionModel, SourceModel } from '../analysis/model.js';
 import type { PipelineResult } from './pipeline.js';
-import { Output, renderReport, renderStreamed, reportModel, safeJson, useColor, type Format, type TextLayout } from './output.js';
+import { Output, textWidth, renderReport, renderStreamed, reportModel, safeJson, useColor, type Format, type TextLayout } from './output.js';
 import { ConnectionFilter, type FilterArgs } from './filter.js';
 import { SummaryCounter } from '../analysis/summary.js';
 import type { SummaryModel } from '../analysis/model.js';
@@ -109,7 +109,7 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   const spool = format === 'json' ? new ConnectionJsonSpool({ stringify: safeJson }) : null;
   let failing = 0;
   const { Pipeline } = await import('./pipeline.js');
-  const layout: TextLayout = { brief: a.brief, time: a.timeFormat };
+  const layout: TextLayout = { brief: a.brief, time: a.timeFormat, width: textWidth(out) };
   const pipeline: InstanceType<typeof Pipeline> = new Pipeline({
     ...pipelineBase,
     tls: { maxHandshakeMessage: a.maxMessageKb * 1024 },

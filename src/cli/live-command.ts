@@ -10,7 +10,7 @@ import type { Packet, PacketSink, PacketSource } from '../capture/types.js';
 import type { ConnectionModel } from '../analysis/model.js';
 import { Pipeline } from './pipeline.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
-import { Output, renderReport, renderStreamed, renderStreamSummary, reportModel, useColor } from './output.js';
+import { Output, textWidth, renderReport, renderStreamed, renderStreamSummary, reportModel, useColor } from './output.js';
 import { failOnCode, ReportedSummary, sourceModel } from './file-command.js';
 import { ConnectionFilter, type FilterArgs } from './filter.js';
 import type { TimeFormat } from '../report/time-column.js';
@@ -186,7 +186,7 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   for (const w of keyWarnings) process.stderr.write(`tls-inspect: warning: ${w}\n`);
   const kept: ConnectionModel[] = [];
   const reported = new ReportedSummary(filter);
-  const layout = { brief: a.brief, time: a.timeFormat, captureStart: undefined as { sec: number; nsec: number } | undefined };
+  const layout = { brief: a.brief, time: a.timeFormat, width: textWidth(out), captureStart: undefined as { sec: number; nsec: number } | undefined };
   let failing = 0;
   const pipeline: Pipeline = new Pipeline({
     limits: { idleTimeoutSec: a.idleTimeout },

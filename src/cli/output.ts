@@ -121,6 +121,13 @@ export class Output {
   }
 }
 
+/** Text width: $COLUMNS when set, else the terminal's width, else (piped, -o) 100 columns. */
+export function textWidth(out: Output): number {
+  const env = Number(process.env.COLUMNS);
+  if (Number.isInteger(env) && env >= 40) return env;
+  return out.isTty ? process.stdout.columns || 100 : 100;
+}
+
 export function useColor(flag: boolean | undefined, out: Output): boolean {
   if (flag !== undefined) return flag;
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;

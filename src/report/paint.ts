@@ -10,6 +10,8 @@ export interface TextOptions {
   time?: TimeFormat;
   /** The capture's first packet (for -t r). */
   captureStart?: Instant;
+  /** Wrap lines (except ladder rows) to this many columns; undefined: no wrapping. */
+  width?: number;
 }
 
 export const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', off: '\x1b[0m' };

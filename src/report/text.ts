@@ -7,6 +7,7 @@ import { renderBriefLine, renderBriefSummary } from './brief.js';
 import { ladderLines } from './ladder.js';
 import { sanitizeTerminal as san } from './sanitize.js';
 import { timeCells } from './time-column.js';
+import { wrapText } from './wrap.js';
 import { Painter, verdictText, type ANSI_NAME, type TextOptions } from './paint.js';
 
 export { Painter, verdictInferred, verdictText, type TextOptions } from './paint.js';
@@ -51,11 +52,18 @@ export function tcpLine(c: ConnectionModel): string {
 export function renderConnectionText(c: ConnectionModel, opt: TextOptions): string {
   const p = new Painter(opt.color);
   const out: string[] = [];
-  out.push(`${p.paint('bold', connectionHeader(c))}  ${p.paint(VERDICT_COLOR[c.verdict], `[${verdictText(c)}]`)}`);
+  // the header wraps between its fields, never inside one
+  const head = wrapText(`${connectionHeader(c)}  [${verdictText(c)}]`, opt.width, '  ').split('\n');
+  const verdict = `[${verdictText(c)}]`;
+  const last = head.length - 1;
+  head[last] = head[last].slice(0, head[last].length - verdict.length);
+  out.push(...head.map((l, i) => (i < last ? p.paint('bold', l) : `${p.paint('bold', l.trimEnd())}${l.trimEnd() === '' ? '' : '  '}${p.paint(VERDICT_COLOR[c.verdict], verdict)}`)));
   if (!c.isTls) {
     out.push(`  ${tcpLine(c)}`);
-    return out.join('\n');
+    return out.map((l) => wrapText(l, opt.width)).join('\n');
   }
+  // ladder rows keep their shape (arrows need their columns); everything else wraps
+  const ladderFrom = out.length;
   if (c.events.length > 0) {
     const times = timeCells(c.events, opt.time ?? 'r', opt.captureStart);
     out.push(`  ${'frame'.padStart(6)}  ${'time'.padStart(times[0].length)}  client${' '.repeat(52)}server`);
@@ -66,6 +74,7 @@ export function renderConnectionText(c: ConnectionModel, opt: TextOptions): stri
       out.push(`  ${String(l.frame).padStart(6)}  ${times[i]}  ${text}`);
     });
   }
+  const ladderTo = out.length;
   if (c.startTls) out.push(`  STARTTLS: TLS starts after ${c.startTls.clientToServer} plaintext bytes from the client`);
   out.push(p.paint('dim', `  ${tcpLine(c)}`));
   const cc = c.clientCertificate;
@@ -80,7 +89,7 @@ export function renderConnectionText(c: ConnectionModel, opt: TextOptions): stri
   }
   for (const w of c.warnings.slice(0, 10)) out.push(p.paint('dim', `  warning: ${san(w)}`));
   if (c.warnings.length > 10) out.push(p.paint('dim', `  (+${c.warnings.length - 10} more warnings)`));
-  return out.join('\n');
+  return out.map((l, i) => (i >= ladderFrom && i < ladderTo ? l : wrapText(l, opt.width))).join('\n');
 }
 
 function countsLine(rec: Record<string, number>): string {
@@ -112,7 +121,7 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   if (src.keylogSecretsLoaded !== undefined) out.push(`  key-log secrets loaded: ${src.keylogSecretsLoaded}`);
   if (src.skipped && Object.keys(src.skipped).length > 0) out.push(`  skipped frames: ${countsLine(src.skipped)}`);
   for (const w of src.warnings.slice(0, 20)) out.push(p.paint('yellow', `  warning: ${san(w)}`));
-  return out.join('\n');
+  return out.map((l) => wrapText(l, opt.width)).join('\n');
 }
 
 /** What to say when no connection is reported. */

@@ -34,7 +34,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function render(format: string, extra: string[] = []): Promise<string> {
-  const r = await runCli(['file', capture, '--format', format, ...extra]);
+  // unwrapped (wide), so that each wire string is checked on one line
+  const r = await runCli(['file', capture, '--format', format, ...extra], { env: { COLUMNS: '10000' } });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return r.stdout;
@@ -98,7 +99,7 @@ describe('hostile wire strings in reports', () => {
 
   it('text to a file with -o is the same terminal-safe rendering', async () => {
     const file = join(dir, 'report.txt');
-    const r = await runCli(['file', capture, '--format', 'text', '-o', file]);
+    const r = await runCli(['file', capture, '--format', 'text', '-o', file], { env: { COLUMNS: '10000' } });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     const out = readFileSync(file, 'utf8');
