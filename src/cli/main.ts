@@ -10,6 +10,9 @@ import type { FileArgs } from './file-command.js';
 import type { LiveArgs } from './live-command.js';
 import { UsageError, fail } from './errors.js';
 import { FORMATS } from './output.js';
+
+/** Formats `live` streams (a subset of FORMATS). */
+const LIVE_FORMATS = ['text', 'jsonl', 'json'] as const;
 import { ONLY_FILTERS } from './filter.js';
 import { TIME_FORMATS } from '../report/time-column.js';
 import { portNumber, positiveNumbers, rejectRepeats, tsharkStyle, yargsMessage } from './args.js';
@@ -56,10 +59,17 @@ async function main(rawArgv: string[]): Promise<number> {
       'file <capture>',
       'analyse a pcap / pcapng file (gzip ok; - for stdin)',
       (y) =>
-        textOptions(filterOptions(inputOptions(y, false)))
-          .positional('capture', { type: 'string', describe: 'capture file, or - for stdin', demandOption: true })
-          .option('format', { alias: 'F', choices: FORMATS, requiresArg: true, describe: 'report format (default: TUI on a terminal, else text)' })
-          .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write the report to this file' })
+        textOptions(
+          filterOptions(
+            inputOptions(
+              y
+                .positional('capture', { type: 'string', describe: 'capture file, or - for stdin', demandOption: true })
+                .option('format', { alias: 'F', choices: FORMATS, requiresArg: true, describe: 'report format (default: TUI on a terminal, else text)' })
+                .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write the report to this file' }),
+              false,
+            ),
+          ),
+        )
           .option('all', { type: 'boolean', default: false, describe: 'list every TCP connection, not only TLS ones' })
           .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal (--no-tui for the report)' })
           .option('fail-on', { choices: ['error', 'warning'] as const, requiresArg: true, describe: 'exit 1 when a diagnosis of this severity exists' })
@@ -78,11 +88,18 @@ async function main(rawArgv: string[]): Promise<number> {
       'live',
       'capture on an interface (libpcap) and analyse as handshakes happen',
       (y) =>
-        textOptions(filterOptions(inputOptions(y, true)))
-          .option('interface', { alias: 'i', type: 'string', demandOption: true, requiresArg: true, describe: 'interface name (see `tls-inspect -D`)' })
-          .option('filter', { alias: 'f', type: 'string', default: 'tcp', requiresArg: true, describe: 'BPF capture filter' })
-          .option('format', { alias: 'F', choices: ['text', 'jsonl', 'json'] as const, requiresArg: true, describe: 'stream format when not on a terminal (default text)' })
-          .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write results to this file' })
+        textOptions(
+          filterOptions(
+            inputOptions(
+              y
+                .option('interface', { alias: 'i', type: 'string', demandOption: true, requiresArg: true, describe: 'interface name (see `tls-inspect -D`)' })
+                .option('filter', { alias: 'f', type: 'string', default: 'tcp', requiresArg: true, describe: 'BPF capture filter' })
+                .option('format', { alias: 'F', choices: LIVE_FORMATS, requiresArg: true, describe: 'stream format when not on a terminal (default text)' })
+                .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write results to this file' }),
+              true,
+            ),
+          ),
+        )
           .option('write', { alias: 'w', type: 'string', requiresArg: true, describe: 'also write the packets to this pcapng file' })
           .option('duration', { type: 'number', requiresArg: true, describe: 'stop after this many seconds' })
           .option('count', { alias: 'c', type: 'number', requiresArg: true, describe: 'stop after this many packets' })
