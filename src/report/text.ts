@@ -57,7 +57,9 @@ export function renderConnectionText(c: ConnectionModel, opt: TextOptions): stri
   const verdict = `[${verdictText(c)}]`;
   const last = head.length - 1;
   head[last] = head[last].slice(0, head[last].length - verdict.length);
-  out.push(...head.map((l, i) => (i < last ? p.paint('bold', l) : `${p.paint('bold', l.trimEnd())}${l.trimEnd() === '' ? '' : '  '}${p.paint(VERDICT_COLOR[c.verdict], verdict)}`)));
+  const verdictPainted = p.paint(VERDICT_COLOR[c.verdict], verdict);
+  // the verdict alone on the last line keeps that line's indent
+  out.push(...head.map((l, i) => (i < last ? p.paint('bold', l) : l.trim() === '' ? `${l}${verdictPainted}` : `${p.paint('bold', l.trimEnd())}  ${verdictPainted}`)));
   if (!c.isTls) {
     out.push(`  ${tcpLine(c)}`);
     return out.map((l) => wrapText(l, opt.width)).join('\n');
