@@ -36,6 +36,14 @@ export function connectionHeader(c: ConnectionModel): string {
   return parts.join('  ');
 }
 
+/** "INFERRED ... — <reasoning>" (src/analysis/client-cert.ts) -> the claim and its reasoning. */
+function splitReasoning(sentence: string): { sentence: string; reasoning?: string } {
+  const k = sentence.indexOf(' — ');
+  if (k < 0 || !/^(INFERRED|unknown \(encrypted\))/.test(sentence)) return { sentence };
+  const reasoning = sentence.slice(k + 3).trim();
+  return reasoning.length >= 20 ? { sentence: sentence.slice(0, k), reasoning } : { sentence };
+}
+
 /** Per-connection TCP facts: packets, reassembled bytes, retransmissions, gaps (each way). */
 export function tcpLine(c: ConnectionModel): string {
   const t = c.tcp;
@@ -80,12 +88,16 @@ export function renderConnectionText(c: ConnectionModel, opt: TextOptions): stri
   if (c.startTls) out.push(`  STARTTLS: TLS starts after ${c.startTls.clientToServer} plaintext bytes from the client`);
   out.push(p.paint('dim', `  ${tcpLine(c)}`));
   const cc = c.clientCertificate;
-  const ccLine = `  client certificate: ${san(cc.sentence ?? cc.status)}`;
+  // the TLS 1.3 size inference's reasoning is printed once, not in every diagnosis that rests on it
+  const { sentence, reasoning } = splitReasoning(cc.sentence ?? cc.status);
+  const ccLine = `  client certificate: ${san(sentence)}`;
   out.push(cc.status === 'empty' || cc.status === 'not-sent' ? p.paint('yellow', ccLine) : ccLine);
+  if (reasoning) out.push(`  inference: ${san(reasoning)}`);
   for (const d of c.diagnoses) {
     const sev = d.severity === 'error' ? p.paint('red', 'error') : d.severity === 'warning' ? p.paint('yellow', 'warning') : 'info';
     out.push(`  ${sev} ${d.code}: ${san(d.summary)}`);
-    if (d.explanation) out.push(`      why: ${san(d.explanation)}`);
+    const why = d.explanation && reasoning ? d.explanation.split(reasoning).join('see "inference" above') : d.explanation;
+    if (why) out.push(`      why: ${san(why)}`);
     if (d.fix && d.severity !== 'info') out.push(`      fix: ${san(d.fix)}`);
     if (d.evidenceFrames.length > 0) out.push(`      evidence: frame${d.evidenceFrames.length > 1 ? 's' : ''} ${d.evidenceFrames.join(', ')}`);
   }
