@@ -39,7 +39,7 @@ function readFileArg(argv: string[], i: number): { value: string | undefined; us
   const t = argv[i];
   if (t === '-r' || t === '--read-file') return { value: argv[i + 1], used: 2 };
   if (t.startsWith('--read-file=')) return { value: t.slice('--read-file='.length), used: 1 };
-  if (/^-r./.test(t)) return { value: t.slice(2), used: 1 };
+  if (/^-r./.test(t)) return { value: t.slice(2).replace(/^=/, ''), used: 1 };
   return null;
 }
 

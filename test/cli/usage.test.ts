@@ -70,6 +70,8 @@ describe('tshark habits', () => {
     expect(a.code, a.stderr).toBe(0);
     expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout));
     expect(JSON.parse(a.stdout).connections.length).toBe(6);
+    const joined = cli([`-r${CAP}`, '-F', 'jsonl']);
+    expect(joined.stdout.trim().split('\n').length).toBe(6);
   });
 
   it('-i IF is live -i IF, -D is interfaces (both reach the same command)', () => {
