@@ -65,8 +65,11 @@ export class ReportedSummary {
   /** Tests a finished connection; counts it when kept. */
   keep(c: ConnectionModel): boolean {
     if (!this.filter.test(c)) return false;
-    this.counter.tcp();
-    this.counter.add(c);
+    // unfiltered, the analyzer's own summary is the report's: no second count
+    if (this.filter.active) {
+      this.counter.tcp();
+      this.counter.add(c);
+    }
     return true;
   }
 
