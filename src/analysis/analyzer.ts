@@ -10,6 +10,7 @@ import { buildConnection, type BuildContext } from './build-connection.js';
 import { newCertContext } from './certificates.js';
 import type { ConnectionModel, SummaryModel } from './model.js';
 import { ListenerSet } from './orientation.js';
+import { SummaryCounter } from './summary.js';
 
 export interface AnalyzerOptions {
   /** Hand on non-TLS TCP connections too (isTls=false). */
@@ -20,25 +21,12 @@ export interface AnalyzerOptions {
   keepBytes: boolean;
 }
 
-const MAX_SUBJECTS = 1000;
-const MAX_PAIRS = 10_000;
-
 export class ConnectionAnalyzer implements TlsObserver {
   readonly ctx: BuildContext;
   private readonly opts: AnalyzerOptions;
   /** Connections not finished yet (live views build them on demand). */
   readonly open = new Map<number, { conn: TcpConnection; facts: TlsFacts }>();
-  private readonly summaryData: SummaryModel = {
-    connections: 0,
-    tlsConnections: 0,
-    alerts: {},
-    diagnoses: {},
-    verdicts: {},
-    clientCertificates: {},
-    clientCertSubjects: {},
-    failingPairs: [],
-  };
-  private readonly pairs = new Map<string, { client: string; server: string; failures: number }>();
+  private readonly counter = new SummaryCounter();
   finished = 0;
 
   constructor(
@@ -62,12 +50,10 @@ export class ConnectionAnalyzer implements TlsObserver {
   complete(conn: TcpConnection, facts: TlsFacts): void {
     this.open.delete(facts.quic ? -1 - conn.id : conn.id);
     this.finished++;
-    const s = this.summaryData;
-    s.connections++;
-    if (facts.quic) s.quicConnections = (s.quicConnections ?? 0) + 1;
+    this.counter.tcp(facts.quic !== undefined);
     if (!facts.isTls && !this.opts.includeNonTls) return;
     const m = buildConnection(conn, facts, this.ctx);
-    this.count(m);
+    this.counter.add(m);
     this.onConnection(m);
   }
 
@@ -78,35 +64,6 @@ export class ConnectionAnalyzer implements TlsObserver {
   }
 
   summary(): SummaryModel {
-    const s = this.summaryData;
-    s.failingPairs = [...this.pairs.values()].sort((a, b) => b.failures - a.failures).slice(0, 10);
-    return s;
+    return this.counter.summary();
   }
-
-  private count(m: ConnectionModel): void {
-    const s = this.summaryData;
-    if (m.isTls) s.tlsConnections++;
-    inc(s.verdicts, m.verdict);
-    if (!m.isTls) return;
-    inc(s.clientCertificates, m.clientCertificate.status);
-    for (const a of m.alerts) inc(s.alerts, a.description ?? `alert ${a.code ?? '?'}`);
-    for (const d of m.diagnoses) inc(s.diagnoses, d.code);
-    const leaf = m.clientCertificate.chain?.[0];
-    if (leaf && (Object.keys(s.clientCertSubjects).length < MAX_SUBJECTS || leaf.subject in s.clientCertSubjects)) {
-      inc(s.clientCertSubjects, leaf.subject);
-    }
-    if (m.verdict === 'failed') {
-      const key = `${m.client.ip}|${m.server.ip}:${m.server.port}`;
-      let p = this.pairs.get(key);
-      if (!p && this.pairs.size < MAX_PAIRS) {
-        p = { client: m.client.ip, server: `${m.server.ip}:${m.server.port}`, failures: 0 };
-        this.pairs.set(key, p);
-      }
-      if (p) p.failures++;
-    }
-  }
-}
-
-function inc(rec: Record<string, number>, key: string): void {
-  rec[key] = (rec[key] ?? 0) + 1;
 }

@@ -251,6 +251,10 @@ export interface SummaryModel {
   verdicts: Record<string, number>;
   clientCertificates: Record<string, number>;
   clientCertSubjects: Record<string, number>;
+  /** Client certificate leaves counted by (subject, issuer), most connections first. */
+  clientCertIssuers?: Array<{ subject: string; issuer: string; connections: number }>;
+  /** Set when a filter chose the reported connections: the counts above are over those. */
+  filter?: SummaryFilter;
   failingPairs: Array<{ client: string; server: string; failures: number }>;
 }
 
@@ -258,6 +262,16 @@ export interface SummaryModel {
  * tcp.stream and udp.stream): the id for TCP, -1 - id for QUIC. For maps, never shown. */
 export function connectionKey(c: { id: number; transport?: 'tcp' | 'quic' }): number {
   return c.transport === 'quic' ? -1 - c.id : c.id;
+}
+
+export interface SummaryFilter {
+  /** The filter as given, e.g. `--host 10.0.0.1 -Y 'verdict == "failed"'`. */
+  description: string;
+  /** Connections kept / connections the filter was tried on. */
+  matched: number;
+  tested: number;
+  /** -Y fields that no tested connection has (a typo, or a field of another kind of connection). */
+  unknownFields?: string[];
 }
 
 export interface ReportModel {

@@ -5,23 +5,16 @@
 import { openCaptureFile } from '../capture/index.js';
 import type { ConnectionModel, SourceModel } from '../analysis/model.js';
 import type { PipelineResult } from './pipeline.js';
-import {
-  connectionFilter,
-  isLogFormat,
-  Output,
-  renderReport,
-  renderStreamed,
-  reportModel,
-  safeJson,
-  useColor,
-  type FilterArgs,
-  type Format,
-  type LogFormat,
-} from './output.js';
+import { isLogFormat, Output, textWidth, renderReport, renderStreamed, reportModel, safeJson, useColor, type Format, type LogFormat, type TextLayout } from './output.js';
+import { ConnectionFilter, connectionFilter, type FilterArgs } from './filter.js';
+import { SummaryCounter } from '../analysis/summary.js';
+import type { SummaryModel } from '../analysis/model.js';
+import { nothingReported } from '../report/text.js';
+import type { TimeFormat } from '../report/time-column.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
 import { ConnectionJsonSpool } from '../report/json-spool.js';
 import { reportJsonPieces, utf8Batches } from '../report/json.js';
-import { renderConnectionText, reportTextPieces } from '../report/text.js';
+import { reportTextPieces } from '../report/text.js';
 
 export interface FileArgs extends FilterArgs {
   capture: string;
@@ -33,6 +26,8 @@ export interface FileArgs extends FilterArgs {
   all: boolean;
   tui: boolean;
   color?: boolean;
+  brief: boolean;
+  timeFormat: TimeFormat;
   failOn?: 'error' | 'warning';
   maxBufferMb: number;
   maxConnections: number;
@@ -68,9 +63,37 @@ export function failOnCode(connections: ConnectionModel[], failOn?: 'error' | 'w
   return hit ? 1 : 0;
 }
 
+/** The summary of a filtered run counts the connections the filter kept; unfiltered, everything. */
+export class ReportedSummary {
+  private readonly counter = new SummaryCounter();
+  constructor(readonly filter: ConnectionFilter) {}
+
+  /** Tests a finished connection; counts it when kept. */
+  keep(c: ConnectionModel): boolean {
+    if (!this.filter.test(c)) return false;
+    // unfiltered, the analyzer's own summary is the report's: no second count
+    if (this.filter.active) {
+      this.counter.tcp();
+      this.counter.add(c);
+    }
+    return true;
+  }
+
+  summary(all: SummaryModel): SummaryModel {
+    if (!this.filter.active) return all;
+    return { ...this.counter.summary(), filter: this.filter.summary() };
+  }
+}
+
+/** stderr: a filter that kept nothing says so even when stdout is JSON. */
+export function noteNothingReported(summary: SummaryModel, format: string): void {
+  if (format !== 'text' && summary.filter && summary.filter.matched === 0) process.stderr.write(`tls-inspect: ${nothingReported({ summary })}\n`);
+}
+
 export async function runFileCommand(a: FileArgs): Promise<number> {
   // yargs turns a lone "-" positional into ""; "-" means stdin
   if (a.capture === '') a.capture = '-';
+  const filter = new ConnectionFilter(a);
   const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog);
   const trusted = a.ca ? await loadTrustedCas(a.ca) : undefined;
   // zeek / zeek-json / ecs have their own writer (-o may be a directory)
@@ -86,31 +109,34 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   if (wantTui) {
     // loaded only for the TUI: blessed costs ~0.5 s of start-up that reports do not need
     const { runTuiForFile } = await import('./tui-launch.js');
-    return runTuiForFile(source, a.capture, { ...pipelineBase, all: a.all, trusted, maxMessage: a.maxMessageKb * 1024 }, connectionFilter(a));
+    return runTuiForFile(source, a.capture, { ...pipelineBase, all: a.all, trusted, maxMessage: a.maxMessageKb * 1024 }, (c) => filter.matches(c));
   }
   if (logFormat) return runLogFormat(a, logFormat, source, pipelineBase, trusted);
   const format: Format = (a.format as Format | undefined) ?? 'text';
   const color = useColor(a.color, out);
-  const filter = connectionFilter(a);
+  const reported = new ReportedSummary(filter);
   const kept: ConnectionModel[] = [];
   // json and text: each connection is serialised when it ends and kept as text (spilled to a
   // temporary file beyond 16 MiB), so memory follows neither packets nor connections
+  const layout: TextLayout = { brief: a.brief, time: a.timeFormat, width: textWidth(out), details: a.details };
+  // the time column counts from the capture's first packet, which comes before any connection ends
+  const textLayout = (): TextLayout => ({ ...layout, captureStart: pipeline.firstPacket });
   const spool =
     format === 'json'
       ? new ConnectionJsonSpool({ stringify: safeJson })
       : format === 'text'
-        ? new ConnectionJsonSpool({ render: (c) => `${renderConnectionText(c, { color, details: a.details })}\n\n` })
+        ? new ConnectionJsonSpool({ render: (c) => renderStreamed('text', c, color, textLayout()) })
         : null;
   let failing = 0;
   const { Pipeline } = await import('./pipeline.js');
-  const pipeline = new Pipeline({
+  const pipeline: InstanceType<typeof Pipeline> = new Pipeline({
     ...pipelineBase,
     tls: { maxHandshakeMessage: a.maxMessageKb * 1024 },
     analysis: { includeNonTls: a.all, trusted },
     onConnection: (c) => {
-      if (!filter(c)) return;
+      if (!reported.keep(c)) return;
       if (failOnCode([c], a.failOn)) failing = 1;
-      if (format === 'jsonl') out.write(renderStreamed('jsonl', c, color));
+      if (format === 'jsonl') out.write(renderStreamed('jsonl', c, color, layout));
       else if (spool !== null) spool.add(c);
       else kept.push(c);
     },
@@ -120,11 +146,13 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
     if (format !== 'jsonl') {
       const src = sourceModel(res, a.capture, keysGiven || keys.secretCount() > 0 ? keys.secretCount() : undefined);
       src.warnings.unshift(...keyWarnings);
-      const report = reportModel(src, kept, res.analyzer.summary());
-      if (spool !== null && format === 'text') await out.writeAll(utf8Batches(reportTextPieces(spool.pieces(), spool.count, report, { color, details: a.details })));
+      const report = reportModel(src, kept, reported.summary(res.analyzer.summary()));
+      layout.captureStart = pipeline.firstPacket;
+      if (spool !== null && format === 'text') await out.writeAll(utf8Batches(reportTextPieces(spool.pieces(), spool.count, report, { ...layout, color })));
       else if (spool !== null) await out.writeAll(utf8Batches(reportJsonPieces(report, spool.pieces(), safeJson)));
-      else out.write(renderReport(format, report, color, a.details));
+      else out.write(renderReport(format, report, color, layout));
     }
+    noteNothingReported(reported.summary(res.analyzer.summary()), format);
   } finally {
     spool?.close();
   }

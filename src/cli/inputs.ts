@@ -21,12 +21,13 @@ function fsReason(e: unknown): string {
 
 export function loadKeyMaterial(paths: string[] | undefined, live = false): LoadedKeys {
   const keys = new KeyMaterial();
-  const list = paths && paths.length > 0 ? paths : process.env.SSLKEYLOGFILE ? [process.env.SSLKEYLOGFILE] : [];
+  const explicit = paths !== undefined && paths.length > 0;
+  const list = explicit ? [...new Set(paths)] : process.env.SSLKEYLOGFILE ? [process.env.SSLKEYLOGFILE] : [];
   const warnings: string[] = [];
   for (const p of list) {
+    let r: { added: number; issues: string[] };
     try {
-      const r = keys.addFile(p, !live);
-      warnings.push(...r.issues);
+      r = keys.addFile(p, !live);
     } catch (e) {
       if (live && (e as NodeJS.ErrnoException).code === 'ENOENT') {
         // live: the client may create the key log later; keep polling for it
@@ -35,6 +36,14 @@ export function loadKeyMaterial(paths: string[] | undefined, live = false): Load
       }
       throw new UsageError(`cannot read key log ${p}: ${fsReason(e)}`);
     }
+    // a file given with --keylog whose lines are none of them key log lines is a mistake, not a
+    // run with warnings; an empty one is not (a client that aborted before its keys writes none,
+    // see captures/tls12-server-rejected.keys; a live key log fills as clients connect)
+    if (explicit && r.added === 0 && r.issues.length > 0) {
+      const why = r.issues[0].replace(`${p} `, '').replace('not a key log line: ', '');
+      throw new UsageError(`--keylog ${p} is not an NSS key log (${why}): give the file SSLKEYLOGFILE wrote, lines like "CLIENT_RANDOM <random> <secret>"`);
+    }
+    warnings.push(...r.issues);
   }
   return { keys, warnings, given: list.length > 0 };
 }

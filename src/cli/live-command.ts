@@ -10,12 +10,15 @@ import type { Packet, PacketSink, PacketSource } from '../capture/types.js';
 import type { ConnectionModel } from '../analysis/model.js';
 import { Pipeline } from './pipeline.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
-import { isLogFormat, Output, renderReport, renderStreamed, renderStreamSummary, reportModel, useColor, type LogFormat } from './output.js';
-import { failOnCode, sourceModel } from './file-command.js';
+import { isLogFormat, Output, textWidth, renderReport, renderStreamed, renderStreamSummary, reportModel, useColor, type LogFormat } from './output.js';
+import { failOnCode, ReportedSummary, sourceModel } from './file-command.js';
+import { ConnectionFilter, type FilterArgs } from './filter.js';
+import type { TimeFormat } from '../report/time-column.js';
 import { UsageError } from './errors.js';
 import { LogOutput } from './log-output.js';
+import { nothingReported } from '../report/text.js';
 
-export interface LiveArgs {
+export interface LiveArgs extends FilterArgs {
   interface: string;
   filter: string;
   format?: 'text' | 'jsonl' | 'json' | LogFormat;
@@ -31,6 +34,8 @@ export interface LiveArgs {
   all: boolean;
   tui: boolean;
   color?: boolean;
+  brief: boolean;
+  timeFormat: TimeFormat;
   failOn?: 'error' | 'warning';
 }
 
@@ -126,6 +131,7 @@ class TeeSource implements PacketSource {
 export async function runLiveCommand(a: LiveArgs): Promise<number> {
   if (a.duration !== undefined && !(a.duration > 0)) throw new UsageError('--duration must be a positive number of seconds');
   if (a.count !== undefined && !(a.count > 0)) throw new UsageError('--count must be a positive number of packets');
+  const filter = new ConnectionFilter(a);
   const { keys, warnings: keyWarnings, given: keysGiven } = loadKeyMaterial(a.keylog, true);
   // a live key log grows with every connection: keep the newest client randoms only
   keys.log.maxClientRandoms = LIVE_MAX_CLIENT_RANDOMS;
@@ -158,7 +164,7 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
       return await runTuiForLive(source, {
         iface: a.interface,
         pipeline: { limits: { idleTimeoutSec: a.idleTimeout }, keys: keysGiven ? keys : undefined, analysis: { includeNonTls: a.all, trusted } },
-        filter: () => true,
+        filter: (c) => filter.matches(c),
         stats: () => live.stats(),
         tick: (p) => {
           active = p;
@@ -184,6 +190,8 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   const color = useColor(a.color, out);
   for (const w of keyWarnings) process.stderr.write(`tls-inspect: warning: ${w}\n`);
   const kept: ConnectionModel[] = [];
+  const reported = new ReportedSummary(filter);
+  const layout = { brief: a.brief, time: a.timeFormat, width: textWidth(out), captureStart: undefined as { sec: number; nsec: number } | undefined };
   let failing = 0;
   const pipeline: Pipeline = new Pipeline({
     limits: { idleTimeoutSec: a.idleTimeout },
@@ -192,10 +200,12 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
     keys: keysGiven ? keys : undefined,
     analysis: { includeNonTls: a.all, trusted },
     onConnection: (c) => {
+      if (!reported.keep(c)) return;
       if (failOnCode([c], a.failOn)) failing = 1;
+      layout.captureStart = pipeline.firstPacket;
       if (log) log.write(c);
       else if (format === 'json') kept.push(c);
-      else out.write(renderStreamed(format, c, color, a.details));
+      else out.write(renderStreamed(format, c, color, layout));
     },
   });
   active = pipeline;
@@ -221,9 +231,11 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
     keys.refresh();
     const src = sourceModel(res, undefined, keys.secretCount());
     src.warnings.unshift(...keyWarnings);
+    const summary = reported.summary(res.analyzer.summary());
     if (log) await log.close();
-    else if (format === 'json') out.write(renderReport('json', reportModel(src, kept, res.analyzer.summary()), color));
-    else out.write(renderStreamSummary(format, { source: src, summary: res.analyzer.summary() }, color));
+    else if (format === 'json') out.write(renderReport('json', reportModel(src, kept, summary), color));
+    else out.write(renderStreamSummary(format, { source: src, summary }, color, layout));
+    if (summary.filter && summary.filter.matched === 0) process.stderr.write(`tls-inspect: ${nothingReported({ summary })}\n`);
   } finally {
     clearInterval(keyTimer);
     clearInterval(idleTimer);

@@ -2,14 +2,20 @@
  * tls-inspect command line: `file`, `live`, `interfaces`. Errors for people: one line, exit 2.
  */
 import v8 from 'node:v8';
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 // each command's module (and the pipeline behind it) is loaded when that command runs, so the
 // TUI's first screen does not wait for code it does not need yet
 import type { FileArgs } from './file-command.js';
 import type { LiveArgs } from './live-command.js';
 import { UsageError, fail } from './errors.js';
-import { FORMATS, LOG_FORMATS, ONLY_FILTERS } from './output.js';
+import { FORMATS, LOG_FORMATS } from './output.js';
+
+/** Formats `live` streams (a subset of FORMATS). */
+const LIVE_FORMATS = ['text', 'jsonl', 'json', ...LOG_FORMATS] as const;
+import { ONLY_FILTERS } from './filter.js';
+import { TIME_FORMATS } from '../report/time-column.js';
+import { portNumber, positiveNumbers, rejectRepeats, tsharkStyle, yargsMessage } from './args.js';
 import { VERSION } from './version.js';
 
 // Flat memory on big captures and long live runs: after each full GC V8 lets the old generation
@@ -19,45 +25,62 @@ import { VERSION } from './version.js';
 // Only the growth factor changes, not the heap limit: nothing that fits today runs out of memory.
 v8.setFlagsFromString('--heap-growing-percent=60');
 
-/** Numeric options must be finite and > 0 (yargs turns "abc" into NaN, which would disable a limit). */
-function positiveNumbers(args: Record<string, unknown>, names: string[]): void {
-  for (const n of names) {
-    const v = args[n];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-      throw new UsageError(`--${n} needs a positive number, got ${JSON.stringify(String(v))}`);
-    }
-  }
+/** Which connections are reported (file and live). */
+function filterOptions<T>(y: Argv<T>) {
+  return y
+    .option('display-filter', { alias: 'Y', type: 'string', requiresArg: true, describe: 'display filter over the connection JSON, e.g. \'verdict == "failed" && clientCertificate.status == "empty"\'' })
+    .option('host', { type: 'string', requiresArg: true, describe: 'only connections with this IP address or SNI' })
+    .option('port', { type: 'number', requiresArg: true, describe: 'only connections with this TCP port' })
+    .option('only', { choices: ONLY_FILTERS, array: true, describe: 'only failed / mutual-TLS / TLS 1.3 / alerting / QUIC connections (repeatable: all must hold)' });
 }
 
-async function main(argv: string[]): Promise<number> {
+/** How the text report looks (file and live). */
+function textOptions<T>(y: Argv<T>) {
+  return y
+    .option('brief', { type: 'boolean', default: false, describe: 'one line per connection, then the summary (text)' })
+    .option('details', { type: 'boolean', default: false, describe: 'text: also print the fingerprints (JA4, JA4_r, JA3, JA3S)' })
+    .option('time-format', { alias: 't', choices: TIME_FORMATS, default: 'r' as const, describe: 'ladder time: r since the first packet (tshark frame.time_relative), a time of day, ad date and time, d since the previous line, c since the connection\'s first packet' })
+    .option('color', { type: 'boolean', describe: 'colour in text output (default: on a terminal, unless NO_COLOR)' });
+}
+
+/** Key material and trust anchors (file and live). */
+function inputOptions<T>(y: Argv<T>, live: boolean) {
+  return y
+    .option('keylog', { type: 'string', array: true, requiresArg: true, describe: live ? 'NSS key log file(s), re-read as they grow (default: $SSLKEYLOGFILE)' : 'NSS key log file(s) (default: $SSLKEYLOGFILE)' })
+    .option('ca', { type: 'string', array: true, requiresArg: true, describe: 'PEM bundle(s) of trusted CAs for offline client chain checks' });
+}
+
+async function main(rawArgv: string[]): Promise<number> {
   let exitCode = 0;
+  const argv = tsharkStyle(rawArgv);
   const parser = yargs(argv)
     .scriptName('tls-inspect')
-    .usage('$0 <command> [options]\n\nExplains TLS handshakes — above all mutual TLS: is the client certificate requested, sent, empty, rejected, and why.')
+    .usage('$0 <command> [options]\n\nExplains TLS handshakes — above all mutual TLS: is the client certificate requested, sent, empty, rejected, and why.\ntshark habits work too: $0 -r CAPTURE (= file), $0 -i IFACE (= live), $0 -D (= interfaces).')
     .command(
       'file <capture>',
       'analyse a pcap / pcapng file (gzip ok; - for stdin)',
       (y) =>
-        y
-          .positional('capture', { type: 'string', describe: 'capture file, or - for stdin', demandOption: true })
-          .option('format', { alias: 'F', choices: [...FORMATS, ...LOG_FORMATS], describe: 'report format (default: TUI on a terminal, else text); zeek/zeek-json: ssl.log + x509.log into -o DIR; ecs: Elastic Common Schema JSON lines' })
-          .option('details', { type: 'boolean', default: false, describe: 'text: also print the fingerprints (JA4, JA4_r, JA3, JA3S)' })
-          .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file' })
-          .option('keylog', { type: 'string', array: true, describe: 'NSS key log file(s) (default: $SSLKEYLOGFILE)' })
-          .option('ca', { type: 'string', array: true, describe: 'PEM bundle(s) of trusted CAs for offline client chain checks' })
-          .option('host', { type: 'string', describe: 'only connections with this IP address or SNI' })
-          .option('port', { type: 'number', describe: 'only connections with this TCP port' })
-          .option('only', { choices: ONLY_FILTERS, describe: 'only failed / mutual-TLS / TLS 1.3 / alerting / QUIC connections' })
+        textOptions(
+          filterOptions(
+            inputOptions(
+              y
+                .positional('capture', { type: 'string', describe: 'capture file, or - for stdin', demandOption: true })
+                .option('format', { alias: 'F', choices: [...FORMATS, ...LOG_FORMATS], requiresArg: true, describe: 'report format (default: TUI on a terminal, else text); zeek/zeek-json: ssl.log + x509.log into -o DIR; ecs: Elastic Common Schema JSON lines' })
+                .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write the report to this file' }),
+              false,
+            ),
+          ),
+        )
           .option('all', { type: 'boolean', default: false, describe: 'list every TCP connection, not only TLS ones' })
           .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal (--no-tui for the report)' })
-          .option('color', { type: 'boolean', describe: 'colour in text output (default: on a terminal, unless NO_COLOR)' })
-          .option('fail-on', { choices: ['error', 'warning'] as const, describe: 'exit 1 when a diagnosis of this severity exists' })
-          .option('max-buffer-mb', { type: 'number', default: 256, describe: 'max out-of-order TCP bytes buffered (MiB, all connections)' })
-          .option('max-connections', { type: 'number', default: 1_000_000, describe: 'max TCP connections tracked at once' })
-          .option('max-message-kb', { type: 'number', default: 1024, describe: 'max size of one handshake message (KiB)' }),
+          .option('fail-on', { choices: ['error', 'warning'] as const, requiresArg: true, describe: 'exit 1 when a diagnosis of this severity exists' })
+          .option('max-buffer-mb', { type: 'number', default: 256, requiresArg: true, describe: 'max out-of-order TCP bytes buffered (MiB, all connections)' })
+          .option('max-connections', { type: 'number', default: 1_000_000, requiresArg: true, describe: 'max TCP connections tracked at once' })
+          .option('max-message-kb', { type: 'number', default: 1024, requiresArg: true, describe: 'max size of one handshake message (KiB)' }),
       async (args) => {
-        positiveNumbers(args, ['max-buffer-mb', 'max-connections', 'max-message-kb', 'port']);
+        rejectRepeats(args);
+        positiveNumbers(args, ['max-buffer-mb', 'max-connections', 'max-message-kb'], argv);
+        portNumber(args, argv);
         const { runFileCommand } = await import('./file-command.js');
         exitCode = await runFileCommand(args as unknown as FileArgs);
       },
@@ -66,25 +89,30 @@ async function main(argv: string[]): Promise<number> {
       'live',
       'capture on an interface (libpcap) and analyse as handshakes happen',
       (y) =>
-        y
-          .option('interface', { alias: 'i', type: 'string', demandOption: true, describe: 'interface name (see `tls-inspect interfaces`)' })
-          .option('filter', { alias: 'f', type: 'string', default: 'tcp', describe: 'BPF capture filter' })
-          .option('format', { alias: 'F', choices: ['text', 'jsonl', 'json', ...LOG_FORMATS] as const, describe: 'stream format when not on a terminal (default text); zeek/zeek-json: ssl.log + x509.log into -o DIR; ecs: ECS JSON lines' })
-          .option('details', { type: 'boolean', default: false, describe: 'text: also print the fingerprints (JA4, JA4_r, JA3, JA3S)' })
-          .option('output', { alias: 'o', type: 'string', describe: 'write results to this file' })
-          .option('keylog', { type: 'string', array: true, describe: 'NSS key log file(s), re-read as they grow (default: $SSLKEYLOGFILE)' })
-          .option('ca', { type: 'string', array: true, describe: 'PEM bundle(s) of trusted CAs for offline client chain checks' })
-          .option('write', { alias: 'w', type: 'string', describe: 'also write the packets to this pcapng file' })
-          .option('duration', { type: 'number', describe: 'stop after this many seconds' })
-          .option('count', { alias: 'c', type: 'number', describe: 'stop after this many packets' })
-          .option('snaplen', { alias: 's', type: 'number', default: 262144, describe: 'bytes captured per packet' })
-          .option('idle-timeout', { type: 'number', default: 60, describe: 'report a connection after this many idle seconds' })
+        textOptions(
+          filterOptions(
+            inputOptions(
+              y
+                .option('interface', { alias: 'i', type: 'string', demandOption: true, requiresArg: true, describe: 'interface name (see `tls-inspect -D`)' })
+                .option('filter', { alias: 'f', type: 'string', default: 'tcp', requiresArg: true, describe: 'BPF capture filter' })
+                .option('format', { alias: 'F', choices: LIVE_FORMATS, requiresArg: true, describe: 'stream format when not on a terminal (default text); zeek/zeek-json: ssl.log + x509.log into -o DIR; ecs: ECS JSON lines' })
+                .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write results to this file' }),
+              true,
+            ),
+          ),
+        )
+          .option('write', { alias: 'w', type: 'string', requiresArg: true, describe: 'also write the packets to this pcapng file' })
+          .option('duration', { type: 'number', requiresArg: true, describe: 'stop after this many seconds' })
+          .option('count', { alias: 'c', type: 'number', requiresArg: true, describe: 'stop after this many packets' })
+          .option('snaplen', { alias: 's', type: 'number', default: 262144, requiresArg: true, describe: 'bytes captured per packet' })
+          .option('idle-timeout', { type: 'number', default: 60, requiresArg: true, describe: 'report a connection after this many idle seconds' })
           .option('all', { type: 'boolean', default: false, describe: 'report every TCP connection, not only TLS ones' })
           .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal' })
-          .option('color', { type: 'boolean', describe: 'colour in text output' })
-          .option('fail-on', { choices: ['error', 'warning'] as const, describe: 'exit 1 when a diagnosis of this severity exists' }),
+          .option('fail-on', { choices: ['error', 'warning'] as const, requiresArg: true, describe: 'exit 1 when a diagnosis of this severity exists' }),
       async (args) => {
-        positiveNumbers(args, ['duration', 'count', 'snaplen', 'idle-timeout']);
+        rejectRepeats(args);
+        positiveNumbers(args, ['duration', 'count', 'snaplen', 'idle-timeout'], argv);
+        portNumber(args, argv);
         const { runLiveCommand } = await import('./live-command.js');
         exitCode = await runLiveCommand(args as unknown as LiveArgs);
       },
@@ -93,15 +121,16 @@ async function main(argv: string[]): Promise<number> {
       const { runInterfacesCommand } = await import('./interfaces-command.js');
       exitCode = await runInterfacesCommand();
     })
-    .demandCommand(1, 'say what to do: file, live or interfaces (see --help)')
+    .demandCommand(1, 'say what to do: tls-inspect file CAPTURE (or -r CAPTURE), live -i IFACE (or -i IFACE), or interfaces (or -D); see --help')
     .strict()
     .help()
     .alias('h', 'help')
     .version(VERSION)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      throw new UsageError(msg);
+      // yargs' own errors (YError: "Not enough arguments following: port") are usage errors too
+      if (err && err.name !== 'YError') throw err;
+      throw new UsageError(yargsMessage(msg ?? err?.message ?? '', argv));
     });
   await parser.parseAsync();
   return exitCode;

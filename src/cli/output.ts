@@ -4,7 +4,8 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { ConnectionModel, ReportModel, SourceModel, SummaryModel } from '../analysis/model.js';
-import { renderConnectionText, renderReportText, renderSummaryText } from '../report/text.js';
+import { renderConnectionText, renderReportText, renderSummaryText, type TextOptions } from '../report/text.js';
+import { renderBriefLine, renderBriefSummary } from '../report/brief.js';
 import { renderReportMarkdown } from '../report/markdown.js';
 import { renderReportHtml } from '../report/html.js';
 import { UsageError } from './errors.js';
@@ -19,38 +20,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 export function isLogFormat(f: string | undefined): f is LogFormat {
   return (LOG_FORMATS as readonly string[]).includes(f ?? '');
 }
-export const ONLY_FILTERS = ['failed', 'mtls', 'tls13', 'alerts', 'quic'] as const;
-export type OnlyFilter = (typeof ONLY_FILTERS)[number];
-
-export interface FilterArgs {
-  host?: string;
-  port?: number;
-  only?: OnlyFilter;
-}
-
-export function connectionFilter(a: FilterArgs): (c: ConnectionModel) => boolean {
-  const host = a.host?.toLowerCase();
-  return (c) => {
-    if (host && c.client.ip.toLowerCase() !== host && c.server.ip.toLowerCase() !== host && c.serverName?.toLowerCase() !== host) {
-      return false;
-    }
-    if (a.port !== undefined && c.client.port !== a.port && c.server.port !== a.port) return false;
-    switch (a.only) {
-      case 'failed':
-        return c.verdict === 'failed';
-      case 'mtls':
-        return c.clientCertificate.requested === true || c.clientCertificate.status === 'sent';
-      case 'tls13':
-        return c.version === 'TLS 1.3';
-      case 'alerts':
-        return c.alerts.length > 0;
-      case 'quic':
-        return c.transport === 'quic';
-      default:
-        return true;
-    }
-  };
-}
+export { ONLY_FILTERS, connectionFilter, type FilterArgs, type OnlyFilter } from './filter.js';
 
 export function reportModel(source: SourceModel, connections: ConnectionModel[], summary: SummaryModel): ReportModel {
   return {
@@ -71,7 +41,10 @@ export function safeJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-export function renderReport(format: Format, r: ReportModel, color: boolean, details = false): string {
+/** Text options besides colour: --brief, -t, the capture's first packet. */
+export type TextLayout = Omit<TextOptions, 'color'>;
+
+export function renderReport(format: Format, r: ReportModel, color: boolean, layout: TextLayout = {}): string {
   switch (format) {
     case 'json':
       return `${safeJson(r, 2)}\n`;
@@ -82,17 +55,19 @@ export function renderReport(format: Format, r: ReportModel, color: boolean, det
     case 'html':
       return renderReportHtml(r);
     case 'text':
-      return renderReportText(r, { color, details });
+      return renderReportText(r, { ...layout, color });
   }
 }
 
 /** One finished connection in a streaming format (jsonl / text). */
-export function renderStreamed(format: 'jsonl' | 'text', c: ConnectionModel, color: boolean, details = false): string {
-  return format === 'jsonl' ? `${safeJson(c)}\n` : `${renderConnectionText(c, { color, details })}\n\n`;
+export function renderStreamed(format: 'jsonl' | 'text', c: ConnectionModel, color: boolean, layout: TextLayout = {}): string {
+  if (format === 'jsonl') return `${safeJson(c)}\n`;
+  return layout.brief ? `${renderBriefLine(c, { ...layout, color })}\n` : `${renderConnectionText(c, { ...layout, color })}\n\n`;
 }
 
-export function renderStreamSummary(format: 'jsonl' | 'text', r: Pick<ReportModel, 'source' | 'summary'>, color: boolean): string {
-  return format === 'text' ? `${renderSummaryText(r.summary, r, { color })}\n` : '';
+export function renderStreamSummary(format: 'jsonl' | 'text', r: Pick<ReportModel, 'source' | 'summary'>, color: boolean, layout: TextLayout = {}): string {
+  if (format !== 'text') return '';
+  return layout.brief ? `${renderBriefSummary(r.summary, r)}\n` : `${renderSummaryText(r.summary, r, { ...layout, color })}\n`;
 }
 
 /** Where the report goes: stdout or -o FILE. Ignores EPIPE (`| head`). */
@@ -154,6 +129,13 @@ export class Output {
   private throwIfFailed(): void {
     if (this.failure && this.file) throw new UsageError(`cannot write ${String(this.file.path)}: ${this.failure.message}`);
   }
+}
+
+/** Text width: $COLUMNS when set, else the terminal's width, else (piped, -o) 100 columns. */
+export function textWidth(out: Output): number {
+  const env = Number(process.env.COLUMNS);
+  if (Number.isInteger(env) && env >= 40) return env;
+  return out.isTty ? process.stdout.columns || 100 : 100;
 }
 
 export function useColor(flag: boolean | undefined, out: Output): boolean {

@@ -52,6 +52,8 @@ export class Pipeline {
   private readonly seg = newTcpSegment();
   private packets = 0;
   private bytes = 0;
+  /** The first packet's timestamp (the origin of tshark's frame.time_relative). */
+  firstPacket: { sec: number; nsec: number } | undefined;
   private lastIdleCheck = 0;
 
   constructor(private readonly opts: PipelineOptions = {}) {
@@ -77,7 +79,7 @@ export class Pipeline {
     const idle = this.opts.limits?.idleTimeoutSec ?? 0;
     const capture = await source.run({
       packet: (p) => {
-        this.packets++;
+        if (this.packets++ === 0) this.firstPacket = { sec: p.tsSec, nsec: p.tsNsec };
         this.bytes += p.data.length;
         // the packet goes down whole: its wire length tells snaplen truncation from damage
         const status = decodeFrame(p, this.seg);

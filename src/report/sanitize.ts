@@ -37,9 +37,39 @@ export function escapeHtml(s: string): string {
   return sanitizeTerminal(s).replace(/[&<>"']/g, (c) => HTML_ESC[c]);
 }
 
-/** For Markdown table cells and text: terminal-safe, Markdown and HTML metacharacters escaped. */
+const MD_TEXT = /[\\`*[\]~_&<\n]/g;
+const MD_CELL = /[\\`*[\]~_&<\n|]/g;
+const WORD = /[\p{L}\p{N}]/u;
+
+function escapeMd(s: string, re: RegExp): string {
+  return sanitizeTerminal(s).replace(re, (c, off: number, str: string) => {
+    switch (c) {
+      case '&':
+        return '&amp;';
+      case '<':
+        return '&lt;';
+      case '\n':
+        return ' ';
+      case '_':
+        // intraword underscores (TLS_AES_128_GCM) never emphasise in CommonMark/GFM
+        return WORD.test(str[off - 1] ?? '') && WORD.test(str[off + 1] ?? '') ? '_' : '\\_';
+      default:
+        return `\\${c}`;
+    }
+  });
+}
+
+/**
+ * For Markdown text: terminal-safe, and only what Markdown would act on mid-line is escaped —
+ * backslash, code (`), emphasis (* ~ and _ at a word edge), links ([ ]), and HTML (& < as
+ * entities). Parentheses, #, >, + and ! are left alone: they mean something only at the start
+ * of a line or after [ ], and no escaped string is put at the start of a line.
+ */
 export function escapeMarkdown(s: string): string {
-  return sanitizeTerminal(s)
-    .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`)
-    .replace(/\n/g, ' ');
+  return escapeMd(s, MD_TEXT);
+}
+
+/** For a Markdown table cell: escapeMarkdown, and | too. */
+export function escapeMarkdownCell(s: string): string {
+  return escapeMd(s, MD_CELL);
 }

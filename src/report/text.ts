@@ -2,29 +2,18 @@
  * `--format text`: per connection a header, the compact ladder, the client-certificate sentence,
  * the diagnoses and warnings; then the summary. Colour only when asked (TTY and no NO_COLOR).
  */
-import type { ConnectionModel, ReportModel, SummaryModel } from '../analysis/model.js';
+import type { ConnectionModel, ReportModel, SummaryFilter, SummaryModel } from '../analysis/model.js';
+import { renderBriefLine, renderBriefSummary } from './brief.js';
 import { ladderLines } from './ladder.js';
 import { sanitizeTerminal as san } from './sanitize.js';
 import { endpointText } from '../net/address.js';
+import { timeCells } from './time-column.js';
+import { wrapText } from './wrap.js';
+import { Painter, verdictText, type ANSI_NAME, type TextOptions } from './paint.js';
 
-export interface TextOptions {
-  color: boolean;
-  /** Omit the ladder (one block per connection with only the verdict lines). */
-  brief?: boolean;
-  /** Also print the fingerprints (JA4, JA4_r, JA3, JA3S). */
-  details?: boolean;
-}
+export { Painter, verdictInferred, verdictText, verdictWords, type TextOptions } from './paint.js';
 
-const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', off: '\x1b[0m' };
-
-export class Painter {
-  constructor(private readonly on: boolean) {}
-  paint(code: keyof typeof ANSI, s: string): string {
-    return this.on ? `${ANSI[code]}${s}${ANSI.off}` : s;
-  }
-}
-
-const VERDICT_COLOR: Record<ConnectionModel['verdict'], keyof typeof ANSI> = {
+const VERDICT_COLOR: Record<ConnectionModel['verdict'], ANSI_NAME> = {
   ok: 'green',
   'mtls-ok': 'green',
   failed: 'red',
@@ -35,15 +24,6 @@ const VERDICT_COLOR: Record<ConnectionModel['verdict'], keyof typeof ANSI> = {
 
 const ep = endpointText;
 
-/** The verdict as reports print it: `mtls-ok?` when it rests on inferred evidence only. */
-export function verdictText(c: ConnectionModel): string {
-  return c.verdictInferred ? `${c.verdict}?` : c.verdict;
-}
-
-/** The verdict in words (Markdown, HTML): `mtls-ok (inferred)` when it rests on inferred evidence only. */
-export function verdictWords(c: ConnectionModel): string {
-  return c.verdictInferred ? `${c.verdict} (inferred)` : c.verdict;
-}
 
 export function connectionHeader(c: ConnectionModel): string {
   const parts = [`#${c.id}`, `${ep(c.client)} -> ${ep(c.server)}`];
@@ -56,6 +36,14 @@ export function connectionHeader(c: ConnectionModel): string {
   if (c.alpn !== undefined) parts.push(`ALPN ${san(c.alpn)}`);
   parts.push(`frames ${c.firstFrame}-${c.lastFrame}`);
   return parts.join('  ');
+}
+
+/** "INFERRED ... — <reasoning>" (src/analysis/client-cert.ts) -> the claim and its reasoning. */
+function splitReasoning(sentence: string): { sentence: string; reasoning?: string } {
+  const k = sentence.indexOf(' — ');
+  if (k < 0 || !/^(INFERRED|unknown \(encrypted\))/.test(sentence)) return { sentence };
+  const reasoning = sentence.slice(k + 3).trim();
+  return reasoning.length >= 20 ? { sentence: sentence.slice(0, k), reasoning } : { sentence };
 }
 
 /** Per-connection TCP facts: packets, reassembled bytes, retransmissions, gaps (each way). */
@@ -110,36 +98,51 @@ export function quicLine(c: ConnectionModel): string {
 export function renderConnectionText(c: ConnectionModel, opt: TextOptions): string {
   const p = new Painter(opt.color);
   const out: string[] = [];
-  out.push(`${p.paint('bold', connectionHeader(c))}  ${p.paint(VERDICT_COLOR[c.verdict], `[${verdictText(c)}]`)}`);
+  // the header wraps between its fields, never inside one
+  const head = wrapText(`${connectionHeader(c)}  [${verdictText(c)}]`, opt.width, '  ').split('\n');
+  const verdict = `[${verdictText(c)}]`;
+  const last = head.length - 1;
+  head[last] = head[last].slice(0, head[last].length - verdict.length);
+  const verdictPainted = p.paint(VERDICT_COLOR[c.verdict], verdict);
+  // the verdict alone on the last line keeps that line's indent
+  out.push(...head.map((l, i) => (i < last ? p.paint('bold', l) : l.trim() === '' ? `${l}${verdictPainted}` : `${p.paint('bold', l.trimEnd())}  ${verdictPainted}`)));
   if (!c.isTls) {
     out.push(`  ${tcpLine(c)}`);
-    return out.join('\n');
+    return out.map((l) => wrapText(l, opt.width)).join('\n');
   }
-  if (!opt.brief && c.events.length > 0) {
-    out.push(`  ${'frame'.padStart(6)}  ${'time'.padStart(9)}  client${' '.repeat(52)}server`);
-    for (const l of ladderLines(c)) {
+  // ladder rows keep their shape (arrows need their columns); everything else wraps
+  const ladderFrom = out.length;
+  if (c.events.length > 0) {
+    const times = timeCells(c.events, opt.time ?? 'r', opt.captureStart);
+    out.push(`  ${'frame'.padStart(6)}  ${'time'.padStart(times[0].length)}  client${' '.repeat(52)}server`);
+    ladderLines(c).forEach((l, i) => {
       let text = l.text;
       if (l.isAlert) text = p.paint('red', text);
       else if (l.isClientCertificate) text = p.paint('cyan', text);
-      out.push(`  ${String(l.frame).padStart(6)}  ${l.relTime.toFixed(6).padStart(9)}  ${text}`);
-    }
+      out.push(`  ${String(l.frame).padStart(6)}  ${times[i]}  ${text}`);
+    });
   }
+  const ladderTo = out.length;
   if (c.startTls) out.push(`  STARTTLS: TLS starts after ${c.startTls.clientToServer} plaintext bytes from the client`);
   out.push(p.paint('dim', `  ${tcpLine(c)}`));
   if (opt.details && c.fingerprints) out.push(...fingerprintLines(c));
   const cc = c.clientCertificate;
-  const ccLine = `  client certificate: ${san(cc.sentence ?? cc.status)}`;
+  // the TLS 1.3 size inference's reasoning is printed once, not in every diagnosis that rests on it
+  const { sentence, reasoning } = splitReasoning(cc.sentence ?? cc.status);
+  const ccLine = `  client certificate: ${san(sentence)}`;
   out.push(cc.status === 'empty' || cc.status === 'not-sent' || cc.status === 'malformed' ? p.paint('yellow', ccLine) : ccLine);
+  if (reasoning) out.push(`  inference: ${san(reasoning)}`);
   for (const d of c.diagnoses) {
     const sev = d.severity === 'error' ? p.paint('red', 'error') : d.severity === 'warning' ? p.paint('yellow', 'warning') : 'info';
     out.push(`  ${sev} ${d.code}: ${san(d.summary)}`);
-    if (d.explanation) out.push(`      why: ${san(d.explanation)}`);
+    const why = d.explanation && reasoning ? d.explanation.split(reasoning).join('see "inference" above') : d.explanation;
+    if (why) out.push(`      why: ${san(why)}`);
     if (d.fix && d.severity !== 'info') out.push(`      fix: ${san(d.fix)}`);
     if (d.evidenceFrames.length > 0) out.push(`      evidence: frame${d.evidenceFrames.length > 1 ? 's' : ''} ${d.evidenceFrames.join(', ')}`);
   }
   for (const w of c.warnings.slice(0, 10)) out.push(p.paint('dim', `  warning: ${san(w)}`));
   if (c.warnings.length > 10) out.push(p.paint('dim', `  (+${c.warnings.length - 10} more warnings)`));
-  return out.join('\n');
+  return out.map((l, i) => (i >= ladderFrom && i < ladderTo ? l : wrapText(l, opt.width))).join('\n');
 }
 
 function countsLine(rec: Record<string, number>): string {
@@ -159,7 +162,12 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   out.push(`  client certificates: ${countsLine(s.clientCertificates)}`);
   out.push(`  alerts: ${countsLine(s.alerts)}`);
   out.push(`  diagnoses: ${countsLine(s.diagnoses)}`);
-  if (Object.keys(s.clientCertSubjects).length > 0) out.push(`  client certificate subjects: ${countsLine(s.clientCertSubjects)}`);
+  if (s.filter) out.push(`  filter: ${san(s.filter.description)} matched ${s.filter.matched} of ${s.filter.tested} connections (the counts are over those)`);
+  if (s.clientCertIssuers && s.clientCertIssuers.length > 0) {
+    out.push('  client certificates by subject and issuer:');
+    for (const e of s.clientCertIssuers.slice(0, 10)) out.push(`    ${san(e.subject)} issued by ${san(e.issuer)}: ${e.connections}`);
+    if (s.clientCertIssuers.length > 10) out.push(`    (+${s.clientCertIssuers.length - 10} more)`);
+  } else if (Object.keys(s.clientCertSubjects).length > 0) out.push(`  client certificate subjects: ${countsLine(s.clientCertSubjects)}`);
   if (s.failingPairs.length > 0) {
     out.push('  top failing client -> server pairs:');
     for (const f of s.failingPairs.slice(0, 5)) out.push(`    ${san(f.client)} -> ${san(f.server)}: ${f.failures}`);
@@ -167,27 +175,48 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   if (src.keylogSecretsLoaded !== undefined) out.push(`  key-log secrets loaded: ${src.keylogSecretsLoaded}`);
   if (src.skipped && Object.keys(src.skipped).length > 0) out.push(`  skipped frames: ${countsLine(src.skipped)}`);
   for (const w of src.warnings.slice(0, 20)) out.push(p.paint('yellow', `  warning: ${san(w)}`));
-  return out.join('\n');
+  return out.map((l) => wrapText(l, opt.width)).join('\n');
 }
 
-const NO_CONNECTIONS = 'No TLS connections found (use --all to list every TCP connection).';
+/** What to say when no connection is reported. */
+export function nothingReported(r: Pick<ReportModel, 'summary'>): string {
+  const f = r.summary.filter;
+  if (f && f.tested > 0) return noMatchSentence(f);
+  return 'No TLS connections found (use --all to list every TCP connection).';
+}
+
+/** A filter that kept nothing, in one sentence. */
+export function noMatchSentence(f: SummaryFilter): string {
+  let s = `No connection matches ${san(f.description)}: 0 of ${f.tested} connection${f.tested === 1 ? '' : 's'}`;
+  if (f.unknownFields && f.unknownFields.length > 0) {
+    s += `; no connection has the field${f.unknownFields.length > 1 ? 's' : ''} ${f.unknownFields.join(', ')} (field names are the JSON paths of --format json)`;
+  }
+  return `${s}.`;
+}
 
 /** The text report from connection blocks rendered earlier (a spool's pieces: each block is
- * `renderConnectionText(c) + "\n\n"`, in id order): the same bytes as renderReportText. */
+ * renderStreamed('text', c) — a block + "\n\n", or with --brief a line + "\n" — in id order):
+ * the same bytes as renderReportText. */
 export function* reportTextPieces(
   blocks: Iterable<string | Uint8Array>,
   count: number,
   r: Pick<ReportModel, 'source' | 'summary'>,
   opt: TextOptions,
 ): Generator<string | Uint8Array> {
-  if (count === 0) yield `${NO_CONNECTIONS}\n\n`;
+  if (count === 0) yield `${nothingReported(r)}${opt.brief ? '\n' : '\n\n'}`;
   yield* blocks;
-  yield `${renderSummaryText(r.summary, r, opt)}\n`;
+  yield `${opt.brief ? renderBriefSummary(r.summary, r) : renderSummaryText(r.summary, r, opt)}\n`;
 }
 
 export function renderReportText(r: ReportModel, opt: TextOptions): string {
+  if (opt.brief) {
+    const lines = r.connections.map((c) => renderBriefLine(c, opt));
+    if (lines.length === 0) lines.push(nothingReported(r));
+    lines.push(renderBriefSummary(r.summary, r));
+    return `${lines.join('\n')}\n`;
+  }
   const blocks = r.connections.map((c) => renderConnectionText(c, opt));
-  if (blocks.length === 0) blocks.push(NO_CONNECTIONS);
+  if (blocks.length === 0) blocks.push(nothingReported(r));
   blocks.push(renderSummaryText(r.summary, r, opt));
   return `${blocks.join('\n\n')}\n`;
 }

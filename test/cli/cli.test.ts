@@ -62,7 +62,7 @@ describe('tls-inspect CLI', () => {
   it('text output names the client certificate and the alert for the wrong-CA scenario', () => {
     const r = cli(['file', CAP('tls12-wrong-ca.pcap')]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/client certificate: sent in frame \d+, TLS record 1 of client->server, stream offset \d+: CN=evil-client/);
+    expect(r.stdout).toMatch(/client certificate: sent in frame \d+, TLS record 1 of client->server, stream offset \d+:\s+CN=evil-client/);
     expect(r.stdout).toMatch(/Alert fatal unknown_ca \(48\)/);
     expect(r.stdout).toMatch(/client-cert-unknown-ca/);
     expect(r.stdout).not.toMatch(/\x1b\[/); // NO_COLOR

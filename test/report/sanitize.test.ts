@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, escapeMarkdown, sanitizeBlessed, sanitizeTerminal } from '../../src/report/sanitize.js';
+import { escapeHtml, escapeMarkdown, escapeMarkdownCell, sanitizeBlessed, sanitizeTerminal } from '../../src/report/sanitize.js';
 
 describe('wire strings are neutralised before display', () => {
   it('terminal: ESC/CSI/OSC, C0, DEL, C1 and bidi overrides become visible escapes', () => {
@@ -26,6 +26,11 @@ describe('wire strings are neutralised before display', () => {
 
   it('html and markdown escaping', () => {
     expect(escapeHtml('<script>alert("x")</script>&')).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;');
-    expect(escapeMarkdown('CN=a|b *c* [l](u)\x1b')).toBe('CN=a\\|b \\*c\\* \\[l\\]\\(u\\)\\\\x1b');
+    expect(escapeMarkdown('CN=a|b *c* [l](u)\x1b')).toBe('CN=a|b \\*c\\* \\[l\\](u)\\\\x1b');
+    expect(escapeMarkdownCell('CN=a|b *c* [l](u)\x1b')).toBe('CN=a\\|b \\*c\\* \\[l\\](u)\\\\x1b');
+    // no over-escaping: what Markdown does not act on mid-line stays as it is
+    expect(escapeMarkdown('frame 8 (decrypted): client->server #0 + x! {a}')).toBe('frame 8 (decrypted): client->server #0 + x! {a}');
+    expect(escapeMarkdown('TLS_AES_128_GCM_SHA256 _em_ `code` ~~s~~')).toBe('TLS_AES_128_GCM_SHA256 \\_em\\_ \\`code\\` \\~\\~s\\~\\~');
+    expect(escapeMarkdown('<b>x</b> &amp; a\\b')).toBe('&lt;b>x&lt;/b> &amp;amp; a\\\\b');
   });
 });

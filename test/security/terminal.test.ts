@@ -2,7 +2,7 @@
  * Terminal safety of the reports: hostile wire strings (SNI, client certificate subject, CA names)
  * through the real CLI in text, markdown and html. Expected renderings are written by hand from the
  * rules in src/report/sanitize.ts (C0, DEL, C1 -> \xHH; bidi formatting -> \u{HHHH}; Markdown
- * metacharacters backslash-escaped; HTML & < > " ' as entities) and RFC 4514 §2.4 for the DN
+ * metacharacters that act mid-line backslash-escaped, & and < as entities, | in table cells; HTML & < > " ' as entities) and RFC 4514 §2.4 for the DN
  * (",;+<>\ and controls escaped, controls as \XX like OpenSSL's esc_ctrl).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,12 +17,13 @@ import { SNI_BYTES, hostileCapture } from './hostile-capture.js';
 // report sanitizers), every byte >= 0x80 becomes the text \xHH — 0x9B, and E2 80 AE (U+202E).
 const SNI_DATA = 'evil\x1b[31mRED\x1b]0;pwned\x07\x01\x7f\\x9b31m\\xe2\\x80\\xaeolleh{red-fg}x{/}<i>&"\'|*`';
 const SNI_TEXT = 'evil\\x1b[31mRED\\x1b]0;pwned\\x07\\x01\\x7f\\x9b31m\\xe2\\x80\\xaeolleh{red-fg}x{/}<i>&"\'|*`';
-const SNI_MD = 'evil\\\\x1b\\[31mRED\\\\x1b\\]0;pwned\\\\x07\\\\x01\\\\x7f\\\\x9b31m\\\\xe2\\\\x80\\\\xaeolleh\\{red-fg\\}x\\{/\\}\\<i\\>&"\'\\|\\*\\`';
+const SNI_MD = 'evil\\\\x1b\\[31mRED\\\\x1b\\]0;pwned\\\\x07\\\\x01\\\\x7f\\\\x9b31m\\\\xe2\\\\x80\\\\xaeolleh{red-fg}x{/}&lt;i>&amp;"\'|\\*\\`';
+const SNI_MD_CELL = SNI_MD.replace('|', '\\|');
 const SNI_HTML = 'evil\\x1b[31mRED\\x1b]0;pwned\\x07\\x01\\x7f\\x9b31m\\xe2\\x80\\xaeolleh{red-fg}x{/}&lt;i&gt;&amp;&quot;&#39;|*`';
 // The certificate CN is UTF-8: ESC [31mRED ESC ]0;pwned BEL SOH DEL U+0085 U+009B 31m U+202E olleh{red-fg}x{/}
 const SUBJECT_DATA = 'CN=evil\\1B[31mRED\\1B]0\\;pwned\\07\\01\\7F\u0085\u009b31m\u202eolleh{red-fg}x{/},O=Evil Org';
 const SUBJECT_TEXT = 'CN=evil\\1B[31mRED\\1B]0\\;pwned\\07\\01\\7F\\x85\\x9b31m\\u{202e}olleh{red-fg}x{/},O=Evil Org';
-const SUBJECT_MD = 'CN=evil\\\\1B\\[31mRED\\\\1B\\]0\\\\;pwned\\\\07\\\\01\\\\7F\\\\x85\\\\x9b31m\\\\u\\{202e\\}olleh\\{red-fg\\}x\\{/\\},O=Evil Org';
+const SUBJECT_MD = 'CN=evil\\\\1B\\[31mRED\\\\1B\\]0\\\\;pwned\\\\07\\\\01\\\\7F\\\\x85\\\\x9b31m\\\\u{202e}olleh{red-fg}x{/},O=Evil Org';
 const SUBJECT_HTML = SUBJECT_TEXT; // nothing for HTML to escape in it
 
 let dir = '';
@@ -35,7 +36,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function render(format: string, extra: string[] = []): Promise<string> {
-  const r = await runCli(['file', capture, '--format', format, ...extra]);
+  // unwrapped (wide), so that each wire string is checked on one line
+  const r = await runCli(['file', capture, '--format', format, ...extra], { env: { COLUMNS: '10000' } });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return r.stdout;
@@ -63,7 +65,8 @@ describe('hostile wire strings in reports', () => {
     const sentence = lines.find((l) => l.startsWith('  client certificate: '));
     expect(sentence).toContain(`: ${SUBJECT_TEXT} issued by CN=Evil Test CA`);
     expect(sentence).toContain(`(server accepts: ${SUBJECT_TEXT})`);
-    expect(lines).toContain(`  client certificate subjects: ${SUBJECT_TEXT} 1`);
+    expect(lines).toContain('  client certificates by subject and issuer:');
+    expect(lines).toContain(`    ${SUBJECT_TEXT} issued by CN=Evil Test CA: 1`);
   });
 
   it('text with --color: the only escape sequences are the report\'s own colours', async () => {
@@ -81,7 +84,7 @@ describe('hostile wire strings in reports', () => {
     const out = await render('markdown');
     expectSafe(out);
     expect(out).toContain(`SNI ${SNI_MD}`);
-    expect(out).toContain(`| ${SNI_MD} |`);
+    expect(out).toContain(`| ${SNI_MD_CELL} |`);
     expect(out).toContain(`| 0 | ${SUBJECT_MD} | CN=Evil Test CA |`);
     expect(out).toContain(`- Client certificate subjects: ${SUBJECT_MD}: 1`);
     expect(out).not.toContain('<i>&');
@@ -99,7 +102,7 @@ describe('hostile wire strings in reports', () => {
 
   it('text to a file with -o is the same terminal-safe rendering', async () => {
     const file = join(dir, 'report.txt');
-    const r = await runCli(['file', capture, '--format', 'text', '-o', file]);
+    const r = await runCli(['file', capture, '--format', 'text', '-o', file], { env: { COLUMNS: '10000' } });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     const out = readFileSync(file, 'utf8');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Regenerates the generated sections of README.md from the built CLI and the committed captures:
-// sample outputs, the diagnosis catalogue (example outputs), and the inference accuracy table.
+// the diagnosis catalogue (example outputs) and the inference accuracy table. The sample
+// transcripts come from test/tools/update-samples.mjs.
 // Usage: npm run build && node test/tools/update-readme.mjs
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,31 +25,6 @@ function replace(text, name, body) {
 const captures = readdirSync(join(repo, 'captures'))
   .filter((f) => /\.pcap(ng)?$/.test(f))
   .sort((a, b) => (a === 'all-scenarios.pcap' ? -1 : b === 'all-scenarios.pcap' ? 1 : a.localeCompare(b)));
-
-// --- samples: text output of every capture, with its key log ---
-const samples = [
-  'Text output of `tls-inspect file CAPTURE --keylog KEYS` on every sample in `captures/` (regenerate with',
-  '`node test/tools/update-readme.mjs`). Arrow shafts: `---` plaintext, `===` decrypted with the key log,',
-  '`~~~` inferred from encrypted record sizes (never a fact), `...` encrypted. The first one in full:',
-  '',
-];
-let first = true;
-for (const f of captures) {
-  const keys = join('captures', f.replace(/\.pcap(ng)?$/, '.keys'));
-  const args = ['file', join('captures', f), '--no-tui', '--format', 'text'];
-  if (existsSync(join(repo, keys))) args.push('--keylog', keys);
-  const out = cli(args).trimEnd();
-  const cmd = `tls-inspect ${args.filter((x) => x !== '--no-tui' && x !== '--format' && x !== 'text').join(' ')}`;
-  if (first) {
-    samples.push('```', `$ ${cmd}`, out, '```', '', 'Every other sample:', '');
-    first = false;
-  } else {
-    samples.push(`<details><summary><code>${cmd}</code></summary>`, '', '```', out, '```', '', '</details>', '');
-  }
-}
-// the same TLS 1.3 failure without keys: inference
-const blind = cli(['file', 'captures/tls13-no-cert.pcap', '--no-tui', '--format', 'text']).trimEnd();
-samples.push('Without the key log, TLS 1.3 hides the empty Certificate and the alert; the sizes still tell:', '', '```', '$ tls-inspect file captures/tls13-no-cert.pcap', blind, '```');
 
 // --- catalogue ---
 const TRIGGERS = {
@@ -121,7 +97,6 @@ try {
 }
 
 let readme = readFileSync(join(repo, 'README.md'), 'utf8');
-readme = replace(readme, 'samples', samples.join('\n'));
 readme = replace(readme, 'catalogue', cat.join('\n'));
 readme = replace(readme, 'inference', inference);
 writeFileSync(join(repo, 'README.md'), readme);
