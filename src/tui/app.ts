@@ -24,9 +24,19 @@ import { editSearchLine, type SearchLine } from './view-model/search-line.js';
 import { RenderThrottle } from './render-throttle.js';
 import { appendFileSync } from 'node:fs';
 
-/** TLS_INSPECT_TUI_TRACE=FILE: one line per key ("key NAME MS") and per render ("render VIEW MS"),
- * for the key-latency end-to-end test and for people chasing a slow screen. */
+/** TLS_INSPECT_TUI_TRACE=FILE: one line per key ("key NAME WALL_MS CPU_MS") and per render
+ * ("render VIEW WALL_MS CPU_MS"), for the key-latency end-to-end test and for people chasing a
+ * slow screen. CPU time is this process's own work, whatever else the machine is doing. */
 const TRACE = process.env['TLS_INSPECT_TUI_TRACE'] || '';
+
+function traceStart(): [number, NodeJS.CpuUsage] {
+  return [performance.now(), process.cpuUsage()];
+}
+
+function trace(what: string, t0: [number, NodeJS.CpuUsage]): void {
+  const cpu = process.cpuUsage(t0[1]);
+  appendFileSync(TRACE, `${what} ${(performance.now() - t0[0]).toFixed(1)} ${((cpu.user + cpu.system) / 1000).toFixed(1)}\n`);
+}
 
 /** Rows kept in live mode before the oldest are dropped (a counter says how many). */
 export const MAX_LIVE_ROWS = 20_000;
@@ -92,9 +102,9 @@ export class TuiApp {
       this.help = new HelpOverlay(this.screen, this.theme);
       this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
         try {
-          const t0 = TRACE ? performance.now() : 0;
+          const t0 = TRACE ? traceStart() : undefined;
           this.onKey(ch, key);
-          if (TRACE) appendFileSync(TRACE, `key ${keyName(ch, key)} ${(performance.now() - t0).toFixed(1)}\n`);
+          if (t0) trace(`key ${keyName(ch, key)}`, t0);
         } catch (err) {
           this.setStatus(`internal error: ${err instanceof Error ? err.message : String(err)}`, 'error');
         }
@@ -213,9 +223,9 @@ export class TuiApp {
 
   render(): void {
     if (this.closed) return;
-    const t0 = TRACE ? performance.now() : 0;
+    const t0 = TRACE ? traceStart() : undefined;
     this.renderNow();
-    if (TRACE) appendFileSync(TRACE, `render ${this.view} ${(performance.now() - t0).toFixed(1)}\n`);
+    if (t0) trace(`render ${this.view}`, t0);
   }
 
   private renderNow(): void {

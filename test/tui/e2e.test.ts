@@ -201,12 +201,15 @@ describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {
       }
       keys(session, 'q');
       await waitScreen(session, 'the exit', ['EXIT=0']);
+      // "key NAME WALL CPU": the bound is on this process's CPU time per key, so a loaded CI
+      // machine (wall time waits for the other tests) cannot make it fail, a quadratic wrap can
       const lines = readFileSync(trace, 'utf8').trim().split('\n');
       const keyLines = lines.filter((l) => l.startsWith('key '));
       expect(keyLines.length).toBeGreaterThanOrEqual(12);
-      const slow = lines.filter((l) => Number(l.split(' ').pop()) >= 100);
-      expect(slow, `every key and render under 100 ms; trace:\n${lines.join('\n')}`).toEqual([]);
-      console.log(`long-CN TUI: slowest key ${Math.max(...keyLines.map((l) => Number(l.split(" ").pop())))} ms`);
+      const cpu = (l: string) => Number(l.split(' ').pop());
+      const slow = lines.filter((l) => cpu(l) >= 100);
+      expect(slow, `every key and render under 100 ms of CPU; trace:\n${lines.join('\n')}`).toEqual([]);
+      console.log(`long-CN TUI: slowest key ${Math.max(...keyLines.map(cpu))} ms CPU`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
