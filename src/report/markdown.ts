@@ -1,11 +1,11 @@
 /**
- * `--format markdown`: a summary table, then per connection the ladder (code block), the
+ * `--format markdown`: a summary table, then per connection the ladder (a mermaid sequenceDiagram), the
  * client-certificate sentence and the diagnoses with explanation and fix. Wire strings escaped.
  */
 import type { ConnectionModel, ReportModel } from '../analysis/model.js';
 import { connectionHeader } from './text.js';
-import { ladderLines } from './ladder.js';
-import { escapeMarkdown as md, sanitizeTerminal } from './sanitize.js';
+import { mermaidLadder } from './markdown-mermaid.js';
+import { escapeMarkdown as md } from './sanitize.js';
 
 function table(head: string[], rows: string[][]): string {
   const out = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
@@ -22,11 +22,7 @@ function connectionSection(c: ConnectionModel): string {
   const out: string[] = [];
   out.push(`### ${md(connectionHeader(c))} — ${c.verdict}`);
   if (c.events.length > 0) {
-    out.push('```');
-    out.push(`${'frame'.padStart(6)}  client${' '.repeat(52)}server`);
-    // code block: no Markdown escaping, but no control characters either
-    for (const l of ladderLines(c)) out.push(`${String(l.frame).padStart(6)}  ${sanitizeTerminal(l.text).replace(/```/g, "'''")}`);
-    out.push('```');
+    out.push(...mermaidLadder(c));
   }
   out.push(`**Client certificate:** ${md(c.clientCertificate.sentence ?? c.clientCertificate.status)}`);
   const chain = c.clientCertificate.chain ?? [];
