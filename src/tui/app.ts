@@ -20,6 +20,7 @@ import { connectionsLayout } from './view-model/layout.js';
 import { footerLine, headerLines, type StatusLevel } from './view-model/header.js';
 import { actionsFor, keyName, type Action } from './view-model/keymap.js';
 import type { ProgressInfo } from './view-model/progress.js';
+import { emptyListReason, type LoadFacts } from './view-model/empty-reason.js';
 import { appendFileSync } from 'node:fs';
 
 /** TLS_INSPECT_TUI_TRACE=FILE: one line per key ("key NAME MS") and per render ("render VIEW MS"),
@@ -152,6 +153,12 @@ export class TuiApp {
 
   setStatus(text: string, level: StatusLevel = 'info'): void {
     this.status = { text, level };
+    this.scheduleRender();
+  }
+
+  /** Loading done: what the empty list says (from the pipeline's counts, ./view-model/empty-reason.ts). */
+  setLoadFacts(f: LoadFacts): void {
+    this.connections.emptyReason = emptyListReason(f);
     this.scheduleRender();
   }
 
