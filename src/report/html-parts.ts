@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CertificateModel, ConnectionModel } from '../analysis/model.js';
-import { dnKeyOfString } from '../analysis/certificates.js';
+import { dnKeyOfString } from '../analysis/dn-key.js';
 import { escapeHtml as h } from './sanitize.js';
 
 export const PARTS_CSS = `
