@@ -32,7 +32,7 @@ export function mermaidLadder(c: ConnectionModel): string[] {
     const side = e.direction === 'client->server' ? 'right of C' : 'left of S';
     if (e === cert) out.push(`    Note ${side}: client certificate${c.clientCertificate.status === 'empty' ? ' (EMPTY)' : ''}, frame ${e.frame}`);
     else if (e === decisive) out.push(`    Note ${side}: decisive alert, sent by the ${e.direction === 'client->server' ? 'client' : 'server'}`);
-    else if (isProblemAlert(e)) out.push(`    Note ${side}: alert`);
+    else if (isProblemAlert(e)) out.push(`    Note ${side}: alert, sent by the ${e.direction === 'client->server' ? 'client' : 'server'}`);
   }
   if (c.events.length > shown.length) out.push(`    Note over C,S: ${c.events.length - shown.length} more events (see --format text)`);
   out.push('```');

@@ -72,5 +72,14 @@ describe('Markdown ladder as a mermaid sequenceDiagram', () => {
     expect(lines.filter((l) => l.startsWith('```'))).toEqual(['```mermaid', '```']);
     expect(lines.filter((l) => /^ {4}[CS]-/.test(l))).toHaveLength(MERMAID_MAX_EVENTS);
     expect(lines.at(-2)).toBe('    Note over C,S: 6 more events (see --format text)');
+    // a second problem alert (not the decisive one) is noted too
+    const two = mermaidLadder({ ...c, events: [hostile, ev(3, { kind: 'alert', level: 'fatal', description: 'decode_error', code: 50 })] });
+    expect(two.slice(4)).toEqual([
+      '    C-xS: 1: Alert fatal x#59; S-#62;#62;C: injected#96;#96;#96;#35; (40)',
+      '    Note right of C: decisive alert, sent by the client',
+      '    C->>S: 3: Alert fatal decode_error (50)',
+      '    Note right of C: alert, sent by the client',
+      '```',
+    ]);
   });
 });
