@@ -6,6 +6,10 @@
 import { CertificateCache, parseDistinguishedName, type CertInfo } from '../tls/x509/index.js';
 import { isInternedDer } from '../tls/der-interner.js';
 import type { CertificateModel } from './model.js';
+import { rememberDnKey } from './dn-key.js';
+
+// the reports compare names without loading the X.509 parser: the key lives in ./dn-key.ts
+export { dnKeyOfString } from './dn-key.js';
 
 export interface CertContext {
   certs: CertificateCache;
@@ -14,7 +18,6 @@ export interface CertContext {
 }
 
 const infoOf = new WeakMap<CertificateModel, CertInfo>();
-const dnCache = new Map<string, string>();
 const MAX_DN_CACHE = 10_000;
 
 export function newCertContext(trusted?: CertInfo[]): CertContext {
@@ -83,40 +86,7 @@ export function dnString(der: Uint8Array): string {
 function parseDnString(der: Uint8Array): string {
   const r = parseDistinguishedName(der);
   if ('error' in r) return `(unparseable name: ${r.error})`;
-  if (dnCache.size < MAX_DN_CACHE) dnCache.set(r.rfc4514, r.normalized);
+  rememberDnKey(r.rfc4514, r.normalized);
   return r.rfc4514;
 }
 
-/**
- * Comparison key for an RFC 4514 string produced by the x509 layer: the normalized key recorded
- * when the DER was parsed, else a string-level normalisation (case and spaces folded, members of
- * multi-valued RDNs sorted).
- */
-export function dnKeyOfString(s: string): string {
-  const known = dnCache.get(s);
-  if (known !== undefined) return known;
-  const rdns: string[] = [];
-  let cur = '';
-  const members: string[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\' && i + 1 < s.length) {
-      cur += c + s[++i];
-    } else if (c === '+') {
-      members.push(cur);
-      cur = '';
-    } else if (c === ',') {
-      members.push(cur);
-      rdns.push(members.map(norm).sort().join('+'));
-      members.length = 0;
-      cur = '';
-    } else cur += c;
-  }
-  members.push(cur);
-  rdns.push(members.map(norm).sort().join('+'));
-  return rdns.join(',');
-}
-
-function norm(s: string): string {
-  return s.trim().toLowerCase().replace(/\s+/g, ' ');
-}

@@ -76,6 +76,8 @@ export async function runTuiForFile(
   const loading = pipeline.run(source).then(
     (res) => {
       app.setProgress({ packets: res.capture.packets, bytes: res.capture.bytes, done: true });
+      const summary = res.analyzer.summary();
+      app.setLoadFacts({ frames: res.capture.packets, tcpConnections: summary.connections, tlsConnections: summary.tlsConnections, skipped: res.net.skipped(), all: o.all });
       const warnings = res.captureWarnings.length + res.net.malformedMessages.length;
       const secrets = o.keys.secretCount();
       const parts = [`${res.analyzer.summary().tlsConnections} TLS connections`];

@@ -1,9 +1,14 @@
 /**
- * `--format html`: one self-contained file (inline CSS, no scripts, no network fetches): summary
- * table, per-connection ladder drawn with HTML/CSS, certificate details and every diagnosis.
+ * `--format html`: one self-contained file (inline CSS and SVG, one inline script allowed by its
+ * CSP hash, no network fetches): a search box, the overview table (client-certificate status and
+ * first diagnosis code per connection), then per connection the diagnoses first, the
+ * client-certificate sentence, its issuer beside the CAs the server accepts, the ladder as an SVG
+ * sequence diagram (./html-ladder-svg.ts) and the certificate chains.
  */
-import type { CertificateModel, ConnectionModel, EventModel, ReportModel } from '../analysis/model.js';
-import { eventLabel, isProblemAlert } from './ladder.js';
+import type { ConnectionModel, ReportModel } from '../analysis/model.js';
+import { decisiveAlert } from './ladder.js';
+import { LADDER_SVG_CSS, ladderSvg } from './html-ladder-svg.js';
+import { caComparison, certTable, PARTS_CSS, SEARCH_SCRIPT, SEARCH_SCRIPT_HASH, searchText } from './html-parts.js';
 import { escapeHtml as h } from './sanitize.js';
 import { endpointText } from '../net/address.js';
 import { verdictWords } from './text.js';
@@ -17,18 +22,10 @@ th{background:#eef1f5}code,.mono{font-family:ui-monospace,Menlo,Consolas,monospa
 .conn{border:1px solid #c9d0da;border-radius:6px;margin:1.2em 0;padding:.8em 1em}
 .v-ok,.v-mtls-ok{color:#17803d}.v-failed{color:#c0262d}.v-warning,.v-incomplete{color:#b26b00}.v-not-tls{color:#777}
 .badge{font-weight:600;padding:1px 6px;border-radius:4px;border:1px solid currentColor;font-size:12px}
-.ladder{display:grid;grid-template-columns:4.5em 6.5em 1fr;gap:2px 8px;margin:.6em 0}
-.ladder .hdr{font-weight:600;display:flex;justify-content:space-between}
-.arrow{position:relative;padding:1px 6px;border-bottom:2px solid #5b6b80;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.arrow.c2s{margin-right:8%;text-align:left}.arrow.s2c{margin-left:8%;text-align:right}
-.arrow.c2s::after{content:"▶";position:absolute;right:-2px;bottom:-9px;font-size:11px;color:#5b6b80}
-.arrow.s2c::before{content:"◀";position:absolute;left:-2px;bottom:-9px;font-size:11px;color:#5b6b80}
-.vis-decrypted{border-bottom-style:double;border-bottom-width:4px}.vis-inferred{border-bottom-style:dashed}
-.kind-encrypted{border-bottom-style:dotted;color:#5b6b80}.alert{color:#c0262d;border-bottom-color:#c0262d}
-.clientcert{background:#e8f2ff;font-weight:600}
 .sentence{background:#f6f8fa;border-left:4px solid #5b6b80;padding:.4em .7em;margin:.6em 0}
 .diag{margin:.5em 0;padding:.4em .7em;border-left:4px solid #999}.sev-error{border-color:#c0262d}.sev-warning{border-color:#b26b00}.sev-info{border-color:#2b6cb0}
-.legend{color:#555;font-size:12.5px}
+.legend{color:#555;font-size:12.5px}.inferred{font-style:italic;color:#b26b00;font-weight:normal}
+.cc-empty,.cc-not-sent,.cc-malformed{color:#b26b00;font-weight:600}.cc-sent{color:#17803d}
 `;
 
 function verdict(c: ConnectionModel): string {
@@ -40,26 +37,14 @@ function ep(e: { ip: string; port: number }): string {
   return h(endpointText(e));
 }
 
-function ladder(c: ConnectionModel): string {
-  const certEv = c.events.find((e) => e.type === 'Certificate' && e.direction === 'client->server' && e.kind === 'handshake');
-  const rows = c.events.map((e: EventModel) => {
-    const dir = e.direction === 'client->server' ? 'c2s' : 's2c';
-    const cls = ['arrow', dir, `vis-${e.visibility}`, `kind-${e.kind}`];
-    if (isProblemAlert(e)) cls.push('alert');
-    if (e === certEv) cls.push('clientcert');
-    const tag = e.visibility === 'plaintext' ? '' : ` [${e.visibility}]`;
-    return `<div class="mono">${e.frame}</div><div class="mono">${(e.relTime ?? 0).toFixed(6)}</div><div class="${cls.join(' ')}" title="${h(e.reason ?? '')}">${h(eventLabel(e) + tag)}</div>`;
-  });
-  return `<div class="ladder"><div><b>frame</b></div><div><b>time (s)</b></div><div class="hdr"><span>client</span><span>server</span></div>${rows.join('')}</div>`;
-}
-
-function certTable(chain: CertificateModel[]): string {
-  const rows = chain.map(
-    (x, i) =>
-      `<tr><td>${i}</td><td>${h(x.subject)}</td><td>${h(x.issuer)}</td><td class="mono">${h(x.notBefore)}<br>${h(x.notAfter)}</td>` +
-      `<td>${h((x.extendedKeyUsage ?? []).join(', '))}</td><td>${h(x.publicKey ?? '')}</td><td class="mono">${h(x.sha256)}</td></tr>`,
+function diagnosis(d: ConnectionModel['diagnoses'][number]): string {
+  return (
+    `<div class="diag sev-${d.severity}"><b>${d.severity} <code>${h(d.code)}</code>${d.inferred ? ' <span class="inferred">inferred</span>' : ''}</b> — ${h(d.summary)}` +
+    (d.explanation ? `<br><i>Why:</i> ${h(d.explanation)}` : '') +
+    (d.fix ? `<br><i>Fix:</i> ${h(d.fix)}` : '') +
+    (d.evidenceFrames.length > 0 ? `<br><i>Evidence:</i> frames ${d.evidenceFrames.join(', ')}` : '') +
+    '</div>'
   );
-  return `<table><tr><th>#</th><th>subject</th><th>issuer</th><th>valid from / to</th><th>EKU</th><th>key</th><th>SHA-256</th></tr>${rows.join('')}</table>`;
 }
 
 /** Element id of a connection: tcp.stream and udp.stream are separate counters. */
@@ -69,31 +54,22 @@ function anchor(c: ConnectionModel): string {
 
 function connection(c: ConnectionModel): string {
   const parts: string[] = [];
-  parts.push(`<div class="conn" id="${anchor(c)}">`);
+  parts.push(`<section class="conn" id="${anchor(c)}">`);
   const head = [`#${c.id}`, `${ep(c.client)} → ${ep(c.server)}`, c.orientation?.inferred ? '(client/server guessed)' : '', c.quic ? `${h(c.quic.version)} (udp.stream ${c.quic.udpStream})` : '', h(c.version ?? ''), h(c.cipherSuite ?? '')];
   if (c.serverName !== undefined) head.push(`SNI ${h(c.serverName)}`);
   parts.push(`<h3>${head.filter(Boolean).join(' &nbsp; ')} &nbsp; ${verdict(c)}</h3>`);
-  parts.push(`<div class="legend">frames ${c.firstFrame}–${c.lastFrame}; history <code>${h(c.history ?? '')}</code></div>`);
-  if (c.events.length > 0) parts.push(ladder(c));
+  // the answer first: what went wrong and how to fix it
+  for (const d of c.diagnoses) parts.push(diagnosis(d));
   if (c.quic) parts.push(`<div class="legend">${h(quicLine(c))}</div>`);
   parts.push(`<div class="sentence"><b>Client certificate:</b> ${h(c.clientCertificate.sentence ?? c.clientCertificate.status)}</div>`);
+  parts.push(caComparison(c));
+  parts.push(`<div class="legend">frames ${c.firstFrame}–${c.lastFrame}; history <code>${h(c.history ?? '')}</code></div>`);
+  if (c.events.length > 0) parts.push(ladderSvg(c));
   if (c.clientCertificate.chain && c.clientCertificate.chain.length > 0) parts.push(`<div><b>Client chain</b></div>${certTable(c.clientCertificate.chain)}`);
-  if (c.clientCertificate.acceptedAuthorities && c.clientCertificate.acceptedAuthorities.length > 0) {
-    parts.push(`<div><b>CAs the server accepts:</b> ${c.clientCertificate.acceptedAuthorities.map(h).join('; ')}</div>`);
-  }
   if (c.serverCertificates && c.serverCertificates.length > 0) parts.push(`<div><b>Server chain</b></div>${certTable(c.serverCertificates)}`);
-  for (const d of c.diagnoses) {
-    parts.push(
-      `<div class="diag sev-${d.severity}"><b>${d.severity} <code>${h(d.code)}</code></b> — ${h(d.summary)}` +
-        (d.explanation ? `<br><i>Why:</i> ${h(d.explanation)}` : '') +
-        (d.fix ? `<br><i>Fix:</i> ${h(d.fix)}` : '') +
-        (d.evidenceFrames.length > 0 ? `<br><i>Evidence:</i> frames ${d.evidenceFrames.join(', ')}` : '') +
-        '</div>',
-    );
-  }
   for (const w of c.warnings.slice(0, 10)) parts.push(`<div class="legend">warning: ${h(w)}</div>`);
-  parts.push('</div>');
-  return parts.join('\n');
+  parts.push('</section>');
+  return parts.filter((x) => x !== '').join('\n');
 }
 
 function counts(rec: Record<string, number>): string {
@@ -101,18 +77,27 @@ function counts(rec: Record<string, number>): string {
   return e.length === 0 ? 'none' : e.map(([k, v]) => `${h(k)}: ${v}`).join(', ');
 }
 
+function overviewRow(c: ConnectionModel): string {
+  const cc = c.clientCertificate;
+  const ccCell = `<span class="cc-${cc.status}">${cc.status}</span>${cc.frame !== undefined ? ` <span class="legend">frame ${cc.frame}</span>` : ''}`;
+  const d = c.diagnoses[0];
+  const dCell = d ? `<code>${h(d.code)}</code>${d.inferred ? ' <span class="inferred">inferred</span>' : ''}${c.diagnoses.length > 1 ? ` <span class="legend">+${c.diagnoses.length - 1}</span>` : ''}` : '';
+  const a = decisiveAlert(c);
+  const aCell = a ? `${h(a.description ?? a.type ?? 'alert')} <span class="legend">by ${a.direction === 'client->server' ? 'client' : 'server'}, frame ${a.frame}</span>` : h(c.alerts.at(-1)?.description ?? '');
+  return (
+    `<tr data-id="${c.id}" data-anchor="${anchor(c)}" data-search="${h(searchText(c))}"><td><a href="#${anchor(c)}">${c.id}${c.transport === 'quic' ? ' (QUIC)' : ''}</a></td><td>${ep(c.client)}</td><td>${ep(c.server)}</td><td>${h(c.serverName ?? '')}</td>` +
+    `<td>${h(c.version ?? '')}</td><td class="cc">${ccCell}</td><td class="dcode">${dCell}</td><td>${aCell}</td><td>${verdict(c)}</td></tr>`
+  );
+}
+
 export function renderReportHtml(r: ReportModel): string {
   const s = r.summary;
-  const rows = r.connections.map(
-    (c) =>
-      `<tr><td><a href="#${anchor(c)}">${c.id}${c.transport === 'quic' ? ' (QUIC)' : ''}</a></td><td>${ep(c.client)}</td><td>${ep(c.server)}</td><td>${h(c.serverName ?? '')}</td>` +
-      `<td>${h(c.version ?? '')}</td><td>${c.clientCertificate.status}</td><td>${h(c.alerts.at(-1)?.description ?? '')}</td><td>${verdict(c)}</td></tr>`,
-  );
   const body = [
     `<h1>tls-inspect report</h1>`,
     `<p>${h(r.source.path ?? r.source.kind)} — ${r.source.packets} frames, ${s.connections - (s.quicConnections ?? 0)} TCP connections, ${s.quicConnections ? `${s.quicConnections} QUIC connections, ` : ''}${s.tlsConnections} TLS. Generated by tls-inspect ${h(r.tool.version)}.</p>`,
-    `<table><tr><th>id</th><th>client</th><th>server</th><th>SNI</th><th>version</th><th>client cert</th><th>last alert</th><th>verdict</th></tr>${rows.join('')}</table>`,
-    `<p class="legend">Ladder: solid = plaintext, double = decrypted with the key log, dashed = inferred from encrypted record sizes (not a fact), dotted = encrypted.</p>`,
+    `<div id="search"><label>Search <input id="q" type="search" placeholder="address, SNI, status, diagnosis code, alert, subject …" autocomplete="off"></label> <span id="shown" class="legend">${r.connections.length} connections</span></div>`,
+    `<table id="overview"><tr><th>id</th><th>client</th><th>server</th><th>SNI</th><th>version</th><th>client cert</th><th>diagnosis</th><th>alert</th><th>verdict</th></tr>${r.connections.map(overviewRow).join('')}</table>`,
+    `<p class="legend">Ladder: solid = plaintext, thick = decrypted with the key log, dashed = inferred from encrypted record sizes (not a fact), dotted = encrypted; blue band = the client's Certificate, red band = the decisive alert.</p>`,
     `<h2>Connections</h2>`,
     ...r.connections.map(connection),
     `<h2>Summary</h2><ul>`,
@@ -121,8 +106,9 @@ export function renderReportHtml(r: ReportModel): string {
     s.failingPairs.length > 0 ? `<li>Top failing pairs: ${s.failingPairs.slice(0, 5).map((p) => `${h(p.client)} → ${h(p.server)} (${p.failures})`).join(', ')}</li>` : '',
     ...r.source.warnings.slice(0, 20).map((w) => `<li>Capture warning: ${h(w)}</li>`),
     `</ul>`,
+    `<script>${SEARCH_SCRIPT}</script>`,
   ];
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` +
-    `<title>tls-inspect report</title><style>${CSS}</style></head><body>\n${body.join('\n')}\n</body></html>\n`;
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src ${SEARCH_SCRIPT_HASH}">` +
+    `<title>tls-inspect report</title><style>${CSS}${LADDER_SVG_CSS}${PARTS_CSS}</style></head><body>\n${body.join('\n')}\n</body></html>\n`;
 }

@@ -110,3 +110,20 @@ export function isProblemAlert(e: EventModel): boolean {
   if (e.kind !== 'alert') return false;
   return !(e.level === 'warning' && (e.code === 0 || e.code === 90));
 }
+
+/** The alert that decided the connection: the first fatal problem alert (or encrypted alert),
+ * else the first problem alert of any kind (an HTTP error response included); undefined if none. */
+export function decisiveAlert(c: ConnectionModel): EventModel | undefined {
+  let first: EventModel | undefined;
+  for (const e of c.events) {
+    if (!isProblemAlert(e)) continue;
+    if (e.kind === 'alert' && e.level === 'fatal') return e;
+    first ??= e;
+  }
+  return first;
+}
+
+/** The client's Certificate handshake message (the first one), if any. */
+export function clientCertificateEvent(c: ConnectionModel): EventModel | undefined {
+  return c.events.find((e) => e.type === 'Certificate' && e.direction === 'client->server' && e.kind === 'handshake');
+}

@@ -1,13 +1,13 @@
 /**
- * `--format markdown`: a summary table, then per connection the ladder (a Mermaid sequence diagram,
- * which GitHub renders, and the text ladder in a code block), the
- * client-certificate sentence and the diagnoses with explanation and fix. Wire strings escaped.
+ * `--format markdown`: a summary table, then per connection the ladder (a mermaid sequenceDiagram,
+ * which GitHub renders: ./markdown-mermaid.ts), the client-certificate sentence and the diagnoses
+ * with explanation and fix. Wire strings escaped.
  */
 import type { ConnectionModel, ReportModel } from '../analysis/model.js';
 import { connectionHeader, quicLine } from './text.js';
-import { eventLabel, ladderLines } from './ladder.js';
+import { mermaidLadder } from './markdown-mermaid.js';
 import { verdictWords } from './paint.js';
-import { escapeMarkdown as md, escapeMarkdownCell as cell, sanitizeTerminal } from './sanitize.js';
+import { escapeMarkdown as md, escapeMarkdownCell as cell } from './sanitize.js';
 
 function table(head: string[], rows: string[][]): string {
   const out = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
@@ -20,48 +20,11 @@ function counts(rec: Record<string, number>): string {
   return e.length === 0 ? 'none' : e.map(([k, v]) => `${md(k)}: ${v}`).join(', ');
 }
 
-/** Mermaid message text: terminal-safe, without what Mermaid parses inside a message (; # and
- * entity/markup characters). */
-function mermaidText(s: string): string {
-  return sanitizeTerminal(s).replace(/[;#<>&"{}`\\]/g, ' ').replace(/\s+/g, ' ').trim();
-}
-
-const MERMAID_MAX_EVENTS = 60;
-
-/** The ladder as a Mermaid sequence diagram (GitHub renders it): dashed arrows for what is
- * inferred, the client Certificate and the decisive alert on a coloured background. */
-export function mermaidLadder(c: ConnectionModel): string[] {
-  const out = ['```mermaid', 'sequenceDiagram'];
-  out.push(`  participant C as Client ${mermaidText(`${c.client.ip} port ${c.client.port}`)}`);
-  out.push(`  participant S as Server ${mermaidText(`${c.server.ip} port ${c.server.port}`)}`);
-  const lines = ladderLines(c);
-  const decisive = lines.find((l) => l.isAlert);
-  // the client's Certificate, read or (TLS 1.3 without keys) inferred
-  const cert = lines.find((l) => l.isClientCertificate) ?? lines.find((l) => l.toServer && l.event.kind === 'encrypted' && l.event.type === 'Certificate');
-  for (const l of lines.slice(0, MERMAID_MAX_EVENTS)) {
-    const e = l.event;
-    const arrow = e.visibility === 'inferred' ? '-->>' : '->>';
-    const tag = e.visibility === 'decrypted' ? ' [decrypted]' : e.visibility === 'inferred' ? ' [inferred]' : '';
-    const msg = `  ${l.toServer ? 'C' : 'S'}${arrow}${l.toServer ? 'S' : 'C'}: ${mermaidText(eventLabel(e) + tag)} (frame ${l.frame})`;
-    const color = l === cert ? 'rgb(200, 230, 255)' : l === decisive ? 'rgb(255, 210, 210)' : undefined;
-    if (color) out.push(`  rect ${color}`, `  ${msg}`, '  end');
-    else out.push(msg);
-  }
-  if (lines.length > MERMAID_MAX_EVENTS) out.push(`  Note over C,S: ${lines.length - MERMAID_MAX_EVENTS} more events in the ladder below`);
-  out.push('```');
-  return out;
-}
-
 function connectionSection(c: ConnectionModel): string {
   const out: string[] = [];
   out.push(`### ${md(connectionHeader(c))} — ${verdictWords(c)}`);
   if (c.events.length > 0) {
     out.push(...mermaidLadder(c));
-    out.push('```');
-    out.push(`${'frame'.padStart(6)}  client${' '.repeat(52)}server`);
-    // code block: no Markdown escaping, but no control characters either
-    for (const l of ladderLines(c)) out.push(`${String(l.frame).padStart(6)}  ${sanitizeTerminal(l.text).replace(/```/g, "'''")}`);
-    out.push('```');
   }
   if (c.quic) out.push(`**${md(quicLine(c))}**`, '');
   out.push(`**Client certificate:** ${md(c.clientCertificate.sentence ?? c.clientCertificate.status)}`);

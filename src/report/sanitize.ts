@@ -73,3 +73,13 @@ export function escapeMarkdown(s: string): string {
 export function escapeMarkdownCell(s: string): string {
   return escapeMd(s, MD_CELL);
 }
+
+const MERMAID_ESC: Record<string, string> = { '#': '#35;', ';': '#59;', '"': '#34;', "'": '#39;', '<': '#60;', '>': '#62;', '&': '#38;', '`': '#96;', '%': '#37;', '{': '#123;', '}': '#125;' };
+
+/** For the text of a mermaid statement (a sequenceDiagram message or note): terminal-safe (so no
+ * newline or control character), then every character mermaid's parser or its HTML labels act on
+ * (`#` entity start, `;` statement end, quotes, `<>&`, the backtick of the Markdown fence, `%` of
+ * `%%` comments, braces) replaced by mermaid's numeric entity `#NN;`. */
+export function escapeMermaid(s: string): string {
+  return sanitizeTerminal(s).replace(/[#;"'<>&`%{}]/g, (c) => MERMAID_ESC[c]);
+}

@@ -22,6 +22,7 @@ import { actionsFor, keyName, type Action } from './view-model/keymap.js';
 import type { ProgressInfo } from './view-model/progress.js';
 import { editSearchLine, type SearchLine } from './view-model/search-line.js';
 import { RenderThrottle } from './render-throttle.js';
+import { emptyListReason, type LoadFacts } from './view-model/empty-reason.js';
 import { appendFileSync } from 'node:fs';
 
 /** TLS_INSPECT_TUI_TRACE=FILE: one line per key ("key NAME WALL_MS CPU_MS") and per render
@@ -164,6 +165,12 @@ export class TuiApp {
 
   setStatus(text: string, level: StatusLevel = 'info'): void {
     this.status = { text, level };
+    this.scheduleRender();
+  }
+
+  /** Loading done: what the empty list says (from the pipeline's counts, ./view-model/empty-reason.ts). */
+  setLoadFacts(f: LoadFacts): void {
+    this.connections.emptyReason = emptyListReason(f);
     this.scheduleRender();
   }
 

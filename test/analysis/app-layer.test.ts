@@ -144,7 +144,9 @@ describe('reports', () => {
     const r = await report('nginx-tls12-wrong-ca');
     expect(renderReportMarkdown(r)).toContain('HTTP/1.1 400 Bad Request');
     const html = renderReportHtml(r);
-    expect(html).toMatch(/class="[^"]*alert[^"]*"[^>]*>HTTP\/1\.1 400 Bad Request \(\d+ bytes\) \[decrypted\]</);
+    // the SVG ladder: the 400 is the decisive problem (red band), its label the response line
+    expect(html).toMatch(/<g class="ev s2c vis-decrypted kind-encrypted alert decisive" data-frame="\d+"><title>frame \d+: HTTP\/1\.1 400 Bad Request/);
+    expect(html).toMatch(/<text class="lbl"[^>]*>HTTP\/1\.1 400 Bad Request \(\d+ bytes\) \[decrypted\] · decisive alert, sent by the server<\/text>/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The built CLI as a user runs it: formats, JSON contract (validated with ajv against
  * test/fixtures/report.schema.json, the repository's copy of the report contract), filters, exit
@@ -78,7 +79,13 @@ describe('tls-inspect CLI', () => {
       expect(text).toMatch(/unknown_ca/);
       if (fmt === 'html') {
         expect(text.startsWith('<!DOCTYPE html>')).toBe(true);
-        expect(text).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+        // self-contained: no URL but the SVG namespace; one inline script (the search box), no src,
+        // allowed by its hash and nothing else
+        expect(text).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+        const scripts = [...text.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+        expect(scripts.map((m) => m[1])).toEqual(['']);
+        const hash = createHash('sha256').update(scripts[0][2]).digest('base64');
+        expect(text).toContain(`default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'`);
       }
     }
   });

@@ -94,6 +94,48 @@ describe('TuiApp key dispatch (fake terminal)', () => {
     expect(out.text).toContain('\x1b[?1049l'); // left the alternate screen
   });
 
+  it('the cursor starts on the first row, also when rows arrive above the first one', async () => {
+    const out = new FakeTty();
+    const input = fakeInput();
+    app = new TuiApp({ source: 'test.pcap', mode: 'file', input, output: out, terminal: 'xterm-256color', captureStderr: false, color: true });
+    // connections finish out of id order (a long-lived id 1 ends last)
+    app.addConnection(variant(7, { serverName: 'other.example', verdict: 'mtls-ok', alerts: [] }));
+    app.render();
+    app.addConnection(wrongCaTls12());
+    app.render();
+    app.addConnection(oneWayTls13(1));
+    await new Promise((r) => setTimeout(r, 150));
+    out.text = '';
+    input.write('\r');
+    await settle();
+    expect(app.table.visible.map((r) => r.id)).toEqual([1, 4, 7]);
+    expect(out.text).toMatch(/#1 \S+ -> /);
+  });
+
+  it('a clears the search words too: later filters count all connections', async () => {
+    const { app: a, input, out } = start();
+    input.write('/other\r');
+    await settle();
+    expect(a.table.visible.map((r) => r.id)).toEqual([7]);
+    input.write('a');
+    await settle();
+    expect(a.table.searchText).toBe('');
+    expect(a.table.visible.map((r) => r.id)).toEqual([1, 4, 7]);
+    out.text = '';
+    input.write('f');
+    await settle();
+    expect(a.table.visible.map((r) => r.id)).toEqual([4]);
+    expect(a.table.counts().shown).toBe(1);
+  });
+
+  it('F1 opens the help', async () => {
+    const { input, out } = start();
+    out.text = '';
+    input.write('\x1bOP'); // xterm F1
+    await settle();
+    expect(out.text).toContain('Help: keys');
+  });
+
   it('connections arriving while the user looks keep the selection on the same connection', async () => {
     const { app: a, input, out } = start();
     input.write('G'); // last row: id 7

@@ -5,6 +5,9 @@
  * Expected frame numbers come from tshark:
  *   tshark -r captures/all-scenarios.pcap -Y 'tcp.port==44302 && (tls.handshake.type==11 || tls.alert_message)'
  *   -> frame 70: client Certificate (record length 465), frame 71: alert 48 (unknown_ca).
+ * The issue-16 fixes at 80x24: `a` clears the search, F1 opens help, the cursor starts on the first
+ * row (captures made by ./e2e-captures.ts), an empty list says why, the hint bar keeps `q quit` and
+ * the decisive alert is on screen when a connection opens.
  * Skipped, with the reason printed, only when tmux is not installed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { longCnCapture } from '../security/long-cn-capture.js';
+import { outOfOrder, udpOnly } from './e2e-captures.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -112,6 +116,8 @@ describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {
         'done, 86 packets',
         '6 connections',
         /127\.0\.0\.1:46028 +127\.0\.0\.1:44302 .*sent +unknown_ca +FAILED/,
+        // the hint bar keeps help and quit, whatever the width
+        /^Enter open .*\? help  q quit\s*$/m,
       ], 20_000);
       expect(tmux('display', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
 
@@ -128,6 +134,9 @@ describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {
         'Client certificate: frame 70 -> TCP segment in frame 70 -> TLS record 1 client->server',
         'Certificate message at stream offset 211, 461 bytes',
         'CN=evil-client,O=tls-inspect evil issued by CN=Evil CA,O=tls-inspect evil',
+        // the decisive alert is on screen at once (at 80x24 too), below the selected Certificate
+        /! +71 .*Alert fatal unknown_ca \(48\)/,
+        /^Tab pane .*\? help  q quit\s*$/m,
       ]);
 
       // the alert: last row of the ladder; its detail says who sent it
@@ -137,6 +146,11 @@ describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {
       // help lists the keys; Esc closes it
       keys(session, '?');
       await waitScreen(session, 'the help', ['Help: keys', 'Everywhere', 'quit']);
+      keys(session, 'Escape');
+      await waitScreen(session, 'the help to close', [(x) => !x.includes('Help: keys'), 'Handshake ladder']);
+      // F1 opens it too
+      keys(session, 'F1');
+      await waitScreen(session, 'the help (F1)', ['Help: keys', 'Everywhere']);
       keys(session, 'Escape');
       await waitScreen(session, 'the help to close', [(x) => !x.includes('Help: keys'), 'Handshake ladder']);
 
@@ -214,4 +228,63 @@ describe.skipIf(!hasTmux)('TUI in a pseudo-terminal (tmux)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe.skipIf(!hasTmux)('TUI fixes in a pseudo-terminal at 80x24 (tmux)', () => {
+  /** Runs `tls-inspect file FILE [args]` in a fresh 80x24 session. */
+  function run(name: string, args: string): string {
+    const session = `tlsi-e2e-${process.pid}-${name}`;
+    sessions.push(session);
+    tmux(
+      'new-session', '-d', '-s', session, '-x', '80', '-y', '24',
+      '-e', 'TERM=xterm-256color', '-e', 'LANG=C.UTF-8',
+      '-c', ROOT, 'bash', '--norc', '--noprofile', '-c', `node bin/tls-inspect file ${args}; echo "EXIT=$?"; sleep 600`,
+    );
+    return session;
+  }
+
+  it('a clears the search too: f afterwards shows all 4 failed connections, not the 1 of the old search', async () => {
+    const session = run('clear', 'captures/all-scenarios.pcap --keylog captures/all-scenarios.keys');
+    await waitScreen(session, 'the list', ['done, 86 packets', '6 connections'], 20_000);
+    keys(session, '/', '44302', 'Enter');
+    await waitScreen(session, 'the search', ['showing 1', 'search "44302"', (x) => !x.includes('Enter keep')]);
+    keys(session, 'a');
+    await waitScreen(session, 'every connection again', [(x) => !x.includes('search "44302"'), (x) => !x.includes('showing'), /^ 5 127\.0\.0\.1:44212/m]);
+    keys(session, 'f');
+    await waitScreen(session, 'the failed connections', ['showing 4', '[failed only]', /^ 1 127\.0\.0\.1:41788/m, /^ 5 127\.0\.0\.1:44212/m]);
+    keys(session, 'q');
+    await waitScreen(session, 'the exit', ['EXIT=0']);
+  }, 60_000);
+
+  it('the cursor starts on the first row when connections finish out of id order', async () => {
+    // tcp.stream 0 is tls12-wrong-ca (starts first, finishes last), 1 is tls12-mtls-ok (in between);
+    const dir = mkdtempSync(join(tmpdir(), 'tlsi-e2e-'));
+    const file = join(dir, 'out-of-order.pcap');
+    // 100,000 copies of B's last ACK between them: B is on screen (and was selected before the fix) long before A arrives
+    writeFileSync(file, outOfOrder(readFileSync(join(ROOT, 'captures', 'tls12-wrong-ca.pcap')), readFileSync(join(ROOT, 'captures', 'tls12-mtls-ok.pcap')), 100_000));
+    try {
+      const session = run('order', file);
+      await waitScreen(session, 'the list', [/done, 100,029 packets/, '2 connections', /^ 0 127\.0\.0\.1:46028/m, /^ 1 127\.0\.0\.1:40038/m], 20_000);
+      keys(session, 'Enter');
+      await waitScreen(session, 'connection 0 opened', ['#0 127.0.0.1:46028 -> 127.0.0.1:44302']);
+      keys(session, 'q');
+      await waitScreen(session, 'the exit', ['EXIT=0']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('an empty list says why: no TLS over TCP, the UDP packets (QUIC?) skipped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsi-e2e-'));
+    const file = join(dir, 'udp-only.pcap');
+    writeFileSync(file, udpOnly(412));
+    try {
+      const session = run('empty', file);
+      await waitScreen(session, 'the empty list', ['done, 412 packets', 'no TLS over TCP; 412 UDP packets (QUIC?) skipped'], 20_000);
+      keys(session, 'q');
+      await waitScreen(session, 'the exit', ['EXIT=0']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { actionsFor, BINDINGS, helpLines, keyName } from '../../src/tui/view-model/keymap.js';
+import { actionsFor, BINDINGS, footerHints, helpLines, keyName } from '../../src/tui/view-model/keymap.js';
+import { footerLine } from '../../src/tui/view-model/header.js';
 import { lineText } from '../../src/tui/view-model/styled.js';
 
 describe('key map and help', () => {
@@ -38,5 +39,27 @@ describe('key map and help', () => {
       expect(help).toContain(b.help);
     }
     expect(help).toContain('Mouse');
+  });
+});
+
+describe('F1 and the hint bar', () => {
+  it('F1 (blessed names it f1) opens the help', () => {
+    expect(keyName(undefined, { full: 'f1', name: 'f1' })).toBe('f1');
+    expect(actionsFor('f1')).toEqual(['help']);
+  });
+
+  it.each(['connections', 'connection', 'stats'] as const)('%s at 80 columns: the hints fit and keep "? help  q quit"', (view) => {
+    const h = footerHints(view, 80);
+    expect(h.length).toBeLessThanOrEqual(80);
+    expect(h.endsWith('? help  q quit')).toBe(true);
+    expect(lineText(footerLine(view, 80))).toBe(h);
+  });
+
+  it('the connection view with the loading progress in front still ends with q quit; wide terminals get every hint', () => {
+    const line = lineText(footerLine('connection', 80, undefined, { packets: 10, bytes: 1000, fileSize: 10_000, perPacketOverhead: 16 }));
+    expect(line.length).toBeLessThanOrEqual(80);
+    expect(line.endsWith('? help  q quit')).toBe(true);
+    expect(footerHints('connections', 200)).toBe('Enter open  / search  f failed  m mTLS  t 1.3  a all  s sort  v stats  ? help  q quit');
+    expect(footerHints('connections', 20)).toBe('? help  q quit');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientCertRowIndex, ladderHeader, ladderLayout, ladderLayoutFor, ladderRows, renderLadderRow } from '../../src/tui/view-model/ladder-view.js';
+import { clientCertRowIndex, ladderHeader, ladderLayout, ladderLayoutFor, ladderRows, openingTop, renderLadderRow } from '../../src/tui/view-model/ladder-view.js';
 import { clientCertPath } from '../../src/tui/view-model/cert-path.js';
 import { clientCertLines, diagnosisLines, previewLines } from '../../src/tui/view-model/diagnosis-view.js';
 import { lineText } from '../../src/tui/view-model/styled.js';
@@ -121,5 +121,17 @@ describe('where the client certificate is', () => {
     expect(text).toContain('  frames: 68, 70, 71');
     for (const l of text) expect(displayWidth(l)).toBeLessThanOrEqual(70);
     expect(diagnosisLines(oneWayTls13(1), 70).map(lineText)).toEqual(['No problem found (verdict: ok).']);
+  });
+});
+
+describe('the ladder when a connection opens', () => {
+  it('openingTop: the selected row and the decisive alert together when they fit, the alert as the last row', () => {
+    // 80x24: 8 rows inside the ladder pane; all-scenarios #4: client Certificate event 6, alert event 11
+    expect(openingTop(6, 11, 8)).toBe(5); // rows 5..12: list row 7 (Certificate) and 12 (alert)
+    expect(openingTop(1, 3, 8)).toBe(0); // everything fits from the top: the column header stays
+    expect(openingTop(0, 20, 8)).toBe(0); // too far apart: the selected row wins
+    expect(openingTop(6, -1, 8)).toBe(0);
+    expect(openingTop(12, -1, 8)).toBe(6);
+    expect(openingTop(10, 7, 8)).toBe(4); // an alert before the selected row
   });
 });

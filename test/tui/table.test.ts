@@ -117,3 +117,17 @@ describe('connection table with TCP and QUIC connections', () => {
     ]);
   });
 });
+
+describe('a (clear filters) clears the search too', () => {
+  it('after a, the search words no longer narrow the rows or the counts of later filters', () => {
+    const t = sample();
+    t.setSearch('a.example');
+    expect(ids(t)).toEqual([2]);
+    t.clearFilters();
+    expect(t.searchText).toBe('');
+    expect(ids(t)).toEqual([1, 2, 3, 4]);
+    t.toggleFilter('failed');
+    expect(ids(t)).toEqual([2, 4]);
+    expect(t.counts().shown).toBe(2);
+  });
+});

@@ -72,6 +72,7 @@ export function footerLine(view: 'connections' | 'connection' | 'stats', width: 
   }
   const line: StyledLine = [];
   if (view === 'connection' && progress && !progress.done) line.push(seg(`${progressText(progress, 10)} | `, 'info'));
-  line.push(seg(footerHints(view), 'dim'));
+  const used = line.reduce((n, x) => n + displayWidth(x.text), 0);
+  line.push(seg(footerHints(view, width - used), 'dim'));
   return clip(line, width);
 }

@@ -77,7 +77,7 @@ export const BINDINGS: readonly KeyBinding[] = [
   { action: 'expandAll', keys: ['+', '='], label: '+', help: 'open every node', context: 'tree' },
   { action: 'collapseAll', keys: ['-'], label: '-', help: 'close every node', context: 'tree' },
   { action: 'stats', keys: ['v'], label: 'v', help: 'statistics view (again: back)', context: 'anywhere' },
-  { action: 'help', keys: ['?', 'F1'], label: '? / F1', help: 'this help (arrows scroll; Esc, q or ? closes it)', context: 'anywhere' },
+  { action: 'help', keys: ['?', 'f1'], label: '? / F1', help: 'this help (arrows scroll; Esc, q or ? closes it)', context: 'anywhere' },
   { action: 'redraw', keys: ['C-l'], label: 'C-l', help: 'redraw the screen', context: 'anywhere' },
   { action: 'quit', keys: ['q', 'C-c'], label: 'q / C-c', help: 'quit', context: 'anywhere' },
 ];
@@ -138,14 +138,18 @@ export function helpLines(width: number): StyledLine[] {
   return out;
 }
 
-/** The key hints in the footer of each view. */
-export function footerHints(view: 'connections' | 'connection' | 'stats'): string {
-  switch (view) {
-    case 'connections':
-      return 'Enter open  / search  f failed  m mTLS  t 1.3  a all  s sort  v stats  ? help  q quit';
-    case 'connection':
-      return 'Tab pane  Enter detail  c client cert  [ ] conn  z max  Esc back  v stats  ? help  q quit';
-    case 'stats':
-      return 'v / Esc back  ? help  q quit';
-  }
+const HINTS: Record<'connections' | 'connection' | 'stats', string[]> = {
+  connections: ['Enter open', '/ search', 'f failed', 'm mTLS', 't 1.3', 'a all', 's sort', 'v stats', '? help', 'q quit'],
+  connection: ['Tab pane', 'Enter detail', 'c client cert', '[ ] conn', 'z max', 'Esc back', 'v stats', '? help', 'q quit'],
+  stats: ['v / Esc back', '? help', 'q quit'],
+};
+
+/** The key hints in the footer of each view, at most `width` columns: hints are dropped from the
+ * right of the optional ones, `? help  q quit` always stay. */
+export function footerHints(view: 'connections' | 'connection' | 'stats', width = Infinity): string {
+  const all = HINTS[view];
+  const fixed = all.slice(-2);
+  const optional = all.slice(0, -2);
+  while (optional.length > 0 && [...optional, ...fixed].join('  ').length > width) optional.pop();
+  return [...optional, ...fixed].join('  ');
 }

@@ -95,3 +95,20 @@ export function clientCertRowIndex(rows: LadderRow[]): number {
 }
 
 export const LADDER_LEGEND = '---- plaintext  ==== decrypted  ~~~~ inferred  .... encrypted  ! alert  * client certificate';
+
+/**
+ * The ladder list's first visible row when a connection opens (list row 0 is the column header,
+ * event i is row i + 1): the selected event and the decisive alert both on screen when they fit
+ * (the later one as the last row, so short terminals show the alert that ended the handshake),
+ * else the selected event. `alert` < 0: none.
+ */
+export function openingTop(selected: number, alert: number, height: number): number {
+  const sel = selected + 1;
+  const minimal = Math.max(0, sel + 1 - height);
+  if (alert < 0) return minimal;
+  const a = alert + 1;
+  const lo = Math.min(sel, a);
+  const hi = Math.max(sel, a);
+  if (hi - lo + 1 > height) return minimal;
+  return Math.max(0, hi + 1 - height);
+}

@@ -182,9 +182,11 @@ export class ConnectionTable {
     this.rebuild();
   }
 
+  /** `a`: every connection — quick filters and the search (its words too) cleared. */
   clearFilters(): void {
     this.quick.clear();
     this.search = '';
+    this.searchWords = [];
     this.rebuild();
   }
 

@@ -11,7 +11,8 @@ import { VirtualList } from '../widgets/virtual-list.js';
 import { DetailPane } from './detail-pane.js';
 import { place } from './connections-view.js';
 import { connectionLayout, type ConnectionPane } from '../view-model/layout.js';
-import { clientCertRowIndex, ladderHeader, ladderLayout, ladderLayoutFor, ladderRows, renderLadderRow, type LadderLayout, type LadderRow } from '../view-model/ladder-view.js';
+import { decisiveAlert } from '../../report/ladder.js';
+import { clientCertRowIndex, ladderHeader, openingTop, ladderLayout, ladderLayoutFor, ladderRows, renderLadderRow, type LadderLayout, type LadderRow } from '../view-model/ladder-view.js';
 import { clientCertLines, connectionTitle, diagnosisLines } from '../view-model/diagnosis-view.js';
 import { eventHex } from '../view-model/hex.js';
 import type { Action } from '../view-model/keymap.js';
@@ -38,6 +39,8 @@ export class ConnectionView {
   private maximized: ConnectionPane | undefined;
   private size = { w: 80, h: 24 };
   private visible = false;
+  /** Set by setConnection until the first paint: the decisive alert's row (-1 none). */
+  private openingAlert: number | undefined;
 
   constructor(
     screen: blessed.Widgets.Screen,
@@ -101,6 +104,8 @@ export class ConnectionView {
     const cert = clientCertRowIndex(this.rows);
     const alert = this.rows.findIndex((r) => r.line.isAlert);
     this.sel = cert >= 0 ? cert : alert >= 0 ? alert : 0;
+    const decisive = decisiveAlert(c);
+    this.openingAlert = decisive ? this.rows.findIndex((r) => r.line.event === decisive) : alert;
     this.ladder.scrollTo(0);
     this.diagnosis.scrollTo(0);
     this.cert.scrollTo(0);
@@ -247,7 +252,14 @@ export class ConnectionView {
     this.ladder.setSource({ count: rows.length + 1, row: (i) => (i === 0 ? header : renderLadderRow(rows[i - 1], layout)) });
     if (rows.length === 0) {
       this.ladder.setSource(staticSource([header, [seg('  no TLS events', 'dim')]]));
-    } else this.ladder.select(this.sel + 1);
+    } else {
+      if (this.openingAlert !== undefined) {
+        // just opened: the selected row and the decisive alert on screen together when they fit
+        this.ladder.scrollTo(openingTop(this.sel, this.openingAlert, this.ladder.innerHeight));
+        this.openingAlert = undefined;
+      }
+      this.ladder.select(this.sel + 1);
+    }
     if (this.sel === 0) this.ladder.reveal(0, 2);
     this.ladder.paint();
     this.detail.paint();

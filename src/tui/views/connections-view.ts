@@ -45,6 +45,10 @@ export class ConnectionsView {
   private selectedId: number | undefined;
   private index = 0;
   private seenGeneration = -1;
+  /** False until the user moves the cursor (keys, click, back from a connection). */
+  private userMoved = false;
+  /** Why the list is empty once loading is done (set by the app from the pipeline's counts). */
+  emptyReason: string | undefined;
 
   constructor(
     private readonly screen: blessed.Widgets.Screen,
@@ -103,11 +107,17 @@ export class ConnectionsView {
     return this.table.visible[this.index];
   }
 
-  /** Keep the selection on the same connection after the table changed under it. */
+  /** Keep the selection on the same connection after the table changed under it; until the user
+   * moves the cursor it stays on the first row (rows arriving above do not push it down). */
   private sync(): void {
     if (this.table.generation === this.seenGeneration) return;
     this.seenGeneration = this.table.generation;
     const rows = this.table.visible;
+    if (!this.userMoved) {
+      this.index = 0;
+      this.selectedId = rows[0]?.id;
+      return;
+    }
     if (this.selectedId !== undefined) {
       const i = this.table.indexOfId(this.selectedId);
       if (i >= 0) {
@@ -120,6 +130,7 @@ export class ConnectionsView {
   }
 
   moveTo(i: number): void {
+    this.userMoved = true;
     const rows = this.table.visible;
     this.index = Math.max(0, Math.min(rows.length - 1, i));
     this.selectedId = keyOf(rows[this.index]);
@@ -185,7 +196,7 @@ export class ConnectionsView {
     if (rows.length > 0) this.list.select(this.index);
     this.list.paint();
     if (rows.length === 0) {
-      const msg = this.table.counts().total === 0 ? 'no TLS connections yet' : 'no connection matches the filters (a: show all)';
+      const msg = this.table.counts().total > 0 ? 'no connection matches the filters (a: show all)' : (this.emptyReason ?? 'no TLS connections yet');
       this.list.box.setContent(this.theme.line([seg(`  ${msg}`, 'dim')]));
     }
     const h = this.previewRect.height - 1;
