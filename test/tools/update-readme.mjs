@@ -44,6 +44,17 @@ const TRIGGERS = {
   'encrypted-no-keys': ['info', 'TLS 1.3 without key-log secrets: what was inferred, and how to capture keys.'],
   'capture-gap': ['warning', 'Bytes missing from the capture hide part of the TLS exchange.'],
   'quic-version-negotiation': ['info', 'QUIC: the server answered the client\'s Initial with Version Negotiation (RFC 9000 §6); the client retries in a new connection.'],
+  'client-cert-not-enforced': ['warning (verdict stays mtls-ok)', 'With keys: the server accepted a client certificate its CertificateRequest list (or `--ca`) does not cover, or an expired / not-yet-valid one — no alert, and it went on (tickets, data, closing only after the client). It does not enforce verification: OpenSSL `-verify_return_error`, nginx `ssl_verify_client on`, Go `RequireAndVerifyClientCert`, Node `rejectUnauthorized: true`.'],
+  'server-cert-rejected-silently': ['warning (inferred)', 'The client closed within 2 s of the server\'s flight with no alert, close_notify or data (TLS 1.3: before its own Finished; TLS 1.2: right after the server\'s Finished): most likely it rejected the server\'s certificate (Node.js clients do this).'],
+  'client-cert-rejected-http': ['error (or inferred)', 'With keys: the first decrypted HTTP response rejects the client certificate — status 495/496, or a 400 whose page names the SSL certificate (nginx `ssl_verify_client on`: "The SSL certificate error", "No required SSL certificate was sent"). A bare 400 right after an unlisted or empty certificate gives the same code, inferred.'],
+  'client-cert-malformed': ['warning', 'The client\'s Certificate message does not parse (a length runs past the message): whether it carried a certificate is unknown — never reported as EMPTY.'],
+  'certificate-unparseable': ['warning', 'A certificate in a Certificate message is not DER X.509: no validity, usage or CA conclusion is drawn from it.'],
+  'handshake-not-captured': ['info', 'The capture starts after the ClientHello and ServerHello: no certificate verdict is given.'],
+  'client-hello-not-captured': ['info', 'The capture starts after the ClientHello: no key log can decrypt the connection (its client random is not in the capture).'],
+  'orientation-guessed': ['info (inferred)', 'Neither a SYN nor a Hello says who the client is: guessed from a port that listened earlier in the capture, a well-known port, or the lower port.'],
+  'post-handshake-auth-possible': ['info', 'TLS 1.3 without keys and the client offered post_handshake_auth: a certificate may have been requested after the handshake, so no "not requested" is claimed.'],
+  'session-resumed': ['info', 'A resumed session (PSK / session ticket / session id) sends no certificate: the client identity comes from the original handshake.'],
+  'encrypted-alert-ambiguous': ['warning (inferred)', 'TLS 1.3 without keys: the client closed first, so the server\'s one alert may be its close_notify reply or a rejection.'],
 };
 const examples = new Map();
 const corpus = join(repo, 'test', 'fixtures', 'zeek');
@@ -57,10 +68,11 @@ for (const [f, keys] of inputs) {
   const r = JSON.parse(cli(args));
   for (const c of r.connections) for (const d of c.diagnoses) if (!examples.has(d.code)) examples.set(d.code, { f, d });
 }
-const cat = ['| code | severity | triggered by | example (capture: summary) |', '|---|---|---|---|'];
+// the example capture of each code (its report is in docs/samples.md); README stays short
+const cat = ['| code | severity | triggered by | example |', '|---|---|---|---|'];
 for (const [code, [sev, trig]] of Object.entries(TRIGGERS)) {
   const ex = examples.get(code);
-  const exText = ex ? `\`${ex.f.replace(/^.*\/(captures|zeek)\//, '$1/')}\`: ${ex.d.summary.replace(/\|/g, '\\|')}` : '—';
+  const exText = ex ? `\`${ex.f.replace(/^.*\/(captures|zeek)\//, '$1/').replace(/\.pcap(ng)?$/, '')}\`` : '—';
   cat.push(`| \`${code}\` | ${sev} | ${trig} | ${exText} |`);
 }
 cat.push('', 'Each diagnosis has `summary`, `explanation` (with the RFC section), a concrete `fix` and `evidenceFrames`;',
