@@ -35,6 +35,7 @@
  * the client most likely rejected the server's certificate (Node.js clients with
  * rejectUnauthorized do this; other stacks send an alert). Always inferred.
  */
+import { httpRejection } from './app-layer.js';
 import type { ConnectionModel, EventModel } from './model.js';
 import type { Tls13Inference } from './infer-tls13.js';
 
@@ -191,7 +192,12 @@ export function serverAcceptance(m: ConnectionModel, inf?: Tls13Inference): Acce
     res.evidence.push(`the ${res.firstCloser} closed first (${c.how})`);
   }
 
-  if (res.served) {
+  const http = res.servedDecrypted ? httpRejection(m) : null;
+  if (http) {
+    // nginx (ssl_verify_client on) answers a failed verification inside TLS: data, but a refusal
+    res.evidence.push(`but its first HTTP response, ${http.status} in frame ${http.resp.frame}, refuses the request (./app-layer.ts)`);
+    res.frames.push(http.resp.frame);
+  } else if (res.served) {
     res.verdict = 'accepted';
   } else if (encryptedOn) {
     res.inferred = true;

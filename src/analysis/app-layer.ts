@@ -62,17 +62,18 @@ function firstResponse(ev: EventModel[]): { resp: EventModel; title?: string } |
   return { resp: server[i], title };
 }
 
-/** Adds the HTTP-level rejection to `out` and drops the diagnoses it supersedes. */
-export function applyAppLayer(m: ConnectionModel, out: DiagnosisModel[]): void {
+/** The server's first decrypted HTTP response rejects the client certificate: proven (495/496, a
+ * 400 whose page names the SSL certificate) or likely (a bare 400 after an unlisted or no
+ * certificate). Null when there is no such response. Used by the acceptance rule too: a server
+ * that answers with this did not accept the certificate, whatever else it sent. */
+export function httpRejection(m: ConnectionModel): { resp: EventModel; title?: string; status: number; proven: boolean } | null {
   const ev = m.events;
-  const cr = ev.find((e) => e.type === 'CertificateRequest' && e.direction === 'server->client');
-  if (!cr) return;
+  if (!ev.some((e) => e.type === 'CertificateRequest' && e.direction === 'server->client')) return null;
   const found = firstResponse(ev);
-  if (!found) return;
+  if (!found) return null;
   const { resp, title } = found;
   const status = resp.application!.status!;
   const cc = m.clientCertificate;
-  const certEv = ev.find((e) => e.type === 'Certificate' && e.direction === 'client->server' && e.kind === 'handshake');
   const leaf = cc.status === 'sent' ? cc.chain?.[0] : undefined;
   const accepted = cc.acceptedAuthorities ?? [];
   const listed = new Set(accepted.map(dnKeyOfString));
@@ -80,7 +81,23 @@ export function applyAppLayer(m: ConnectionModel, out: DiagnosisModel[]): void {
   const noCert = cc.status === 'empty' || cc.status === 'not-sent';
   const proven = CERT_STATUS.has(status) || (status === 400 && title !== undefined && CERT_TEXT.test(title));
   const likely = status === 400 && (issuerListed === false || noCert);
-  if (!proven && !likely) return;
+  return proven || likely ? { resp, title, status, proven } : null;
+}
+
+/** Adds the HTTP-level rejection to `out` and drops the diagnoses it supersedes. */
+export function applyAppLayer(m: ConnectionModel, out: DiagnosisModel[]): void {
+  const ev = m.events;
+  const cr = ev.find((e) => e.type === 'CertificateRequest' && e.direction === 'server->client');
+  if (!cr) return;
+  const rejection = httpRejection(m);
+  if (!rejection) return;
+  const { resp, title, proven } = rejection;
+  const cc = m.clientCertificate;
+  const certEv = ev.find((e) => e.type === 'Certificate' && e.direction === 'client->server' && e.kind === 'handshake');
+  const leaf = cc.status === 'sent' ? cc.chain?.[0] : undefined;
+  const accepted = cc.acceptedAuthorities ?? [];
+  const listed = new Set(accepted.map(dnKeyOfString));
+  const issuerListed = leaf && accepted.length > 0 ? (cc.chain ?? []).some((c) => listed.has(dnKeyOfString(c.issuer)) || listed.has(dnKeyOfString(c.subject))) : undefined;
 
   const reason = reasonOf(title);
   const answer = `${quoted(resp)}${reason ? ` ("${reason}")` : ''} in frame ${resp.frame} (decrypted)`;

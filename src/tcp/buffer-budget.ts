@@ -11,9 +11,7 @@ import type { ReassemblerStats } from './types.js';
  * cannot exhaust memory under a byte cap (roughly the size of the bookkeeping object). */
 export const SEGMENT_OVERHEAD = 64;
 
-/** Bytes charged per open connection: its TCP and TLS state as measured on a SYN flood (TCP 1.8 KB,
- * TLS 3.0 KB per connection with Node 20), rounded up. */
-export const CONNECTION_COST = 5 * 1024;
+export { CONNECTION_COST } from './connection-cost.js';
 
 /** What a later stage charges for memory it holds on behalf of a connection. */
 export interface MemoryCharge {

@@ -8,7 +8,7 @@
  * tuples (least recently used forgotten), warnings per connection. Not reentrant: consumers must
  * not call back into the reassembler from their callbacks.
  */
-import { BufferBudget, CONNECTION_COST, type MemoryCharge } from './buffer-budget.js';
+import { BufferBudget, type MemoryCharge } from './buffer-budget.js';
 import { type ConnectionContext, ConnectionState } from './connection.js';
 import { formatIp } from '../net/address.js';
 import { EntryList, type FlowEntry, FlowTable } from './flow-table.js';
@@ -109,7 +109,7 @@ export class TcpReassembler {
     } else if (startsNewStream(entry, fromA, flags, seq)) {
       if (entry.state !== null) {
         entry.state.finish('reused');
-        this.ctx.budget.chargeState(-CONNECTION_COST);
+        this.ctx.budget.chargeState(-this.limits.connectionCost);
         this.stats.open--;
         this.live.remove(entry);
       } else {
@@ -229,7 +229,7 @@ export class TcpReassembler {
     const b = { ip: this.formatIp(entry.addressB()), port: entry.portB };
     const [client, server] = entry.aIsClient ? [a, b] : [b, a];
     const pureSyn = (flags & (SYN | ACK)) === SYN;
-    this.ctx.budget.chargeState(CONNECTION_COST);
+    this.ctx.budget.chargeState(this.limits.connectionCost);
     const state = new ConnectionState(entry.id, client, server, pureSyn, at, this.factory, this.ctx);
     state.slot = entry;
     entry.state = state;
@@ -243,7 +243,7 @@ export class TcpReassembler {
     const entry = state.slot as FlowEntry;
     state.finish(reason);
     if (entry.state !== state) return;
-    this.ctx.budget.chargeState(-CONNECTION_COST);
+    this.ctx.budget.chargeState(-this.limits.connectionCost);
     this.stats.open--;
     this.live.remove(entry);
     entry.state = null;

@@ -8,6 +8,7 @@
  * stage from who sent the ClientHello (or got the ServerHello), the analysis stage
  * (src/analysis/orientation.ts) from ports when no Hello was captured, labelled a guess.
  */
+import { CONNECTION_COST } from './connection-cost.js';
 
 export type Side = 0 | 1;
 
@@ -121,6 +122,9 @@ export interface ReassemblyLimits {
    * final ACKs and late retransmissions are still counted in it (Wireshark counts them in the same
    * tcp.stream), then completes. 0 = complete at once. */
   closeLingerSec: number;
+  /** Bytes charged to the global budget (maxBufferedTotal) per open connection: its TCP and TLS
+   * state. 0 = the budget covers buffered bytes only. */
+  connectionCost: number;
 }
 
 export const DEFAULT_LIMITS: ReassemblyLimits = {
@@ -134,6 +138,7 @@ export const DEFAULT_LIMITS: ReassemblyLimits = {
   maxWarningsPerConnection: 16,
   rstLingerSec: 2,
   closeLingerSec: 1,
+  connectionCost: CONNECTION_COST,
 };
 
 /** Counters of a TcpReassembler (a live object, updated in place). */

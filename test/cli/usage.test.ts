@@ -18,8 +18,8 @@ function cli(args: string[]) {
 
 describe('one clear line per mistake, exit 2', () => {
   const cases: Array<[string, string[], string]> = [
-    ['an unknown format names the choices', ['file', CAP, '--format', 'xml'], '-F/--format: "xml" is not a valid choice; choose one of text, json, jsonl, markdown, html'],
-    ['an unknown --only names the choices', ['file', CAP, '--only', 'foo'], '--only: "foo" is not a valid choice; choose one of failed, mtls, tls13, alerts'],
+    ['an unknown format names the choices', ['file', CAP, '--format', 'xml'], '-F/--format: "xml" is not a valid choice; choose one of text, json, jsonl, markdown, html, zeek, zeek-json, ecs'],
+    ['an unknown --only names the choices', ['file', CAP, '--only', 'foo'], '--only: "foo" is not a valid choice; choose one of failed, mtls, tls13, alerts, quic'],
     ['--host twice', ['file', CAP, '--host', 'a', '--host', 'b'], '--host given twice ("a" and "b"): give it once'],
     ['-F twice', ['file', CAP, '-F', 'json', '-F', 'text'], '-F/--format given twice ("json" and "text"): give it once'],
     ['-o twice', ['file', CAP, '-o', 'a', '-o', 'b'], '-o/--output given twice ("a" and "b"): give it once'],

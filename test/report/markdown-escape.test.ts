@@ -25,24 +25,4 @@ describe('markdown report', () => {
     expect(md).not.toContain('TLS\\_AES');
   });
 
-  it('the ladder as a Mermaid sequence diagram, client Certificate and decisive alert highlighted', () => {
-    const r = spawnSync(process.execPath, [join(REPO, 'bin', 'tls-inspect'), '-r', 'captures/tls13-wrong-ca.pcap', '--keylog', 'captures/tls13-wrong-ca.keys', '-F', 'markdown'], {
-      cwd: REPO,
-      env: { ...process.env, NO_COLOR: '1', SSLKEYLOGFILE: '' },
-      encoding: 'utf8',
-    });
-    const m = /```mermaid\n([\s\S]*?)```/.exec(r.stdout);
-    expect(m).not.toBeNull();
-    const lines = m![1].trimEnd().split('\n');
-    expect(lines.slice(0, 4)).toEqual(['sequenceDiagram', '  participant C as Client 127.0.0.1 port 41788', '  participant S as Server 127.0.0.1 port 44352', '  C->>S: ClientHello (frame 4)']);
-    expect(m![1]).toContain('  rect rgb(200, 230, 255)\n    C->>S: Certificate (1 cert) [decrypted] (frame 8)\n  end\n');
-    expect(m![1]).toContain('  rect rgb(255, 210, 210)\n    S->>C: Alert fatal unknown_ca (48) [decrypted] (frame 11)\n  end\n');
-    // without keys: inferred records get dashed arrows
-    const blind = spawnSync(process.execPath, [join(REPO, 'bin', 'tls-inspect'), '-r', 'captures/tls13-wrong-ca.pcap', '-F', 'markdown'], {
-      cwd: REPO,
-      env: { ...process.env, NO_COLOR: '1', SSLKEYLOGFILE: '' },
-      encoding: 'utf8',
-    });
-    expect(blind.stdout).toMatch(/ {4}C-->>S: Certificate\? \[485 bytes\] \[inferred\] \(frame 8\)/);
-  });
 });

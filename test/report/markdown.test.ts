@@ -33,7 +33,7 @@ describe('Markdown ladder as a mermaid sequenceDiagram', () => {
   it('all-scenarios #1 (wrong CA): two participants, one arrow per event, client Certificate and the decisive alert noted', async () => {
     const r = await realReport('captures/all-scenarios.pcap', 'captures/all-scenarios.keys');
     const md = renderReportMarkdown(r);
-    const lines = block(md, '### \\#1 ');
+    const lines = block(md, '### #1 ');
     expect(lines.slice(0, 3)).toEqual(['sequenceDiagram', '    participant C as Client', '    participant S as Server']);
     const arrows = lines.filter((l) => /^ {4}[CS]-/.test(l));
     expect(arrows).toHaveLength(r.connections[1].events.length);
@@ -51,8 +51,8 @@ describe('Markdown ladder as a mermaid sequenceDiagram', () => {
   it('an EMPTY client Certificate is noted as such; close_notify is no alert note', async () => {
     const r = await realReport('captures/all-scenarios.pcap', 'captures/all-scenarios.keys');
     const md = renderReportMarkdown(r);
-    expect(block(md, '### \\#2 ')).toContain('    Note right of C: client certificate (EMPTY), frame 41');
-    const ok = block(md, '### \\#0 ');
+    expect(block(md, '### #2 ')).toContain('    Note right of C: client certificate (EMPTY), frame 41');
+    const ok = block(md, '### #0 ');
     expect(ok.filter((l) => l.includes('Note'))).toEqual(['    Note right of C: client certificate, frame 8']);
   });
 

@@ -24,15 +24,15 @@ function run(format: string, keylog = false): string {
 
 describe('inferred verdicts are labelled in every format', () => {
   it('text: [mtls-ok?] without keys, [mtls-ok] with them', () => {
-    const head = run('text').split('\n').find((l) => l.startsWith('#0 '));
-    expect(head).toMatch(/\[mtls-ok\?\]$/);
-    const keyed = run('text', true).split('\n').find((l) => l.startsWith('#0 '));
-    expect(keyed).toMatch(/\[mtls-ok\]$/);
+    // the header wraps at 100 columns when piped: the verdict ends its first or second line
+    const header = (out: string) => out.split('\n').slice(0, 2).join(' ');
+    expect(header(run('text'))).toMatch(/\[mtls-ok\?\]\s*$/m);
+    expect(header(run('text', true))).toMatch(/\[mtls-ok\]\s*$/m);
   });
 
   it('Markdown: the section title and the summary table say (inferred)', () => {
     const md = run('markdown');
-    expect(md).toMatch(/^### \\#0 .* — mtls-ok \(inferred\)$/m);
+    expect(md).toMatch(/^### #0 .* — mtls-ok \(inferred\)$/m);
     expect(md).toMatch(/^\| 0 \|.*\| mtls-ok \(inferred\) \|$/m);
     expect(run('markdown', true)).not.toMatch(/\(inferred\)/);
   });

@@ -46,7 +46,8 @@ describe('out-of-order buffer limits', () => {
   });
 
   it('in total: the direction that has buffered longest gives up its first hole', () => {
-    const { rec, push, tcp } = setup({ maxBufferedTotal: 2000 });
+    // connectionCost 0: the budget covers buffered bytes only, as this test measures them
+    const { rec, push, tcp } = setup({ maxBufferedTotal: 2000, connectionCost: 0 });
     for (let c = 0; c < 4; c++) {
       push(segment({ sport: 1000 + c, seq: 0, flags: F.SYN }));
       push(segment({ sport: 1000 + c, seq: 101, flags: D, payload: block(500, c) }));
@@ -67,7 +68,7 @@ describe('flood', () => {
     let completes = 0;
     const tcp = new TcpReassembler(
       (): StreamConsumer => ({ data() {}, gap() { gaps++; }, end() {}, complete() { completes++; } }),
-      { maxBufferedTotal: cap, maxConnections: 50_000 },
+      { maxBufferedTotal: cap, maxConnections: 50_000, connectionCost: 0 },
     );
     const seg = segment({ seq: 0, flags: F.SYN });
     const payload = block(100, 0x55);
@@ -100,6 +101,28 @@ describe('flood', () => {
     // each connection's single hole was reported exactly once (evicted, or unfilled at close)
     expect(gaps).toBe(100_000);
     expect(tcp.stats).toMatchObject({ open: 0, bufferedBytes: 0, bufferedSegments: 0 });
+  });
+});
+
+describe('global memory budget: open-connection state', () => {
+  it('over the budget, the least recently active connections are completed (memory), never the current one', () => {
+    const reasons: string[] = [];
+    const tcp = new TcpReassembler(
+      (conn): StreamConsumer => ({ data() {}, gap() {}, end() {}, complete() { reasons.push(`${conn.id}:${conn.closeReason}`); } }),
+      { maxBufferedTotal: 10 * 1000, connectionCost: 1000 },
+    );
+    const seg = segment({ seq: 0, flags: F.SYN });
+    for (let i = 0; i < 25; i++) {
+      seg.src[3] = i;
+      tcp.push({ frame: i + 1, tsSec: 1000 + i, tsNsec: 0 }, seg);
+    }
+    // 10 connections fit (10 x 1000 bytes); each further SYN completes the least recently active one
+    expect(tcp.stats.open).toBe(10);
+    expect(tcp.stats.memoryEvictions).toBe(15);
+    expect(tcp.stats.stateBytes).toBe(10 * 1000);
+    expect(reasons).toEqual(Array.from({ length: 15 }, (_, i) => `${i}:memory`));
+    tcp.flush();
+    expect(tcp.stats.stateBytes).toBe(0);
   });
 });
 
