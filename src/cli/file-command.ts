@@ -8,13 +8,16 @@ import type { PipelineResult } from './pipeline.js';
 import { isLogFormat, Output, textWidth, renderReport, renderStreamed, reportModel, safeJson, useColor, type Format, type LogFormat, type TextLayout } from './output.js';
 import { ConnectionFilter, connectionFilter, type FilterArgs } from './filter.js';
 import { SummaryCounter } from '../analysis/summary.js';
-import type { SummaryModel } from '../analysis/model.js';
+import type { ReportModel, SummaryModel } from '../analysis/model.js';
 import { nothingReported } from '../report/text.js';
 import type { TimeFormat } from '../report/time-column.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
 import { ConnectionJsonSpool } from '../report/json-spool.js';
 import { reportJsonPieces, utf8Batches } from '../report/json.js';
 import { reportTextPieces } from '../report/text.js';
+import { HTML_PARTS } from '../report/html.js';
+import { MARKDOWN_PARTS } from '../report/markdown.js';
+import type { ReportParts } from '../report/report-parts.js';
 
 export interface FileArgs extends FilterArgs {
   capture: string;
@@ -127,6 +130,10 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
       : format === 'text'
         ? new ConnectionJsonSpool({ render: (c) => renderStreamed('text', c, color, textLayout()) })
         : null;
+  // html and markdown open with an overview table: rows and sections in two spools, joined at the end
+  const parts = format === 'html' ? HTML_PARTS : format === 'markdown' ? MARKDOWN_PARTS : null;
+  const rows = parts ? new ConnectionJsonSpool({ render: parts.row }) : null;
+  const sections = parts ? new ConnectionJsonSpool({ render: parts.section }) : null;
   let failing = 0;
   const { Pipeline } = await import('./pipeline.js');
   const pipeline: InstanceType<typeof Pipeline> = new Pipeline({
@@ -138,7 +145,10 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
       if (failOnCode([c], a.failOn)) failing = 1;
       if (format === 'jsonl') out.write(renderStreamed('jsonl', c, color, layout));
       else if (spool !== null) spool.add(c);
-      else kept.push(c);
+      else if (rows !== null && sections !== null) {
+        rows.add(c);
+        sections.add(c);
+      } else kept.push(c);
     },
   });
   try {
@@ -150,14 +160,26 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
       layout.captureStart = pipeline.firstPacket;
       if (spool !== null && format === 'text') await out.writeAll(utf8Batches(reportTextPieces(spool.pieces(), spool.count, report, { ...layout, color })));
       else if (spool !== null) await out.writeAll(utf8Batches(reportJsonPieces(report, spool.pieces(), safeJson)));
+      else if (parts && rows && sections) await out.writeAll(utf8Batches(partPieces(parts, report, rows, sections)));
       else out.write(renderReport(format, report, color, layout));
     }
     noteNothingReported(reported.summary(res.analyzer.summary()), format);
   } finally {
     spool?.close();
+    rows?.close();
+    sections?.close();
   }
   await out.close();
   return failing;
+}
+
+/** An HTML / Markdown report from its spooled rows and sections (the same bytes as renderReport). */
+function* partPieces(p: ReportParts, r: ReportModel, rows: ConnectionJsonSpool, sections: ConnectionJsonSpool): Generator<string | Uint8Array> {
+  yield p.head(r, rows.count);
+  yield* rows.pieces();
+  yield p.middle();
+  yield* sections.pieces();
+  yield p.tail(r);
 }
 
 /** `--format zeek | zeek-json | ecs`: each connection written as it ends (no report object). */

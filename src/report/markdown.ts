@@ -6,6 +6,7 @@
 import type { ConnectionModel, ReportModel } from '../analysis/model.js';
 import { connectionHeader, quicLine } from './text.js';
 import { mermaidLadder } from './markdown-mermaid.js';
+import { joinParts, type ReportParts } from './report-parts.js';
 import { verdictWords } from './paint.js';
 import { escapeMarkdown as md, escapeMarkdownCell as cell } from './sanitize.js';
 
@@ -49,45 +50,42 @@ function connectionSection(c: ConnectionModel): string {
   return out.join('\n');
 }
 
+const OVERVIEW_HEAD = ['id', 'client', 'server', 'SNI', 'version', 'client cert', 'last alert', 'verdict'];
+
+/** The Markdown report in pieces (see ReportParts in ./html.ts). */
+export const MARKDOWN_PARTS: ReportParts = {
+  head: (r) => `# tls-inspect report: ${md(r.source.path ?? r.source.kind)}\n\n${table(OVERVIEW_HEAD, [])}`,
+  row: (c) =>
+    `\n| ${[
+      c.transport === 'quic' ? `${c.id} (QUIC)` : String(c.id),
+      cell(`${c.client.ip}:${c.client.port}`),
+      cell(`${c.server.ip}:${c.server.port}`),
+      cell(c.serverName ?? ''),
+      c.version ?? '',
+      c.clientCertificate.status,
+      cell(c.alerts.length > 0 ? (c.alerts[c.alerts.length - 1].description ?? '') : ''),
+      verdictWords(c),
+    ].join(' | ')} |`,
+  middle: () => '\n\n## Connections',
+  section: (c) => `\n\n${connectionSection(c)}`,
+  tail(r) {
+    const s = r.summary;
+    const out: string[] = [];
+    const quic = s.quicConnections ?? 0;
+    out.push(`- Frames: ${r.source.packets}; TCP connections: ${s.connections - quic};${quic > 0 ? ` QUIC connections: ${quic};` : ''} TLS connections: ${s.tlsConnections}`);
+    out.push(`- Verdicts: ${counts(s.verdicts)}`);
+    out.push(`- Client certificates: ${counts(s.clientCertificates)}`);
+    out.push(`- Alerts: ${counts(s.alerts)}`);
+    out.push(`- Diagnoses: ${counts(s.diagnoses)}`);
+    out.push(`- Client certificate subjects: ${counts(s.clientCertSubjects)}`);
+    if (s.failingPairs.length > 0) {
+      out.push(`- Top failing pairs: ${s.failingPairs.slice(0, 5).map((p) => `${md(p.client)} → ${md(p.server)} (${p.failures})`).join(', ')}`);
+    }
+    for (const w of r.source.warnings.slice(0, 20)) out.push(`- Capture warning: ${md(w)}`);
+    return `\n\n## Summary\n\n${out.join('\n')}\n`;
+  },
+};
+
 export function renderReportMarkdown(r: ReportModel): string {
-  const s = r.summary;
-  const out: string[] = [];
-  out.push(`# tls-inspect report: ${md(r.source.path ?? r.source.kind)}`);
-  out.push('');
-  out.push(
-    table(
-      ['id', 'client', 'server', 'SNI', 'version', 'client cert', 'last alert', 'verdict'],
-      r.connections.map((c) => [
-        c.transport === 'quic' ? `${c.id} (QUIC)` : String(c.id),
-        cell(`${c.client.ip}:${c.client.port}`),
-        cell(`${c.server.ip}:${c.server.port}`),
-        cell(c.serverName ?? ''),
-        c.version ?? '',
-        c.clientCertificate.status,
-        cell(c.alerts.length > 0 ? (c.alerts[c.alerts.length - 1].description ?? '') : ''),
-        verdictWords(c),
-      ]),
-    ),
-  );
-  out.push('');
-  out.push('## Connections');
-  for (const c of r.connections) {
-    out.push('');
-    out.push(connectionSection(c));
-  }
-  out.push('');
-  out.push('## Summary');
-  out.push('');
-  const quic = s.quicConnections ?? 0;
-  out.push(`- Frames: ${r.source.packets}; TCP connections: ${s.connections - quic};${quic > 0 ? ` QUIC connections: ${quic};` : ''} TLS connections: ${s.tlsConnections}`);
-  out.push(`- Verdicts: ${counts(s.verdicts)}`);
-  out.push(`- Client certificates: ${counts(s.clientCertificates)}`);
-  out.push(`- Alerts: ${counts(s.alerts)}`);
-  out.push(`- Diagnoses: ${counts(s.diagnoses)}`);
-  out.push(`- Client certificate subjects: ${counts(s.clientCertSubjects)}`);
-  if (s.failingPairs.length > 0) {
-    out.push(`- Top failing pairs: ${s.failingPairs.slice(0, 5).map((p) => `${md(p.client)} → ${md(p.server)} (${p.failures})`).join(', ')}`);
-  }
-  for (const w of r.source.warnings.slice(0, 20)) out.push(`- Capture warning: ${md(w)}`);
-  return `${out.join('\n')}\n`;
+  return joinParts(MARKDOWN_PARTS, r);
 }
