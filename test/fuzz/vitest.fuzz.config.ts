@@ -19,7 +19,7 @@ process.env.FUZZ_SEED = seed;
 export default defineConfig({
   test: {
     root: join(import.meta.dirname, '..', '..'),
-    include: ['test/fuzz/parsers.test.ts', 'test/fuzz/memory.test.ts', 'test/fuzz/corruption.test.ts', 'test/security/secrets.test.ts', 'test/security/amplification.test.ts'],
+    include: ['test/fuzz/parsers.test.ts', 'test/fuzz/memory.test.ts', 'test/fuzz/corruption.test.ts', 'test/security/secrets.test.ts', 'test/security/amplification.test.ts', 'test/security/flood.test.ts', 'test/security/flood-full.fuzz.ts'],
     globalSetup: ['test/fuzz/fuzz-summary.ts'],
     testTimeout: 600_000,
     hookTimeout: 60_000,
