@@ -4,7 +4,7 @@
  * capture, flush what is still open and print the summary.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { openLiveCapture, type LiveCaptureSource } from '../capture/index.js';
+import { openEngineCapture, type CaptureEngineChoice, type LiveCaptureSource } from '../capture/index.js';
 import { PcapngWriter } from '../capture/pcapng-writer.js';
 import type { Packet, PacketSink, PacketSource } from '../capture/types.js';
 import type { ConnectionModel } from '../analysis/model.js';
@@ -27,6 +27,10 @@ export interface LiveArgs {
   duration?: number;
   count?: number;
   snaplen: number;
+  /** --capture-engine (default auto). */
+  captureEngine?: CaptureEngineChoice;
+  /** -B: kernel capture buffer, MiB (default 32). */
+  bufferSize?: number;
   idleTimeout: number;
   all: boolean;
   tui: boolean;
@@ -123,6 +127,13 @@ class TeeSource implements PacketSource {
   }
 }
 
+/** The capture's own account of loss, on stderr when it stops (whatever the --format). */
+function captureStatsLine(live: LiveCaptureSource, packets: number): string {
+  const s = live.stats();
+  const n = (v: number | null) => (v === null ? 'n/a' : String(v));
+  return `capture stopped (${s.engine}): ${packets} packets, kernel drops ${n(s.kernelDrops)}, interface drops ${n(s.interfaceDrops)}`;
+}
+
 export async function runLiveCommand(a: LiveArgs): Promise<number> {
   if (a.duration !== undefined && !(a.duration > 0)) throw new UsageError('--duration must be a positive number of seconds');
   if (a.count !== undefined && !(a.count > 0)) throw new UsageError('--count must be a positive number of packets');
@@ -130,7 +141,10 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   // a live key log grows with every connection: keep the newest client randoms only
   keys.log.maxClientRandoms = LIVE_MAX_CLIENT_RANDOMS;
   const trusted = a.ca ? await loadTrustedCas(a.ca) : undefined;
-  const live = openLiveCapture({ iface: a.interface, filter: a.filter, snaplen: a.snaplen });
+  const live = await openEngineCapture({
+    engine: a.captureEngine ?? 'auto', iface: a.interface, filter: a.filter, snaplen: a.snaplen,
+    bufferSize: Math.round((a.bufferSize ?? 32) * 1024 * 1024),
+  });
   retainedSources.push(live);
   const writer = a.write ? new PcapngWriter(a.write, live.linkType, a.snaplen, { holdSec: WRITE_HOLD_SEC }) : null;
   const keylogPaths = a.keylog && a.keylog.length > 0 ? a.keylog : process.env.SSLKEYLOGFILE ? [process.env.SSLKEYLOGFILE] : [];
@@ -215,10 +229,11 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // until the first connection ends this line is the only sign that the capture runs
-  process.stderr.write(`tls-inspect: capturing on ${a.interface} (filter "${a.filter}"); Ctrl-C to stop\n`);
+  process.stderr.write(`tls-inspect: capturing on ${a.interface} (filter "${a.filter}") with ${live.stats().engine}; Ctrl-C to stop\n`);
   try {
     const res = await pipeline.run(source);
     keys.refresh();
+    process.stderr.write(`tls-inspect: ${captureStatsLine(live, res.capture.packets)}\n`);
     const src = sourceModel(res, undefined, keys.secretCount());
     src.warnings.unshift(...keyWarnings);
     if (log) await log.close();

@@ -78,13 +78,15 @@ async function main(argv: string[]): Promise<number> {
           .option('duration', { type: 'number', describe: 'stop after this many seconds' })
           .option('count', { alias: 'c', type: 'number', describe: 'stop after this many packets' })
           .option('snaplen', { alias: 's', type: 'number', default: 262144, describe: 'bytes captured per packet' })
+          .option('capture-engine', { choices: ['auto', 'cap', 'dumpcap', 'tcpdump'] as const, default: 'auto' as const, describe: 'who captures: cap (in-process libpcap), dumpcap or tcpdump (external process, drop counts); auto: dumpcap, tcpdump, cap, the first installed' })
+          .option('buffer-size', { alias: 'B', type: 'number', default: 32, describe: 'kernel capture buffer (MiB)' })
           .option('idle-timeout', { type: 'number', default: 60, describe: 'report a connection after this many idle seconds' })
           .option('all', { type: 'boolean', default: false, describe: 'report every TCP connection, not only TLS ones' })
           .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal' })
           .option('color', { type: 'boolean', describe: 'colour in text output' })
           .option('fail-on', { choices: ['error', 'warning'] as const, describe: 'exit 1 when a diagnosis of this severity exists' }),
       async (args) => {
-        positiveNumbers(args, ['duration', 'count', 'snaplen', 'idle-timeout']);
+        positiveNumbers(args, ['duration', 'count', 'snaplen', 'idle-timeout', 'buffer-size']);
         const { runLiveCommand } = await import('./live-command.js');
         exitCode = await runLiveCommand(args as unknown as LiveArgs);
       },
