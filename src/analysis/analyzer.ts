@@ -36,6 +36,7 @@ export class ConnectionAnalyzer implements TlsObserver {
     clientCertificates: {},
     clientCertSubjects: {},
     failingPairs: [],
+    connectionsWithGaps: 0,
   };
   private readonly pairs = new Map<string, { client: string; server: string; failures: number }>();
   finished = 0;
@@ -82,6 +83,7 @@ export class ConnectionAnalyzer implements TlsObserver {
   private count(m: ConnectionModel): void {
     const s = this.summaryData;
     if (m.isTls) s.tlsConnections++;
+    if (m.tcp.gaps.clientToServer + m.tcp.gaps.serverToClient > 0) s.connectionsWithGaps++;
     inc(s.verdicts, m.verdict);
     if (!m.isTls) return;
     inc(s.clientCertificates, m.clientCertificate.status);

@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { openEngineCapture, type CaptureEngineChoice, type LiveCaptureSource } from '../capture/index.js';
 import { PcapngWriter } from '../capture/pcapng-writer.js';
 import type { Packet, PacketSink, PacketSource } from '../capture/types.js';
-import type { ConnectionModel } from '../analysis/model.js';
+import type { ConnectionModel, SummaryModel } from '../analysis/model.js';
 import { Pipeline } from './pipeline.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
 import { isLogFormat, Output, renderReport, renderStreamed, renderStreamSummary, reportModel, useColor, type LogFormat } from './output.js';
@@ -127,11 +127,17 @@ class TeeSource implements PacketSource {
   }
 }
 
-/** The capture's own account of loss, on stderr when it stops (whatever the --format). */
-function captureStatsLine(live: LiveCaptureSource, packets: number): string {
+/** The capture's account of loss, for the summary (text/JSON). */
+function captureLoss(live: LiveCaptureSource): Pick<SummaryModel, 'captureEngine' | 'kernelDrops' | 'interfaceDrops' | 'packetsShed'> {
   const s = live.stats();
-  const n = (v: number | null) => (v === null ? 'n/a' : String(v));
-  return `capture stopped (${s.engine}): ${packets} packets, kernel drops ${n(s.kernelDrops)}, interface drops ${n(s.interfaceDrops)}`;
+  return { captureEngine: s.engine, kernelDrops: s.kernelDrops, interfaceDrops: s.interfaceDrops, packetsShed: s.droppedBeforeRun };
+}
+
+/** The same on stderr when the capture stops (whatever the --format, so jsonl runs see it too). */
+function captureStatsLine(s: SummaryModel, packets: number): string {
+  const n = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : String(v));
+  return `capture stopped (${s.captureEngine}): ${packets} packets, kernel drops ${n(s.kernelDrops)}, interface drops ${n(s.interfaceDrops)}, ` +
+    `shed ${s.packetsShed ?? 0}, connections with gaps ${s.connectionsWithGaps}`;
 }
 
 export async function runLiveCommand(a: LiveArgs): Promise<number> {
@@ -233,12 +239,13 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   try {
     const res = await pipeline.run(source);
     keys.refresh();
-    process.stderr.write(`tls-inspect: ${captureStatsLine(live, res.capture.packets)}\n`);
+    const summary = { ...res.analyzer.summary(), ...captureLoss(live) };
+    process.stderr.write(`tls-inspect: ${captureStatsLine(summary, res.capture.packets)}\n`);
     const src = sourceModel(res, undefined, keys.secretCount());
     src.warnings.unshift(...keyWarnings);
     if (log) await log.close();
-    else if (format === 'json') out.write(renderReport('json', reportModel(src, kept, res.analyzer.summary()), color));
-    else out.write(renderStreamSummary(format, { source: src, summary: res.analyzer.summary() }, color));
+    else if (format === 'json') out.write(renderReport('json', reportModel(src, kept, summary), color));
+    else out.write(renderStreamSummary(format, { source: src, summary }, color));
   } finally {
     clearInterval(keyTimer);
     clearInterval(idleTimer);

@@ -124,6 +124,11 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   out.push(`  client certificates: ${countsLine(s.clientCertificates)}`);
   out.push(`  alerts: ${countsLine(s.alerts)}`);
   out.push(`  diagnoses: ${countsLine(s.diagnoses)}`);
+  if (s.captureEngine !== undefined) {
+    const n = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a (the engine cannot tell)' : String(v));
+    out.push(`  capture loss (${san(s.captureEngine)}): kernel drops ${n(s.kernelDrops)}, interface drops ${n(s.interfaceDrops)}, shed by tls-inspect ${s.packetsShed ?? 0}`);
+  }
+  if (s.connectionsWithGaps > 0 || s.captureEngine !== undefined) out.push(`  connections with capture gaps: ${s.connectionsWithGaps}`);
   if (Object.keys(s.clientCertSubjects).length > 0) out.push(`  client certificate subjects: ${countsLine(s.clientCertSubjects)}`);
   if (s.failingPairs.length > 0) {
     out.push('  top failing client -> server pairs:');
