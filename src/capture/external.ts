@@ -196,10 +196,19 @@ class ExternalSource implements LiveCaptureSource {
 
   /** Resolves when the program captures; rejects (one line) when it exits or hangs first. */
   async started(): Promise<void> {
-    const ready = /Capturing on|listening on/;
+    // dumpcap prints "Capturing on" before it opens the interface; "File: -" comes once the
+    // capture and its output are open. tcpdump prints "listening on" after activating the filter.
+    const ready = this.o.engine === 'dumpcap' ? /^File: /m : /listening on/;
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (!ready.test(this.stderr)) {
-      if (this.exited) throw classifyFailure(this.o.engine, this.o.iface, this.o.filter, `${this.stderr}\n${this.exitInfo}`);
+      if (this.exited) {
+        // 'exit' can come before the last of stderr: let it drain (bounded) for the message
+        await new Promise((r) => {
+          const t = setTimeout(r, 500);
+          this.proc.stderr.once('close', () => (clearTimeout(t), r(undefined)));
+        });
+        throw classifyFailure(this.o.engine, this.o.iface, this.o.filter, `${this.stderr}\n${this.exitInfo}`);
+      }
       if (Date.now() > deadline) {
         this.proc.kill('SIGKILL');
         throw new CaptureError(`${this.o.engine} did not start capturing on ${this.o.iface} within ${START_TIMEOUT_MS / 1000} s`);
