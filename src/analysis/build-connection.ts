@@ -239,7 +239,12 @@ const VERDICT_NEUTRAL_WARNINGS = new Set(['client-cert-not-enforced']);
 
 export function verdictOf(m: ConnectionModel): ConnectionModel['verdict'] {
   if (!m.isTls) return 'not-tls';
-  if (m.diagnoses.some((d) => d.severity === 'error')) return 'failed';
+  const errors = m.diagnoses.filter((d) => d.severity === 'error');
+  // bytes lost in the capture: an error that rests only on inference (sizes, timing, a missing
+  // message) may be the loss itself, so no rejection is claimed without a fact or a fatal alert
+  const lost = m.tcp.gaps.clientToServer + m.tcp.gaps.serverToClient > 0;
+  if (lost && errors.length > 0 && errors.every((d) => d.inferred === true) && !m.alerts.some((a) => a.level === 'fatal')) return 'incomplete';
+  if (errors.length > 0) return 'failed';
   if (m.alerts.some((a) => a.level === 'fatal')) return 'failed';
   if (m.diagnoses.some((d) => d.severity === 'warning' && !VERDICT_NEUTRAL_WARNINGS.has(d.code))) return 'warning';
   if (m.established === false) return 'incomplete';

@@ -256,6 +256,16 @@ export interface SummaryModel {
   /** Set when a filter chose the reported connections: the counts above are over those. */
   filter?: SummaryFilter;
   failingPairs: Array<{ client: string; server: string; failures: number }>;
+  /** Reported connections with bytes missing from a TCP stream (capture-gap). */
+  connectionsWithGaps: number;
+  /** Live capture only: the capture engine (cap, dumpcap, tcpdump). */
+  captureEngine?: string;
+  /** Live capture only: packets the kernel capture ring dropped; null when the engine cannot tell (cap). */
+  kernelDrops?: number | null;
+  /** Live capture only: packets the interface/driver dropped; null when unknown. */
+  interfaceDrops?: number | null;
+  /** Live capture only: packets tls-inspect itself discarded from its bounded queue. */
+  packetsShed?: number;
 }
 
 /** A key unique over TCP and QUIC connections (their ids are separate Wireshark counters:

@@ -22,11 +22,11 @@ export class SummaryCounter {
     clientCertSubjects: {},
     clientCertIssuers: [],
     failingPairs: [],
+    connectionsWithGaps: 0,
   };
   private readonly pairs = new Map<string, { client: string; server: string; failures: number }>();
   private readonly issuers = new Map<string, { subject: string; issuer: string; connections: number }>();
 
-  /** A TCP connection finished (whether or not it is reported). */
   /** A finished connection (TCP, or QUIC when `quic`), reported or not. */
   tcp(quic = false): void {
     this.data.connections++;
@@ -37,6 +37,7 @@ export class SummaryCounter {
   add(m: ConnectionModel): void {
     const s = this.data;
     if (m.isTls) s.tlsConnections++;
+    if (m.tcp.gaps.clientToServer + m.tcp.gaps.serverToClient > 0) s.connectionsWithGaps++;
     inc(s.verdicts, m.verdict);
     if (!m.isTls) return;
     inc(s.clientCertificates, m.clientCertificate.status);

@@ -18,3 +18,5 @@ export {
   CAP_MISSING_MESSAGE,
   type InterfaceInfo,
 } from './cap-binding.js';
+export { openEngineCapture, resolveEngine, AUTO_ORDER, CAPTURE_ENGINES, type CaptureEngine, type CaptureEngineChoice } from './engine.js';
+export { findProgram, parseStderrStats, classifyFailure, openExternalCapture, type ExternalEngine } from './external.js';

@@ -33,14 +33,20 @@ export interface LiveCaptureOptions {
 }
 
 export interface LiveStats {
+  /** The capture engine: cap (in-process libpcap), dumpcap or tcpdump. */
+  engine: 'cap' | 'dumpcap' | 'tcpdump';
   /** Packets handed over by libpcap. */
   received: number;
   /** Packets cut to the snaplen. */
   truncated: number;
   /** Packets lost because run() had not been called yet and the queue was full. */
   droppedBeforeRun: number;
-  /** Kernel/libpcap drops: null because cap offers no pcap_stats. */
+  /** Kernel/libpcap drops (= kernelDrops; kept for older callers). */
   dropped: number | null;
+  /** Packets the kernel capture ring dropped (libpcap ps_drop); null: the engine cannot tell (cap). */
+  kernelDrops: number | null;
+  /** Packets the interface/driver dropped (libpcap ps_ifdrop); null: unknown. */
+  interfaceDrops: number | null;
 }
 
 export interface LiveCaptureSource extends PacketSource {
@@ -257,7 +263,7 @@ class LiveSource implements LiveCaptureSource {
   }
 
   stats(): LiveStats {
-    return { received: this.received, truncated: this.truncated, droppedBeforeRun: this.droppedBeforeRun, dropped: null };
+    return { engine: 'cap', received: this.received, truncated: this.truncated, droppedBeforeRun: this.droppedBeforeRun, dropped: null, kernelDrops: null, interfaceDrops: null };
   }
 
   private summary(): CaptureSummary {

@@ -10,6 +10,7 @@ import {
   BLOCK_MIN,
   BlockType,
   readBlockHeader,
+  readI64,
   readInterface,
   readU16,
   readU32,
@@ -18,6 +19,7 @@ import {
   type PcapngInterface,
 } from './pcapng-blocks.js';
 import { splitTimestamp, type SecNsec } from './timestamp.js';
+import type { InterfaceStatistics } from './types.js';
 
 export class PcapngSource extends ChunkedFileSource {
   readonly kind = 'pcapng' as const;
@@ -136,8 +138,11 @@ export class PcapngSource extends ChunkedFileSource {
       case BlockType.DSB:
         this.secretsBlock(b, o, len, le, at);
         break;
+      case BlockType.ISB:
+        this.statisticsBlock(b, o, len, le, at);
+        break;
       default:
-        // NRB, ISB, custom blocks (0xBAD, 0x40000BAD) and unknown types: framing checked, skipped.
+        // NRB, custom blocks (0xBAD, 0x40000BAD) and unknown types: framing checked, skipped.
         break;
     }
     this.offset = at + len;
@@ -229,6 +234,35 @@ export class PcapngSource extends ChunkedFileSource {
       afterFrame: this.frames,
       offset: at,
     });
+  }
+
+  /** ISB: interface id u32, timestamp 2 x u32, then options (isb_ifrecv 4, isb_ifdrop 5, isb_osdrop 7: u64). */
+  private statisticsBlock(b: Buffer, o: number, len: number, le: boolean, at: number): void {
+    if (this.sink.interfaceStats === undefined) return;
+    if (len < 24) {
+      this.warn(`interface statistics block at offset ${at}: block length ${len} too short; skipped`, at);
+      return;
+    }
+    const s: InterfaceStatistics = { interfaceId: readU32(b, o + 8, le), received: null, ifDrop: null, osDrop: null, offset: at };
+    const end = o + len - 4;
+    let p = o + 20;
+    while (p + 4 <= end) {
+      const code = readU16(b, p, le);
+      const olen = readU16(b, p + 2, le);
+      if (code === 0) break;
+      if (p + 4 + olen > end) {
+        this.warn(`interface statistics block at offset ${at}: option ${code} overruns the block; rest skipped`, at);
+        break;
+      }
+      if (olen === 8 && (code === 4 || code === 5 || code === 7)) {
+        const v = Math.max(0, readI64(b, p + 4, le));
+        if (code === 4) s.received = v;
+        else if (code === 5) s.ifDrop = v;
+        else s.osDrop = v;
+      }
+      p += 4 + ((olen + 3) & ~3);
+    }
+    this.sink.interfaceStats(s);
   }
 
   private warn(message: string, offset: number): void {

@@ -64,10 +64,25 @@ export interface CaptureWarning {
   frame?: number;
 }
 
+/** pcapng Interface Statistics Block counters (null: the option is absent). */
+export interface InterfaceStatistics {
+  interfaceId: number;
+  /** isb_ifrecv: packets received by the interface/capture. */
+  received: number | null;
+  /** isb_ifdrop: dropped for lack of resources (dumpcap writes libpcap's ps_drop here). */
+  ifDrop: number | null;
+  /** isb_osdrop: dropped by the operating system. */
+  osDrop: number | null;
+  /** Byte offset of the block. */
+  offset: number;
+}
+
 export interface PacketSink {
   packet(p: Packet): void;
   secrets(s: DecryptionSecrets): void;
   warning(w: CaptureWarning): void;
+  /** Interface Statistics Blocks (pcapng), when the sink wants them. */
+  interfaceStats?(s: InterfaceStatistics): void;
 }
 
 export interface CaptureSummary {

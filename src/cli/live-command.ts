@@ -4,10 +4,10 @@
  * capture, flush what is still open and print the summary.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { openLiveCapture, type LiveCaptureSource } from '../capture/index.js';
+import { openEngineCapture, type CaptureEngineChoice, type LiveCaptureSource } from '../capture/index.js';
 import { PcapngWriter } from '../capture/pcapng-writer.js';
 import type { Packet, PacketSink, PacketSource } from '../capture/types.js';
-import type { ConnectionModel } from '../analysis/model.js';
+import type { ConnectionModel, SummaryModel } from '../analysis/model.js';
 import { Pipeline } from './pipeline.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
 import { isLogFormat, Output, textWidth, renderReport, renderStreamed, renderStreamSummary, reportModel, useColor, type LogFormat } from './output.js';
@@ -30,6 +30,10 @@ export interface LiveArgs extends FilterArgs {
   duration?: number;
   count?: number;
   snaplen: number;
+  /** --capture-engine (default auto). */
+  captureEngine?: CaptureEngineChoice;
+  /** -B: kernel capture buffer, MiB (default 32). */
+  bufferSize?: number;
   idleTimeout: number;
   all: boolean;
   tui: boolean;
@@ -128,6 +132,19 @@ class TeeSource implements PacketSource {
   }
 }
 
+/** The capture's account of loss, for the summary (text/JSON). */
+function captureLoss(live: LiveCaptureSource): Pick<SummaryModel, 'captureEngine' | 'kernelDrops' | 'interfaceDrops' | 'packetsShed'> {
+  const s = live.stats();
+  return { captureEngine: s.engine, kernelDrops: s.kernelDrops, interfaceDrops: s.interfaceDrops, packetsShed: s.droppedBeforeRun };
+}
+
+/** The same on stderr when the capture stops (whatever the --format, so jsonl runs see it too). */
+function captureStatsLine(s: SummaryModel, packets: number): string {
+  const n = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : String(v));
+  return `capture stopped (${s.captureEngine}): ${packets} packets, kernel drops ${n(s.kernelDrops)}, interface drops ${n(s.interfaceDrops)}, ` +
+    `shed ${s.packetsShed ?? 0}, connections with gaps ${s.connectionsWithGaps}`;
+}
+
 export async function runLiveCommand(a: LiveArgs): Promise<number> {
   if (a.duration !== undefined && !(a.duration > 0)) throw new UsageError('--duration must be a positive number of seconds');
   if (a.count !== undefined && !(a.count > 0)) throw new UsageError('--count must be a positive number of packets');
@@ -136,7 +153,10 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   // a live key log grows with every connection: keep the newest client randoms only
   keys.log.maxClientRandoms = LIVE_MAX_CLIENT_RANDOMS;
   const trusted = a.ca ? await loadTrustedCas(a.ca) : undefined;
-  const live = openLiveCapture({ iface: a.interface, filter: a.filter, snaplen: a.snaplen });
+  const live = await openEngineCapture({
+    engine: a.captureEngine ?? 'auto', iface: a.interface, filter: a.filter, snaplen: a.snaplen,
+    bufferSize: Math.round((a.bufferSize ?? 32) * 1024 * 1024),
+  });
   retainedSources.push(live);
   const writer = a.write ? new PcapngWriter(a.write, live.linkType, a.snaplen, { holdSec: WRITE_HOLD_SEC }) : null;
   const keylogPaths = a.keylog && a.keylog.length > 0 ? a.keylog : process.env.SSLKEYLOGFILE ? [process.env.SSLKEYLOGFILE] : [];
@@ -225,13 +245,14 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // until the first connection ends this line is the only sign that the capture runs
-  process.stderr.write(`tls-inspect: capturing on ${a.interface} (filter "${a.filter}"); Ctrl-C to stop\n`);
+  process.stderr.write(`tls-inspect: capturing on ${a.interface} (filter "${a.filter}") with ${live.stats().engine}; Ctrl-C to stop\n`);
   try {
     const res = await pipeline.run(source);
     keys.refresh();
+    const summary = { ...reported.summary(res.analyzer.summary()), ...captureLoss(live) };
+    process.stderr.write(`tls-inspect: ${captureStatsLine(summary, res.capture.packets)}\n`);
     const src = sourceModel(res, undefined, keys.secretCount());
     src.warnings.unshift(...keyWarnings);
-    const summary = reported.summary(res.analyzer.summary());
     if (log) await log.close();
     else if (format === 'json') out.write(renderReport('json', reportModel(src, kept, summary), color));
     else out.write(renderStreamSummary(format, { source: src, summary }, color, layout));

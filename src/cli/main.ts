@@ -105,13 +105,15 @@ async function main(rawArgv: string[]): Promise<number> {
           .option('duration', { type: 'number', requiresArg: true, describe: 'stop after this many seconds' })
           .option('count', { alias: 'c', type: 'number', requiresArg: true, describe: 'stop after this many packets' })
           .option('snaplen', { alias: 's', type: 'number', default: 262144, requiresArg: true, describe: 'bytes captured per packet' })
+          .option('capture-engine', { choices: ['auto', 'cap', 'dumpcap', 'tcpdump'] as const, default: 'auto' as const, requiresArg: true, describe: 'who captures: cap (in-process libpcap), dumpcap or tcpdump (external process, drop counts); auto: dumpcap, else tcpdump, else cap' })
+          .option('buffer-size', { alias: 'B', type: 'number', default: 32, requiresArg: true, describe: 'kernel capture buffer (MiB)' })
           .option('idle-timeout', { type: 'number', default: 60, requiresArg: true, describe: 'report a connection after this many idle seconds' })
           .option('all', { type: 'boolean', default: false, describe: 'report every TCP connection, not only TLS ones' })
           .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal' })
           .option('fail-on', { choices: ['error', 'warning'] as const, requiresArg: true, describe: 'exit 1 when a diagnosis of this severity exists' }),
       async (args) => {
         rejectRepeats(args);
-        positiveNumbers(args, ['duration', 'count', 'snaplen', 'idle-timeout'], argv);
+        positiveNumbers(args, ['duration', 'count', 'snaplen', 'idle-timeout', 'buffer-size'], argv);
         portNumber(args, argv);
         const { runLiveCommand } = await import('./live-command.js');
         exitCode = await runLiveCommand(args as unknown as LiveArgs);

@@ -100,7 +100,7 @@ export interface TuiLiveOptions {
   pipeline: import('./pipeline.js').PipelineOptions;
   filter: (c: ConnectionModel) => boolean;
   /** Live stats of the capture (received / dropped). */
-  stats: () => { received: number; dropped: number | null };
+  stats: () => { received: number; dropped: number | null; engine?: string; droppedBeforeRun?: number };
   /** Called every second: key-log refresh etc. Returns nothing. */
   tick: (p: Pipeline) => void;
 }
@@ -137,7 +137,8 @@ export async function runTuiForLive(source: PacketSource, o: TuiLiveOptions): Pr
     const s = o.stats();
     const mem = Math.round(process.memoryUsage().rss / (1024 * 1024));
     app.setLiveStatus(
-      `${Math.max(packets, s.received)} packets, dropped ${s.dropped ?? 'n/a (the libpcap binding reports no drop counts)'}; ` +
+      `${Math.max(packets, s.received)} packets, kernel drops ${s.dropped ?? (s.engine === 'cap' || s.engine === undefined ? 'n/a (the libpcap binding reports no drop counts)' : 'reported when the capture stops')}` +
+        `${s.droppedBeforeRun ? `, shed ${s.droppedBeforeRun}` : ''}, ${pipeline.analyzer.summary().connectionsWithGaps} connections with gaps; ` +
         `${pipeline.analyzer.open.size} open / ${pipeline.analyzer.finished} finished connections` +
         (app.droppedRows > 0 ? ` (${app.droppedRows} oldest rows dropped)` : '') +
         `; RSS ${mem} MB`,

@@ -162,6 +162,11 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   out.push(`  client certificates: ${countsLine(s.clientCertificates)}`);
   out.push(`  alerts: ${countsLine(s.alerts)}`);
   out.push(`  diagnoses: ${countsLine(s.diagnoses)}`);
+  if (s.captureEngine !== undefined) {
+    const n = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a (the engine cannot tell)' : String(v));
+    out.push(`  capture loss (${san(s.captureEngine)}): kernel drops ${n(s.kernelDrops)}, interface drops ${n(s.interfaceDrops)}, shed by tls-inspect ${s.packetsShed ?? 0}`);
+  }
+  if (s.connectionsWithGaps > 0 || s.captureEngine !== undefined) out.push(`  connections with capture gaps: ${s.connectionsWithGaps}`);
   if (s.filter) out.push(`  filter: ${san(s.filter.description)} matched ${s.filter.matched} of ${s.filter.tested} connections (the counts are over those)`);
   if (s.clientCertIssuers && s.clientCertIssuers.length > 0) {
     out.push('  client certificates by subject and issuer:');

@@ -78,10 +78,17 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
 
   gap(side: Side, gap: StreamGap): void {
     const s = this.sides[side];
-    if (s.detect !== 'tls') return;
+    if (s.detect !== 'tls') {
+      // bytes lost before this side's first record was found (its ServerHello, say) in a
+      // connection the other side shows to be TLS: still a gap of this TLS connection
+      const other = this.sides[side === 0 ? 1 : 0];
+      if (s.detect === 'not-tls' || (other.detect !== 'tls' && !this.clientHelloSeen)) return;
+    }
     this.warn(side, `capture gap: ${gap.length} bytes missing at stream offset ${gap.streamOffset} (${gap.reason})`, gap.streamOffset);
-    s.reader.gap(gap.streamOffset, gap.length, gap.frames[gap.frames.length - 1] ?? 0);
-    s.hs.reset();
+    if (s.detect === 'tls') {
+      s.reader.gap(gap.streamOffset, gap.length, gap.frames[gap.frames.length - 1] ?? 0);
+      s.hs.reset();
+    }
     this.facts.gaps ??= [];
     if (this.facts.gaps.length < 20) {
       this.facts.gaps.push({ side, streamOffset: gap.streamOffset, length: gap.length, frames: gap.frames.slice(0, 4) });

@@ -15,6 +15,8 @@
  *   --rate          target handshakes per minute (0 = as fast as possible)
  *   --bad-every N   every Nth connection uses the Evil CA certificate, every Nth (offset N/2)
  *                   none (0 = only good clients)
+ *   --port P        server port (default: any free port; give one when others capture on lo too)
+ *   --engine E      tls-inspect --capture-engine E (auto, cap, dumpcap, tcpdump; default: its default)
  *   --keylog        clients log their secrets (node 'keylog' event) to a file given to --keylog
  *   --heap-snapshots  run tls-inspect with --heapsnapshot-signal=SIGUSR2 and write a snapshot
  *                   after minute 1 and at the end (into --out)
@@ -32,7 +34,7 @@ const REPO = join(import.meta.dirname, '..', '..');
 const PKI = (n) => readFileSync(join(REPO, 'captures', 'pki', n));
 
 function parseArgs(argv) {
-  const o = { minutes: 10, rate: 3000, concurrency: 8, badEvery: 20, keylog: false, heapSnapshots: false, tcpdump: false, nodeArgs: [], out: '', bin: join(REPO, 'bin', 'tls-inspect') };
+  const o = { port: 0, engine: '', minutes: 10, rate: 3000, concurrency: 8, badEvery: 20, keylog: false, heapSnapshots: false, tcpdump: false, nodeArgs: [], out: '', bin: join(REPO, 'bin', 'tls-inspect') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -44,6 +46,8 @@ function parseArgs(argv) {
     else if (a === '--concurrency') o.concurrency = Number(next());
     else if (a === '--bad-every') o.badEvery = Number(next());
     else if (a === '--keylog') o.keylog = true;
+    else if (a === '--engine') o.engine = next();
+    else if (a === '--port') o.port = Number(next());
     else if (a === '--heap-snapshots') o.heapSnapshots = true;
     else if (a === '--tcpdump') o.tcpdump = true;
     else if (a === '--node-arg') o.nodeArgs.push(next());
@@ -82,6 +86,16 @@ function procStatus(pid) {
   }
 }
 
+/** The capture process tls-inspect started (dumpcap/tcpdump engines), or null. */
+function enginePid(pid) {
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return kids.length > 0 ? Number(kids[0]) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** CPU seconds (user + system) used so far by a process, from /proc/PID/stat (USER_HZ 100). */
 function cpuSeconds(pid) {
   try {
@@ -92,7 +106,7 @@ function cpuSeconds(pid) {
   }
 }
 
-function startServer() {
+function startServer(port) {
   const server = tls.createServer({
     key: PKI('server.key'), cert: PKI('server.pem'), ca: [PKI('test-ca.pem')],
     requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3',
@@ -102,7 +116,7 @@ function startServer() {
     s.once('data', () => s.end('bye\n'));
   });
   server.on('tlsClientError', () => undefined);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
 /** Client certificates by kind (good, Evil CA, none). */
@@ -191,12 +205,12 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   const out = o.out || mkdtempSync(join(tmpdir(), 'tli-soak-'));
   mkdirSync(out, { recursive: true });
-  const server = await startServer();
+  const server = await startServer(o.port);
   const port = server.address().port;
   const keylogPath = join(out, 'soak.keys');
   const keylogStream = o.keylog ? createWriteStream(keylogPath) : null;
   const nodeArgs = [...o.nodeArgs, ...(o.heapSnapshots ? ['--heapsnapshot-signal=SIGUSR2'] : [])];
-  const args = [...nodeArgs, o.bin, 'live', '-i', 'lo', '-f', `tcp port ${port}`, '--format', 'jsonl', ...(o.keylog ? ['--keylog', keylogPath] : [])];
+  const args = [...nodeArgs, o.bin, 'live', '-i', 'lo', '-f', `tcp port ${port}`, '--format', 'jsonl', ...(o.engine ? ['--capture-engine', o.engine] : []), ...(o.keylog ? ['--keylog', keylogPath] : [])];
   const ti = spawn(process.execPath, args, { cwd: out, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SSLKEYLOGFILE: '' } });
   children.push(ti);
   let stderr = '';
@@ -230,7 +244,7 @@ async function main() {
   if (exited) throw new Error(`tls-inspect exited early: ${JSON.stringify(exited)}\n${stderr}`);
   const dump = o.tcpdump ? await startTcpdump(out, port) : null;
 
-  console.log(`soak: ${o.minutes} min, target ${o.rate || 'max'} handshakes/min, ${o.concurrency} clients, port ${port}, tls-inspect pid ${ti.pid}, out ${out}`);
+  console.log(`soak: engine ${o.engine || 'default'}, ${o.minutes} min, target ${o.rate || 'max'} handshakes/min, ${o.concurrency} clients, port ${port}, tls-inspect pid ${ti.pid}, out ${out}`);
   console.log(`start: RSS ${procStatus(ti.pid).rssMiB.toFixed(1)} MiB`);
   const t0 = Date.now();
   const end = t0 + o.minutes * 60_000;
@@ -254,6 +268,9 @@ async function main() {
   let minute = 0;
   let lastClosed = 0;
   let lastCpu = cpuSeconds(ti.pid);
+  const ePid = enginePid(ti.pid);
+  let lastECpu = ePid ? cpuSeconds(ePid) : NaN;
+  let engineHwm = 0;
   const tick = setInterval(() => {
     minute++;
     const st = procStatus(ti.pid);
@@ -261,6 +278,13 @@ async function main() {
     const row = { minute, handshakes: stats.closed - lastClosed, made: stats.closed, reported: reported.total, rssMiB: st.rssMiB, hwmMiB: st.hwmMiB, cpuPct: ((cpu - lastCpu) / 60) * 100 };
     lastClosed = stats.closed;
     lastCpu = cpu;
+    if (ePid) {
+      const es = procStatus(ePid);
+      const ec = cpuSeconds(ePid);
+      engineHwm = Math.max(engineHwm, es.hwmMiB || 0);
+      console.log(`minute ${minute}: engine pid ${ePid} RSS ${es.rssMiB.toFixed(1)} MiB, HWM ${es.hwmMiB.toFixed(1)} MiB, CPU ${(((ec - lastECpu) / 60) * 100).toFixed(0)}%`);
+      lastECpu = ec;
+    }
     rows.push(row);
     console.log(`minute ${minute}: ${row.handshakes} handshakes this minute, made ${row.made}, reported ${row.reported} (${row.made - row.reported} not yet), RSS ${st.rssMiB.toFixed(1)} MiB, HWM ${st.hwmMiB.toFixed(1)} MiB, tls-inspect CPU ${row.cpuPct.toFixed(0)}%`);
     if (o.heapSnapshots && minute === 1) ti.kill('SIGUSR2');
@@ -274,6 +298,8 @@ async function main() {
   await waitFor('every connection reported', () => reported.total >= stats.closed, 20_000).catch((e) => console.log(`soak: ${e.message}`));
   const before = procStatus(ti.pid);
   const cpuTotal = cpuSeconds(ti.pid);
+  const engineCpu = ePid ? cpuSeconds(ePid) : NaN;
+  if (ePid) engineHwm = Math.max(engineHwm, procStatus(ePid).hwmMiB || 0);
   if (o.heapSnapshots) {
     ti.kill('SIGUSR2');
     await sleep(5000);
@@ -289,7 +315,10 @@ async function main() {
   console.log(`end: ${stats.closed} TCP connections made in ${elapsedMin.toFixed(2)} min (${(stats.closed / elapsedMin).toFixed(0)}/min; good ${stats.byKind.good}, evil ${stats.byKind.evil}, none ${stats.byKind.none}; ${stats.secure} client handshakes completed, ${stats.errors} client errors)`);
   console.log(`end: tls-inspect reported ${reported.total} (${missing === 0 ? 'none missing' : `${missing} MISSING`}); verdicts ${JSON.stringify(reported.verdicts)}; with gaps ${reported.withGaps}, with warnings ${reported.withWarnings}, without SYN ${reported.noSyn}${o.keylog ? `, not decrypted ${reported.notDecrypted}` : ''}`);
   console.log(`end: RSS before stop ${before.rssMiB.toFixed(1)} MiB, HWM ${before.hwmMiB.toFixed(1)} MiB; tls-inspect CPU ${cpuTotal.toFixed(1)} s (${((cpuTotal / (elapsedMin * 60)) * 100).toFixed(0)}% of one core); exit ${JSON.stringify(exited)}`);
-  const warn = stderr.split('\n').filter((l) => l && !l.includes('capturing on'));
+  if (ePid) console.log(`end: engine pid ${ePid}: HWM ${engineHwm.toFixed(1)} MiB, CPU ${engineCpu.toFixed(1)} s`);
+  const capLine = stderr.split('\n').find((l) => l.includes('capture stopped ('));
+  console.log(`end: ${capLine ?? 'tls-inspect printed no capture statistics'}`);
+  const warn = stderr.split('\n').filter((l) => l && !l.includes('capturing on') && !l.includes('capture stopped ('));
   if (warn.length > 0) console.log(`tls-inspect stderr:\n${warn.slice(0, 20).join('\n')}`);
   if (dump) compareWithTcpdump(o.bin, out, dump);
   process.exitCode = missing === 0 && exited?.code === 0 ? 0 : 1;
