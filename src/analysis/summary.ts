@@ -37,7 +37,8 @@ export class SummaryCounter {
   add(m: ConnectionModel): void {
     const s = this.data;
     if (m.isTls) s.tlsConnections++;
-    if (m.tcp.gaps.clientToServer + m.tcp.gaps.serverToClient > 0) s.connectionsWithGaps++;
+    const gaps = m.tcp?.gaps;
+    if (gaps && gaps.clientToServer + gaps.serverToClient > 0) s.connectionsWithGaps++;
     inc(s.verdicts, m.verdict);
     if (!m.isTls) return;
     inc(s.clientCertificates, m.clientCertificate.status);

@@ -59,7 +59,8 @@ function counts(rec: Record<string, number>): string {
 export function renderBriefSummary(s: SummaryModel, r: Pick<ReportModel, 'source'>): string {
   const parts: string[] = [];
   if (s.filter) parts.push(`filter ${san(s.filter.description)}: ${s.filter.matched} of ${s.filter.tested} connections`);
-  parts.push(`${s.tlsConnections} TLS of ${s.connections} TCP connections in ${r.source.packets} frames`);
+  const quic = s.quicConnections ?? 0;
+  parts.push(`${s.tlsConnections} TLS of ${s.connections - quic} TCP${quic > 0 ? ` + ${quic} QUIC` : ''} connections in ${r.source.packets} frames`);
   parts.push(`verdicts ${counts(s.verdicts)}`);
   parts.push(`client certificates ${counts(s.clientCertificates)}`);
   if (s.clientCertIssuers && s.clientCertIssuers.length > 0) {
