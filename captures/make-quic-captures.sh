@@ -103,7 +103,7 @@ record() {
     echo "# client options: ${CLI_OPTS[*]:-} (exit $crc)"
     echo "## client"; cat "$tmp/client.txt"
     echo "## server"; cat "$tmp/server.txt"
-  } >"logs/$name.txt"
+  } | sed "s|$here/|captures/|g" >"logs/$name.txt"
   echo "$name: $(tcpdump -r "quic/$name.pcap" 2>/dev/null | wc -l) packets, client exit $crc"
 }
 
