@@ -5,7 +5,7 @@
 #
 # Generated with: TShark (Wireshark) 4.0.17 (Debian 4.0.17-0+deb12u3).
 # Inputs:  captures/*.pcap captures/*.pcapng  -> test/golden/ja3/captures/<name>.tsv
-#          ../shared/corpus/zeek/*.pcap        -> test/golden/ja3/zeek/<name>.tsv
+#          test/fixtures/zeek/*.pcap           -> test/golden/ja3/zeek/<name>.tsv
 # Every run: LC_ALL=C, an empty WIRESHARK_CONFIG_DIR, -n, -o tcp.reassemble_out_of_order:TRUE, one
 # pass, the same -d (decode-as) options as regenerate.sh; no key log (the hellos are plaintext).
 #
@@ -29,7 +29,7 @@ if ! tshark --version 2>/dev/null | head -1 | grep -qF "$EXPECTED_VERSION"; then
   echo "ja3.sh: warning: not $EXPECTED_VERSION: $(tshark --version 2>/dev/null | head -1)" >&2
 fi
 
-CORPUS=../shared/corpus/zeek
+CORPUS=test/fixtures/zeek
 declare -A DECODE_AS=(
   [certificate-request-failed]="tcp.port==3000,tls"
   [tls-early-alert]="tcp.port==64132,tls"

@@ -32,7 +32,7 @@ async function logs(path, keylog) {
 const out = join(repo, 'test', 'golden', 'zeek-logs');
 rmSync(out, { recursive: true, force: true });
 let n = 0;
-for (const [dir, sub, withKeys] of [[join(repo, 'captures'), 'captures', true], [join(repo, '..', 'shared', 'corpus', 'zeek'), 'zeek', false]]) {
+for (const [dir, sub, withKeys] of [[join(repo, 'captures'), 'captures', true], [join(repo, 'test', 'fixtures', 'zeek'), 'zeek', false]]) {
   mkdirSync(join(out, sub), { recursive: true });
   for (const f of readdirSync(dir).filter((x) => /\.pcap(ng)?$/.test(x)).sort()) {
     const name = basename(f).replace(/\.(pcap|pcapng)$/, '');

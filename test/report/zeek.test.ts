@@ -43,7 +43,7 @@ const ZEEK_X509_DOC: Array<[string, string]> = [
   ['basic_constraints.path_len', 'count'], ['host_cert', 'bool'], ['client_cert', 'bool'],
 ];
 
-const CORPUS = join(REPO, '..', 'shared', 'corpus', 'zeek');
+const CORPUS = join(REPO, 'test', 'fixtures', 'zeek');
 const mask = (s: string): string => s.replace(/^#(open|close)\t.*$/gm, '#$1\tXXXX-XX-XX-XX-XX-XX');
 
 function header(log: string, key: string): string[] {
