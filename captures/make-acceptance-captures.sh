@@ -40,31 +40,10 @@
 # overwritten. Usage: captures/make-acceptance-captures.sh [name-filter-regex]
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here"
-[[ -e pki/test-ca.pem ]] || ./make-pki.sh
-mkdir -p logs www
-printf 'hello from the tls-inspect test server\n' >www/hello.txt
-filter=${1:-.}
+source "$(dirname "$0")/lib.sh"
 REQUEST='GET /www/hello.txt HTTP/1.0\r\n\r\n'
-tmp=$(mktemp -d)
-bg=()
-cleanup() {
-  local p
-  for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 
-wait_for() { # wait_for SECONDS COMMAND... : poll until the command succeeds
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.05
-  done
-}
 listening() { ss -Hltn "( sport = :$1 )" | grep -q LISTEN; }
-strip_hex() { grep -Ev '^ +[0-9a-f]{4} - ' || true; }
 
 # record NAME PORT DESCRIPTION — uses the globals SRV (array), CLI (array), CLI_IN (shell snippet
 # for the client's stdin)

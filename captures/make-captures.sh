@@ -19,25 +19,10 @@
 # Usage: captures/make-captures.sh [name-filter-regex]
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here"
-[[ -e pki/test-ca.pem ]] || ./make-pki.sh
-mkdir -p logs www
-printf 'hello from the tls-inspect test server\n' >www/hello.txt
-filter=${1:-.}
+source "$(dirname "$0")/lib.sh"
 REQUEST='GET /www/hello.txt HTTP/1.0\r\n\r\n'
 
 port_free() { ! ss -Hltn "( sport = :$1 )" | grep -q .; }
-
-wait_for() { # wait_for SECONDS COMMAND... : poll until the command succeeds
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.05
-  done
-}
-
-strip_hex() { grep -Ev '^ +[0-9a-f]{4} - ' || true; }
 
 # scenario NAME PORT VERSIONFLAG DESCRIPTION -- CLIENT-ARGS...
 #   CLIENT-ARGS replace the default "-CAfile pki/test-ca.pem -cert pki/client.pem -key pki/client.key".

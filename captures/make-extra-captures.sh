@@ -19,40 +19,13 @@
 # tls12-no-cert-dsb.pcapng. Usage: captures/make-extra-captures.sh [name-filter-regex]
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here"
-[[ -e pki/test-ca.pem ]] || ./make-pki.sh
-mkdir -p logs www
-printf 'hello from the tls-inspect test server\n' >www/hello.txt
-filter=${1:-.}
+source "$(dirname "$0")/lib.sh"
 NS=ti-lo
 REQUEST='GET /www/hello.txt HTTP/1.0\r\n\r\n'
-tmp=$(mktemp -d)
-bg=()
 
-cleanup() {
-  local p
-  for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
-  ip netns del "$NS" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+own_netns
 
-if ip netns list | grep -qw "$NS"; then
-  echo "make-extra-captures.sh: netns $NS exists (left over?): ip netns del $NS" >&2; exit 1
-fi
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-
-wait_for() { # wait_for SECONDS COMMAND...
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.05
-  done
-}
 listening() { ip netns exec "$NS" ss -Hltn "( sport = :$1 )" | grep -q LISTEN; }
-strip_hex() { grep -Ev '^ +[0-9a-f]{4} - ' || true; }
 
 # record NAME PORT DESCRIPTION — uses the globals:
 #   SRV (array)   server command; SRV_EXITS=yes if it ends by itself, else it is killed

@@ -35,24 +35,9 @@
 # Usage: captures/make-gnutls-cause-captures.sh [name-filter-regex]
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here"
-[[ -e pki/test-ca.pem ]] || ./make-pki.sh
-mkdir -p logs www
-printf 'hello from the tls-inspect test server\n' >www/hello.txt
-filter=${1:-.}
+source "$(dirname "$0")/lib.sh"
 NS=ti-cause
 REQUEST='GET /www/hello.txt HTTP/1.0\r\n\r\n'
-tmp=$(mktemp -d)
-bg=()
-
-cleanup() {
-  local p
-  for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
-  ip netns del "$NS" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 # ---- certificates this script adds -----------------------------------------------------------
 new_cert() { # new_cert NAME CN SERIAL GENPKEY-ARGS...
@@ -99,21 +84,9 @@ new_cert rsa-client rsa-client 1201 -algorithm RSA -pkeyopt rsa_keygen_bits:2048
 new_cert ed25519-client ed25519-client 1202 -algorithm ED25519
 
 # ---- recording --------------------------------------------------------------------------------
-if ip netns list | grep -qw "$NS"; then
-  echo "make-gnutls-cause-captures.sh: netns $NS exists (left over?): ip netns del $NS" >&2; exit 1
-fi
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+own_netns
 
-wait_for() { # wait_for SECONDS COMMAND...
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.05
-  done
-}
 listening() { ip netns exec "$NS" ss -Hltn "( sport = :$1 )" | grep -q LISTEN; }
-strip_hex() { grep -Ev '^ +[0-9a-f]{4} - ' || true; }
 
 # record NAME PORT DESCRIPTION PRIORITY -- CLIENT-COMMAND...   (server: gnutls-serv, see above)
 record() {

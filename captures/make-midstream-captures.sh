@@ -51,28 +51,8 @@
 # Usage: captures/make-midstream-captures.sh [name-filter-regex]
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here"
-[[ -e pki/test-ca.pem ]] || ./make-pki.sh
-mkdir -p logs www
-printf 'hello from the tls-inspect test server\n' >www/hello.txt
-filter=${1:-.}
-tmp=$(mktemp -d)
-bg=()
-cleanup() {
-  local p
-  for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
 
-wait_for() { # wait_for SECONDS COMMAND...
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.05
-  done
-}
 listening() { ss -Hltn "( sport = :$1 )" | grep -q LISTEN; }
 
 SRV_BASE=(openssl s_server -cert pki/server.pem -key pki/server.key -CAfile pki/test-ca.pem)

@@ -20,28 +20,8 @@
 # Usage: captures/make-nginx-captures.sh [name-filter-regex]
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here"
-[[ -e pki/test-ca.pem ]] || ./make-pki.sh
-mkdir -p logs
-filter=${1:-.}
-tmp=$(mktemp -d)
-bg=()
+source "$(dirname "$0")/lib.sh"
 
-cleanup() {
-  local p
-  for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-wait_for() { # wait_for SECONDS COMMAND... : poll until the command succeeds
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.05
-  done
-}
 listening() { ss -Hltn "( sport = :$1 )" | grep -q LISTEN; }
 
 # scenarios: NAME PORT TLS(1.2|1.3) VERIFY(on|optional) HTTP(1.1|2) CLIENT-CERT(good|evil|expired|none)

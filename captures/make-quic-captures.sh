@@ -39,38 +39,13 @@
 # Usage: captures/make-quic-captures.sh [name-filter-regex]
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here"
-[[ -e pki/test-ca.pem ]] || ./make-pki.sh
-mkdir -p logs www quic
-printf 'hello from the tls-inspect test server\n' >www/hello.txt
-filter=${1:-.}
+source "$(dirname "$0")/lib.sh"
+mkdir -p quic
 NS=ti-quic
-tmp=$(mktemp -d)
-bg=()
 command -v gtlsserver >/dev/null || { echo "make-quic-captures.sh: apt-get install ngtcp2-server ngtcp2-client" >&2; exit 1; }
 
-cleanup() {
-  local p
-  for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
-  ip netns del "$NS" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+own_netns
 
-if ip netns list | grep -qw "$NS"; then
-  echo "make-quic-captures.sh: netns $NS exists (left over?): ip netns del $NS" >&2; exit 1
-fi
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-
-wait_for() { # wait_for SECONDS COMMAND...
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.05
-  done
-}
 listening() { ip netns exec "$NS" ss -Hlun "( sport = :$1 )" | grep -q .; }
 
 # record NAME PORT DESCRIPTION — SRV_OPTS / CLI_OPTS (arrays) are the extra options

@@ -2,9 +2,9 @@
  * The per-connection model: one shape serves the JSON contract (test/fixtures/report.schema.json),
  * the text/markdown/html reports and the TUI. Optional fields are omitted when unknown.
  */
+import type { AppDataInfo, Direction } from '../tls/events.js';
 
 export type { Direction } from '../tls/events.js';
-import type { Direction } from '../tls/events.js';
 export type Visibility = 'plaintext' | 'decrypted' | 'inferred';
 export type EventKind = 'handshake' | 'alert' | 'change_cipher_spec' | 'encrypted' | 'heartbeat';
 
@@ -31,21 +31,9 @@ export interface CertificateModel {
 }
 
 /** A decrypted application-data record (event kind 'encrypted', type 'ApplicationData',
- * visibility 'decrypted'): what its first bytes show. Only the first few records per direction. */
-export interface ApplicationDataModel {
-  protocol: 'http/1.x' | 'http2' | 'unknown';
-  /** HTTP/1.x request or status line (printable ASCII, at most 200 characters; sanitise for display). */
-  firstLine?: string;
-  /** Response status (HTTP/1.x status line, or HTTP/2 :status sent as an HPACK static index). */
-  status?: number;
-  /** HTML <title> of the response body, when within the first bytes. */
-  title?: string;
-  /** HTTP/2 client connection preface. */
-  preface?: boolean;
-  /** HTTP/2 frame types whose header lies in this record. */
-  frames?: string[];
-  goaway?: { lastStreamId: number; errorCode: number; error: string };
-}
+ * visibility 'decrypted'): what its first bytes show (src/tls/app-data.ts). Only the first few
+ * records per direction; firstLine and title are printable ASCII, still to be sanitised for display. */
+export type ApplicationDataModel = AppDataInfo;
 
 export interface EventModel {
   frame: number;
