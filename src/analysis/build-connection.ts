@@ -12,7 +12,9 @@ import type {
   ConnectionModel,
   EventModel,
   TcpFacts,
+  WarningModel,
 } from './model.js';
+import type { StageWarning, WarningCode } from '../warning-codes.js';
 import { certificateModel, dnString, type CertContext } from './certificates.js';
 import { alertDescriptionName, alertLevelName, cipherSuiteDisplayName, versionDisplayName } from './names.js';
 import { historyLetters } from './history.js';
@@ -116,19 +118,19 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
     diagnoses: [],
     tcp: tcpFacts(conn, cs),
     verdict: 'not-tls',
-    warnings: [...conn.warnings, ...tlsWarnings(facts, cs)],
+    warnings: [...conn.warnings.map((w) => warningModel(w, cs, w.message)), ...tlsWarnings(facts, cs)],
   };
   if (conn.closeReason === 'memory') {
-    model.warnings.push('evicted: the global memory budget (--max-buffer-mb) was full and this was the least recently active connection; it was reported early and its later packets start a new one');
+    model.warnings.push(connectionWarning('connection-evicted-memory', 'evicted: the global memory budget (--max-buffer-mb) was full and this was the least recently active connection; it was reported early and its later packets start a new one'));
   }
   const basis = orientation.model.basis;
   if (basis !== 'syn' && basis !== 'client-hello') model.orientation = orientation.model;
   if (ctx.listeners && !orientation.model.inferred && (conn.synSeen || conn.synAckSeen || facts?.clientSideBy)) ctx.listeners.add(model.server);
   if (conn.closeReason === 'evicted') {
-    model.warnings.push('evicted: more TCP connections were open at once than --max-connections allows; this connection was reported early and its later packets start a new one');
+    model.warnings.push(connectionWarning('connection-evicted-limit', 'evicted: more TCP connections were open at once than --max-connections allows; this connection was reported early and its later packets start a new one'));
   }
   if (conn.warningsDropped > 0 || (facts && facts.warningsDropped > 0)) {
-    model.warnings.push(`${conn.warningsDropped + (facts?.warningsDropped ?? 0)} more warnings not shown`);
+    model.warnings.push(connectionWarning('warnings-dropped', `${conn.warningsDropped + (facts?.warningsDropped ?? 0)} more warnings not shown`));
   }
   if (facts?.quic) model.quic = quicModel(facts.quic, cs, facts.alpn);
   if (!facts || !facts.isTls) return model;
@@ -150,8 +152,8 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   if (facts.startTlsOffset) {
     model.startTls = { clientToServer: facts.startTlsOffset[cs], serverToClient: facts.startTlsOffset[ss] };
   }
-  if (facts.eventsDropped > 0) model.warnings.push(`${facts.eventsDropped} TLS events beyond the per-connection limit were not kept`);
-  decodeWarnings(facts.events, model.warnings);
+  if (facts.eventsDropped > 0) model.warnings.push(connectionWarning('tls-events-dropped', `${facts.eventsDropped} TLS events beyond the per-connection limit were not kept`));
+  decodeWarnings(facts.events, cs, model.warnings);
   const serverCert = events.find((e) => e.type === 'Certificate' && e.direction === 'server->client' && e.certificates);
   if (serverCert?.certificates) model.serverCertificates = serverCert.certificates;
   const hidden = facts.version === ProtocolVersion.TLS13 && !facts.decrypted;
@@ -176,14 +178,29 @@ function clientCloseFrame(conn: TcpConnection, cs: Side): number {
   return fin && rst ? Math.min(fin, rst) : fin || rst;
 }
 
+/** A stage's warning in the model: its side becomes the direction by the connection's client. */
+function warningModel(w: StageWarning, cs: Side, message: string): WarningModel {
+  const m: WarningModel = { code: w.code, message };
+  if (w.frame !== undefined) m.frame = w.frame;
+  if (w.offset !== undefined) m.offset = w.offset;
+  if (w.side !== undefined) m.direction = directionOf(w.side, cs);
+  return m;
+}
+
+function connectionWarning(code: WarningCode, message: string): WarningModel {
+  return { code, message };
+}
+
 /** The tls stage's warnings name directions by its own client side: when the orientation was
  * decided here instead (no Hello captured), swap their 'client->server' / 'server->client' prefixes. */
-function tlsWarnings(facts: TlsFacts | null, cs: Side): string[] {
+function tlsWarnings(facts: TlsFacts | null, cs: Side): WarningModel[] {
   if (!facts) return [];
-  if (facts.clientSide === cs) return facts.warnings;
-  return facts.warnings.map((w) =>
-    w.startsWith('client->server: ') ? `server->client: ${w.slice(16)}` : w.startsWith('server->client: ') ? `client->server: ${w.slice(16)}` : w,
-  );
+  if (facts.clientSide === cs) return facts.warnings.map((w) => warningModel(w, cs, w.message));
+  return facts.warnings.map((w) => {
+    const t = w.message;
+    const message = t.startsWith('client->server: ') ? `server->client: ${t.slice(16)}` : t.startsWith('server->client: ') ? `client->server: ${t.slice(16)}` : t;
+    return warningModel(w, cs, message);
+  });
 }
 
 /** TLS 1.2 session-ticket resumption: the server's CCS follows its ServerHello with no Certificate /
@@ -222,16 +239,17 @@ function isEstablished(events: EventModel[], facts: TlsFacts, inf?: Tls13Inferen
 /** Decode problems of single messages (an overrunning list, trailing bytes ...) reach the model,
  * each with its message and frame: at most MAX_DECODE_WARNINGS per connection, the rest counted. */
 const MAX_DECODE_WARNINGS = 32;
-function decodeWarnings(events: readonly TlsEvent[], into: string[]): void {
+function decodeWarnings(events: readonly TlsEvent[], cs: Side, into: WarningModel[]): void {
   let n = 0;
   let dropped = 0;
   for (const e of events) {
     for (const w of e.warnings ?? []) {
-      if (n++ < MAX_DECODE_WARNINGS) into.push(`${e.type ?? e.kind} in frame ${e.frame}: ${w}`);
-      else dropped++;
+      if (n++ < MAX_DECODE_WARNINGS) {
+        into.push({ code: 'tls-message-malformed', message: `${e.type ?? e.kind} in frame ${e.frame}: ${w}`, frame: e.frame, offset: e.streamOffset, direction: directionOf(e.side, cs) });
+      } else dropped++;
     }
   }
-  if (dropped > 0) into.push(`${dropped} more message decode warnings not shown`);
+  if (dropped > 0) into.push(connectionWarning('warnings-dropped', `${dropped} more message decode warnings not shown`));
 }
 
 /** Warnings about a handshake that worked (the mTLS verdict stands, the warning is shown beside it). */

@@ -3,8 +3,12 @@
  * the text/markdown/html reports and the TUI. Optional fields are omitted when unknown.
  */
 import type { AppDataInfo, Direction } from '../tls/events.js';
+import type { Warning } from '../warning-codes.js';
 
 export type { Direction } from '../tls/events.js';
+/** A warning: `{ code, message, frame?, offset?, direction? }`, defined with its codes in src/warning-codes.ts. */
+export type WarningModel = Warning;
+export type { WarningCode } from '../warning-codes.js';
 export type Visibility = 'plaintext' | 'decrypted' | 'inferred';
 export type EventKind = 'handshake' | 'alert' | 'change_cipher_spec' | 'encrypted' | 'heartbeat';
 
@@ -214,7 +218,7 @@ export interface ConnectionModel {
   /** The verdict rests on inferred evidence only (TLS 1.3 record sizes without keys): reports
    * show it as such (`[mtls-ok?]`). */
   verdictInferred?: boolean;
-  warnings: string[];
+  warnings: WarningModel[];
 }
 
 export interface SourceModel {
@@ -224,7 +228,7 @@ export interface SourceModel {
   bytes?: number;
   linkTypes: number[];
   keylogSecretsLoaded?: number;
-  warnings: string[];
+  warnings: WarningModel[];
   skipped?: Record<string, number>;
 }
 

@@ -248,7 +248,7 @@ class ExternalSource implements LiveCaptureSource {
     });
     await this.exitPromise;
     if (!this.stopRequested) {
-      sink.warning({ message: `${this.o.engine} stopped capturing (${this.exitInfo}): ${this.stderr.trim().split('\n').pop() ?? ''}` });
+      sink.warning({ code: 'capture-engine-stopped', message: `${this.o.engine} stopped capturing (${this.exitInfo}): ${this.stderr.trim().split('\n').pop() ?? ''}` });
     }
     return this.summaryOf(s);
   }

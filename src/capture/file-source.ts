@@ -44,7 +44,7 @@ export abstract class ChunkedFileSource implements PacketSource {
         } catch (err) {
           const what = this.input.gzip ? 'gzip decompression failed' : 'read failed';
           const msg = err instanceof Error ? err.message : String(err);
-          sink.warning({ message: `${what} after ${this.bytesRead} bytes: ${msg}`, offset: this.bytesRead });
+          sink.warning({ code: 'capture-read-failed', message: `${what} after ${this.bytesRead} bytes: ${msg}`, offset: this.bytesRead });
           break;
         }
         if (chunk === null) break;

@@ -242,7 +242,7 @@ class LiveSource implements LiveCaptureSource {
     this.started = true;
     for (const q of this.queue.splice(0)) this.deliver(sink, q.data, q.tsSec, q.tsNsec, q.originalLength);
     if (this.droppedBeforeRun > 0) {
-      sink.warning({ message: `${this.droppedBeforeRun} packets dropped on ${this.iface} before reading started` });
+      sink.warning({ code: 'capture-packets-dropped', message: `${this.droppedBeforeRun} packets dropped on ${this.iface} before reading started` });
     }
     this.sink = sink;
     if (this.closed) return Promise.resolve(this.summary());

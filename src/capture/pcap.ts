@@ -13,6 +13,7 @@
  */
 import { ChunkedFileSource } from './file-source.js';
 import type { ByteInput } from './input.js';
+import type { WarningCode } from '../warning-codes.js';
 
 const PCAP_FILE_HEADER = 24;
 const PCAP_RECORD_HEADER = 16;
@@ -78,7 +79,7 @@ export class PcapSource extends ChunkedFileSource {
 
   protected finish(): void {
     if (!this.headerSeen) {
-      this.damage(`truncated pcap file header: ${this.bytesRead} of ${PCAP_FILE_HEADER} bytes`, 0);
+      this.damage('capture-truncated', `truncated pcap file header: ${this.bytesRead} of ${PCAP_FILE_HEADER} bytes`, 0);
       return;
     }
     if (this.carry === null) return;
@@ -86,11 +87,12 @@ export class PcapSource extends ChunkedFileSource {
     if (fill >= PCAP_RECORD_HEADER) {
       const captured = this.u32(this.carry, 8);
       this.damage(
+        'capture-truncated',
         `truncated pcap record at offset ${this.offset}: ${fill - PCAP_RECORD_HEADER} of ${captured} captured bytes present`,
         this.offset,
       );
     } else {
-      this.damage(`truncated pcap record header at offset ${this.offset}: ${fill} of ${PCAP_RECORD_HEADER} bytes present`, this.offset);
+      this.damage('capture-truncated', `truncated pcap record header at offset ${this.offset}: ${fill} of ${PCAP_RECORD_HEADER} bytes present`, this.offset);
     }
   }
 
@@ -104,6 +106,7 @@ export class PcapSource extends ChunkedFileSource {
     const captured = this.u32(b, o + 8);
     if (captured > this.maxCaptured) {
       this.damage(
+        'capture-file-damaged',
         `pcap record at offset ${this.offset}: captured length ${captured} exceeds the maximum ` +
           `${this.maxCaptured}; the file is damaged, reading stopped`,
         this.offset,
@@ -134,7 +137,7 @@ export class PcapSource extends ChunkedFileSource {
     const major = this.u16(b, o + 4);
     const minor = this.u16(b, o + 6);
     if (major !== 2 && minor !== 4) {
-      this.damage(`pcap file header: unsupported version ${major}.${minor} (pcap 2.4 expected)`, 0);
+      this.damage('capture-version-unsupported', `pcap file header: unsupported version ${major}.${minor} (pcap 2.4 expected)`, 0);
       return;
     }
     // Bits 26-31 carry FCS information, not the link type (as in libpcap/Wireshark).
@@ -153,6 +156,7 @@ export class PcapSource extends ChunkedFileSource {
       if (!this.fractionWarned) {
         this.fractionWarned = true;
         this.sink.warning({
+          code: 'pcap-timestamp-fraction-overflow',
           message: `pcap record at offset ${at}: timestamp fraction ${frac} is not below ${this.fractionPerSecond}; carried into seconds`,
           offset: at,
           frame: pkt.frame,
@@ -190,8 +194,8 @@ export class PcapSource extends ChunkedFileSource {
     return this.le ? b.readUInt16LE(o) : b.readUInt16BE(o);
   }
 
-  private damage(message: string, offset: number): void {
+  private damage(code: WarningCode, message: string, offset: number): void {
     this.damaged = true;
-    this.sink.warning({ message, offset });
+    this.sink.warning({ code, message, offset });
   }
 }

@@ -20,6 +20,7 @@ import {
 } from './pcapng-blocks.js';
 import { splitTimestamp, type SecNsec } from './timestamp.js';
 import type { InterfaceStatistics } from './types.js';
+import type { WarningCode } from '../warning-codes.js';
 
 export class PcapngSource extends ChunkedFileSource {
   readonly kind = 'pcapng' as const;
@@ -85,7 +86,7 @@ export class PcapngSource extends ChunkedFileSource {
   protected finish(): void {
     if (this.carry === null) return;
     const what = this.carryHeaderOnly ? 'block header' : 'block';
-    this.damage(`truncated pcapng ${what} at offset ${this.offset}: ${this.carryFill} of ${this.carryTotal} bytes present`);
+    this.damage('capture-truncated', `truncated pcapng ${what} at offset ${this.offset}: ${this.carryFill} of ${this.carryTotal} bytes present`);
   }
 
   /** Parses the complete blocks of b from pos; returns where the first incomplete block starts. */
@@ -104,7 +105,7 @@ export class PcapngSource extends ChunkedFileSource {
   private checkHeader(b: Buffer, o: number): boolean {
     readBlockHeader(b, o, this.le, this.header);
     if (this.header.problem === null) return true;
-    this.damage(`pcapng block at offset ${this.offset}: ${this.header.problem}; reading stopped`);
+    this.damage('capture-file-damaged', `pcapng block at offset ${this.offset}: ${this.header.problem}; reading stopped`);
     return false;
   }
 
@@ -116,7 +117,7 @@ export class PcapngSource extends ChunkedFileSource {
     const le = type === BlockType.SHB ? (shbByteOrder(b, o) ?? true) : (this.le ?? true);
     const trailer = readU32(b, o + len - 4, le);
     if (trailer !== len) {
-      this.damage(`pcapng block at offset ${at}: trailing length ${trailer} differs from leading length ${len}; reading stopped`);
+      this.damage('capture-file-damaged', `pcapng block at offset ${at}: trailing length ${trailer} differs from leading length ${len}; reading stopped`);
       return;
     }
     switch (type) {
@@ -151,7 +152,7 @@ export class PcapngSource extends ChunkedFileSource {
   private section(b: Buffer, o: number, le: boolean, at: number): void {
     const major = readU16(b, o + 12, le);
     if (major !== 1) {
-      this.damage(`section header block at offset ${at}: unsupported pcapng major version ${major}; reading stopped`);
+      this.damage('capture-version-unsupported', `section header block at offset ${at}: unsupported pcapng major version ${major}; reading stopped`);
       return;
     }
     this.le = le;
@@ -160,7 +161,7 @@ export class PcapngSource extends ChunkedFileSource {
 
   private interfaceBlock(b: Buffer, o: number, len: number, le: boolean, at: number): void {
     const { iface, problem } = readInterface(b, o, len, le);
-    if (problem !== null) this.warn(`interface description block at offset ${at}: ${problem}`, at);
+    if (problem !== null) this.warn('pcapng-block-malformed', `interface description block at offset ${at}: ${problem}`, at);
     if (iface === null) return;
     this.interfaces.push(iface);
     this.noteLinkType(iface.linkType);
@@ -169,18 +170,18 @@ export class PcapngSource extends ChunkedFileSource {
   /** EPB (interface id u32 at 8) and OPB (interface id u16 at 8): same layout from byte 12 on. */
   private packetBlock(b: Buffer, o: number, len: number, le: boolean, at: number, ifId: number, dataAt: number, name: string): void {
     if (len < dataAt + 4) {
-      this.warn(`${name} packet block at offset ${at}: block length ${len} too short for its header; skipped`, at);
+      this.warn('pcapng-block-malformed', `${name} packet block at offset ${at}: block length ${len} too short for its header; skipped`, at);
       return;
     }
     const iface = this.interfaces[ifId];
     if (iface === undefined) {
-      this.warn(`${name} packet block at offset ${at}: interface id ${ifId} not defined in this section (${this.interfaces.length} interfaces); skipped`, at);
+      this.warn('pcapng-interface-undefined', `${name} packet block at offset ${at}: interface id ${ifId} not defined in this section (${this.interfaces.length} interfaces); skipped`, at);
       return;
     }
     const captured = readU32(b, o + 20, le);
     const room = len - dataAt - 4;
     if (captured > room) {
-      this.warn(`${name} packet block at offset ${at}: captured length ${captured} exceeds the block body (${room} bytes); skipped`, at);
+      this.warn('pcapng-block-malformed', `${name} packet block at offset ${at}: captured length ${captured} exceeds the block body (${room} bytes); skipped`, at);
       return;
     }
     splitTimestamp(readU32(b, o + 12, le), readU32(b, o + 16, le), iface.resolution, this.ts);
@@ -191,7 +192,7 @@ export class PcapngSource extends ChunkedFileSource {
     const iface = this.interfaces[0];
     if (len < 16 || iface === undefined) {
       const why = iface === undefined ? 'no interface defined in this section' : `block length ${len} too short`;
-      this.warn(`simple packet block at offset ${at}: ${why}; skipped`, at);
+      this.warn(iface === undefined ? 'pcapng-interface-undefined' : 'pcapng-block-malformed', `simple packet block at offset ${at}: ${why}; skipped`, at);
       return;
     }
     const original = readU32(b, o + 8, le);
@@ -219,13 +220,13 @@ export class PcapngSource extends ChunkedFileSource {
 
   private secretsBlock(b: Buffer, o: number, len: number, le: boolean, at: number): void {
     if (len < 20) {
-      this.warn(`decryption secrets block at offset ${at}: block length ${len} too short; skipped`, at);
+      this.warn('pcapng-block-malformed', `decryption secrets block at offset ${at}: block length ${len} too short; skipped`, at);
       return;
     }
     const secretsType = readU32(b, o + 8, le);
     const size = readU32(b, o + 12, le);
     if (size > len - 20) {
-      this.warn(`decryption secrets block at offset ${at}: secrets length ${size} exceeds the block body (${len - 20} bytes); skipped`, at);
+      this.warn('pcapng-block-malformed', `decryption secrets block at offset ${at}: secrets length ${size} exceeds the block body (${len - 20} bytes); skipped`, at);
       return;
     }
     this.sink.secrets({
@@ -240,7 +241,7 @@ export class PcapngSource extends ChunkedFileSource {
   private statisticsBlock(b: Buffer, o: number, len: number, le: boolean, at: number): void {
     if (this.sink.interfaceStats === undefined) return;
     if (len < 24) {
-      this.warn(`interface statistics block at offset ${at}: block length ${len} too short; skipped`, at);
+      this.warn('pcapng-block-malformed', `interface statistics block at offset ${at}: block length ${len} too short; skipped`, at);
       return;
     }
     const s: InterfaceStatistics = { interfaceId: readU32(b, o + 8, le), received: null, ifDrop: null, osDrop: null, offset: at };
@@ -251,7 +252,7 @@ export class PcapngSource extends ChunkedFileSource {
       const olen = readU16(b, p + 2, le);
       if (code === 0) break;
       if (p + 4 + olen > end) {
-        this.warn(`interface statistics block at offset ${at}: option ${code} overruns the block; rest skipped`, at);
+        this.warn('pcapng-block-malformed', `interface statistics block at offset ${at}: option ${code} overruns the block; rest skipped`, at);
         break;
       }
       if (olen === 8 && (code === 4 || code === 5 || code === 7)) {
@@ -265,12 +266,12 @@ export class PcapngSource extends ChunkedFileSource {
     this.sink.interfaceStats(s);
   }
 
-  private warn(message: string, offset: number): void {
-    this.sink.warning({ message, offset });
+  private warn(code: WarningCode, message: string, offset: number): void {
+    this.sink.warning({ code, message, offset });
   }
 
-  private damage(message: string): void {
+  private damage(code: WarningCode, message: string): void {
     this.damaged = true;
-    this.sink.warning({ message, offset: this.offset });
+    this.sink.warning({ code, message, offset: this.offset });
   }
 }

@@ -11,6 +11,7 @@
  *   offset, and reading stops at damage it cannot skip. Only a failure to start (bad path, not a
  *   capture file, no permission) rejects, with a CaptureError whose message is one line for people.
  */
+import type { WarningCode } from '../warning-codes.js';
 
 export type CaptureKind = 'pcap' | 'pcapng' | 'live';
 
@@ -57,6 +58,8 @@ export interface DecryptionSecrets {
 }
 
 export interface CaptureWarning {
+  /** From the one catalogue (src/warning-codes.ts). */
+  code: WarningCode;
   message: string;
   /** Byte offset in the (decompressed) input, when known. */
   offset?: number;

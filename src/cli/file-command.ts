@@ -18,6 +18,7 @@ import { reportTextPieces } from '../report/text.js';
 import { HTML_PARTS } from '../report/html.js';
 import { MARKDOWN_PARTS } from '../report/markdown.js';
 import type { ReportParts } from '../report/report-parts.js';
+import { warning, type Warning } from '../warning-codes.js';
 
 export interface FileArgs extends FilterArgs {
   capture: string;
@@ -40,12 +41,13 @@ export interface FileArgs extends FilterArgs {
 export function sourceModel(res: PipelineResult, path: string | undefined, keylogSecrets: number | undefined): SourceModel {
   const skipped: Record<string, number> = {};
   for (const e of res.net.skipped()) skipped[e.label] = e.count;
-  const warnings = [...res.captureWarnings, ...res.net.malformedMessages];
+  const warnings: Warning[] = [...res.captureWarnings];
+  res.net.malformedMessages.forEach((message, i) => warnings.push(warning('net-frame-malformed', message, res.net.malformedFrames[i])));
   const ev = res.reassembler.stats.connectionEvictions;
-  if (ev > 0) warnings.push(`${ev} TCP connection(s) evicted: more were open at once than --max-connections allows`);
+  if (ev > 0) warnings.push({ code: 'connection-evicted-limit', message: `${ev} TCP connection(s) evicted: more were open at once than --max-connections allows` });
   const mem = res.reassembler.stats.memoryEvictions;
   if (mem > 0) {
-    warnings.push(`${mem} TCP connection(s) reported early, least recently active first: the global memory budget (--max-buffer-mb) was full`);
+    warnings.push({ code: 'connection-evicted-memory', message: `${mem} TCP connection(s) reported early, least recently active first: the global memory budget (--max-buffer-mb) was full` });
   }
   const m: SourceModel = {
     kind: res.capture.kind,

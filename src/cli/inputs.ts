@@ -2,11 +2,12 @@
 import { KeyMaterial } from '../tls/keys.js';
 import type { CertInfo } from '../tls/x509/index.js';
 import { UsageError } from './errors.js';
+import type { Warning } from '../warning-codes.js';
 
 export interface LoadedKeys {
   keys: KeyMaterial;
   /** Key log problems (line numbers and reasons, never secret text). */
-  warnings: string[];
+  warnings: Warning[];
   /** Files were given (explicitly or via SSLKEYLOGFILE). */
   given: boolean;
 }
@@ -23,7 +24,7 @@ export function loadKeyMaterial(paths: string[] | undefined, live = false): Load
   const keys = new KeyMaterial();
   const explicit = paths !== undefined && paths.length > 0;
   const list = explicit ? [...new Set(paths)] : process.env.SSLKEYLOGFILE ? [process.env.SSLKEYLOGFILE] : [];
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   for (const p of list) {
     let r: { added: number; issues: string[] };
     try {
@@ -43,7 +44,7 @@ export function loadKeyMaterial(paths: string[] | undefined, live = false): Load
       const why = r.issues[0].replace(`${p} `, '').replace('not a key log line: ', '');
       throw new UsageError(`--keylog ${p} is not an NSS key log (${why}): give the file SSLKEYLOGFILE wrote, lines like "CLIENT_RANDOM <random> <secret>"`);
     }
-    warnings.push(...r.issues);
+    for (const message of r.issues) warnings.push({ code: 'keylog-line-unusable', message });
   }
   return { keys, warnings, given: list.length > 0 };
 }

@@ -208,7 +208,7 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   // zeek / zeek-json / ecs: connections go to their own writer as they end
   const log = logFormat ? new LogOutput(logFormat, a.output, { kind: 'live' }) : null;
   const color = useColor(a.color, out);
-  for (const w of keyWarnings) process.stderr.write(`tls-inspect: warning: ${w}\n`);
+  for (const w of keyWarnings) process.stderr.write(`tls-inspect: warning: ${w.message}\n`);
   const kept: ConnectionModel[] = [];
   const reported = new ReportedSummary(filter);
   const layout = { brief: a.brief, time: a.timeFormat, width: textWidth(out), captureStart: undefined as { sec: number; nsec: number } | undefined };

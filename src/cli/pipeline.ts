@@ -14,6 +14,7 @@ import type { ConnectionModel } from '../analysis/model.js';
 import type { KeyMaterial } from '../tls/keys.js';
 import { DerInterner } from '../tls/der-interner.js';
 import { QuicStage } from '../quic/index.js';
+import { warning, type Warning } from '../warning-codes.js';
 
 export interface PipelineOptions {
   limits?: Partial<ReassemblyLimits>;
@@ -35,7 +36,7 @@ export interface PipelineResult {
   analyzer: ConnectionAnalyzer;
   net: NetStats;
   reassembler: TcpReassembler;
-  captureWarnings: string[];
+  captureWarnings: Warning[];
 }
 
 const MAX_CAPTURE_WARNINGS = 100;
@@ -47,7 +48,7 @@ export class Pipeline {
   readonly tls: TlsStage;
   /** UDP datagrams: QUIC connections (TLS in CRYPTO frames) to the same analyzer. */
   readonly quic: QuicStage;
-  readonly captureWarnings: string[] = [];
+  readonly captureWarnings: Warning[] = [];
   captureWarningsDropped = 0;
   private readonly seg = newTcpSegment();
   private packets = 0;
@@ -85,7 +86,7 @@ export class Pipeline {
         const status = decodeFrame(p, this.seg);
         if (status === 'malformed') this.seg.error = `frame ${p.frame}: ${this.seg.error}`;
         const quic = status === 'not-tcp' && this.quic.datagram(p.frame, p.tsSec, p.tsNsec, this.seg);
-        if (!quic) this.net.add(status, this.seg);
+        if (!quic) this.net.add(status, this.seg, p.frame);
         if (status === 'tcp') this.reassembler.push(p, this.seg);
         if (idle > 0 && p.tsSec - this.lastIdleCheck >= 1) {
           this.lastIdleCheck = p.tsSec;
@@ -97,14 +98,14 @@ export class Pipeline {
       secrets: (s: DecryptionSecrets) => {
         if (this.opts.keys) {
           const n = this.opts.keys.addSecretsBlock(s);
-          if (n.warning) this.captureWarning(n.warning);
+          if (n.warning) this.captureWarning(warning('pcapng-dsb-unusable', n.warning, undefined, s.offset));
           if (n.added > 0) this.tls.secretsAdded();
         }
       },
       warning: (w) => {
         const where = w.offset !== undefined && !/offset \d/.test(w.message) ? ` at byte offset ${w.offset}` : '';
         const frame = w.frame !== undefined ? ` (frame ${w.frame})` : '';
-        this.captureWarning(`${w.message}${where}${frame}`);
+        this.captureWarning(warning(w.code, `${w.message}${where}${frame}`, w.frame, w.offset));
       },
     });
     this.reassembler.flush();
@@ -134,11 +135,11 @@ export class Pipeline {
     this.tls.secretsAdded();
   }
 
-  private captureWarning(msg: string): void {
+  private captureWarning(w: Warning): void {
     if (this.captureWarnings.length >= MAX_CAPTURE_WARNINGS) {
       this.captureWarningsDropped++;
       return;
     }
-    this.captureWarnings.push(msg);
+    this.captureWarnings.push(w);
   }
 }

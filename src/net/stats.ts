@@ -70,9 +70,11 @@ export class NetStats {
   readonly unsupportedLinkTypes = new Map<number, number>();
   /** The first MAX_MESSAGES malformed-frame messages; `messagesDropped` counts the rest. */
   readonly malformedMessages: string[] = [];
+  /** The frame of each kept malformed-frame message (0 when add() was not told). */
+  readonly malformedFrames: number[] = [];
   messagesDropped = 0;
 
-  add(status: DecodeStatus, seg: DecodedSegment): void {
+  add(status: DecodeStatus, seg: DecodedSegment, frame = 0): void {
     this.frames++;
     switch (status) {
       case 'tcp':
@@ -89,8 +91,10 @@ export class NetStats {
         return;
       case 'malformed':
         this.malformed++;
-        if (this.malformedMessages.length < NetStats.MAX_MESSAGES) this.malformedMessages.push(seg.error);
-        else this.messagesDropped++;
+        if (this.malformedMessages.length < NetStats.MAX_MESSAGES) {
+          this.malformedMessages.push(seg.error);
+          this.malformedFrames.push(frame);
+        } else this.messagesDropped++;
         return;
       case 'unsupported-link':
         this.unsupportedLink++;

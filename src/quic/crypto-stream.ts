@@ -5,6 +5,7 @@
  * offset window, beyond which it is dropped with a warning (hostile input cannot grow memory).
  */
 import { copyBytes } from '../net/bytes.js';
+import type { WarningCode } from '../warning-codes.js';
 
 export interface CryptoMeta {
   /** Frame being processed (it completes what it makes contiguous). */
@@ -40,7 +41,7 @@ export class CryptoStream {
 
   constructor(
     private readonly deliver: CryptoDeliver,
-    private readonly warn: (msg: string, frame: number) => void,
+    private readonly warn: (code: WarningCode, msg: string, frame: number, offset?: number) => void,
   ) {}
 
   push(offset: number, data: Uint8Array, meta: CryptoMeta): void {
@@ -58,7 +59,7 @@ export class CryptoStream {
     }
     if (end - this.next > MAX_CRYPTO_AHEAD || this.buffered + data.length > MAX_CRYPTO_BUFFERED || this.pending.length >= MAX_PENDING) {
       this.dropped += data.length;
-      this.warn(`CRYPTO data at offset ${offset} (${data.length} bytes) dropped: more out-of-order handshake data than the reassembly limit`, meta.frame);
+      this.warn('quic-crypto-reassembly-limit', `CRYPTO data at offset ${offset} (${data.length} bytes) dropped: more out-of-order handshake data than the reassembly limit`, meta.frame, offset);
       return;
     }
     const copy = copyBytes(data);

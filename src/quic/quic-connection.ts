@@ -20,6 +20,7 @@ import { unprotect, type PacketHeader } from './packet.js';
 import { initialKeys, secretKeys, type PacketKeys, type QuicVersion } from './protection.js';
 import { cidHex } from './wire.js';
 import { KeptPackets, newKeptBudget, type KeptBudget, type KeptPacket } from './kept-packets.js';
+import { warning, type WarningCode } from '../warning-codes.js';
 
 /** Packet number spaces (RFC 9000 §12.3); 0-RTT shares the application space. */
 export const SPACE_INITIAL = 0;
@@ -42,6 +43,7 @@ interface Space {
   keys: PacketKeys | null;
   /** Why there are no keys (said once, when a packet of this space stays encrypted). */
   noKeys: string | null;
+  noKeysCode: WarningCode;
 }
 
 export class QuicConnection {
@@ -91,10 +93,10 @@ export class QuicConnection {
   private makeSpaces(side: Side): Space[] {
     const out: Space[] = [];
     for (let sp = 0; sp < 3; sp++) {
-      const warn = (msg: string, frame: number) => this.warn(side, `${SPACE_NAMES[sp]}: ${msg} (frame ${frame})`);
+      const warn = (code: WarningCode, msg: string, frame: number, offset = -1) => this.warn(side, code, `${SPACE_NAMES[sp]}: ${msg} (frame ${frame})`, frame, offset);
       const hs = new HandshakeAssembler((m) => this.onMessage(side, sp, m), warn, this.opts.maxHandshakeMessage);
       const stream = new CryptoStream((off, bytes, meta) => this.feed(hs, off, bytes, meta), warn);
-      out.push({ stream, hs, largest: -1, keys: null, noKeys: null });
+      out.push({ stream, hs, largest: -1, keys: null, noKeys: null, noKeysCode: 'keylog-secret-missing' });
     }
     return out;
   }
@@ -167,7 +169,7 @@ export class QuicConnection {
     this.cur = { side, space: sp, meta: { frame, pn: r.pn, tsSec, tsNsec }, type };
     const why = parseFrames(r.payload, this.sink);
     this.cur = null;
-    if (why) this.warn(side, `${type} packet ${r.pn} in frame ${frame}: ${why}`);
+    if (why) this.warn(side, 'quic-frame-malformed', `${type} packet ${r.pn} in frame ${frame}: ${why}`, frame);
   }
 
   private undecrypted(side: Side, sp: number, h: PacketHeader, frame: number, tsSec: number, tsNsec: number, why: string): { event: TlsEvent | null; app: boolean } {
@@ -177,13 +179,13 @@ export class QuicConnection {
       const a = this.facts.appData[side];
       a.records++;
       a.bytes += h.end - h.pnOffset;
-      if (this.spaces[side][sp]!.keys) this.warn(side, `1-RTT packet in frame ${frame} did not decrypt: ${why}`);
+      if (this.spaces[side][sp]!.keys) this.warn(side, 'quic-packet-decrypt-failed', `1-RTT packet in frame ${frame} did not decrypt: ${why}`, frame);
       return { event: null, app: true };
     }
     const space = this.spaces[side][sp]!;
-    if (space.keys) this.warn(side, `${h.type} packet in frame ${frame} did not decrypt: ${why}`);
+    if (space.keys) this.warn(side, 'quic-packet-decrypt-failed', `${h.type} packet in frame ${frame} did not decrypt: ${why}`, frame);
     else if (space.noKeys) {
-      this.warn(side, space.noKeys);
+      this.warn(side, space.noKeysCode, space.noKeys, frame);
       space.noKeys = '';
     }
     this.facts.encryptedRecords[side]++;
@@ -320,7 +322,7 @@ export class QuicConnection {
     if (!provider?.tls13Secret || !f.clientRandom) return;
     if (!this.keysLookedUp) {
       this.keysLookedUp = true;
-      provider.lookup(f, (msg) => this.warn(f.clientSide, msg)); // sets keysFound / missingSecrets
+      provider.lookup(f, (code, msg) => this.warn(f.clientSide, code, msg)); // sets keysFound / missingSecrets
     }
     for (const side of [0, 1] as Side[]) {
       const isClient = side === f.clientSide;
@@ -331,10 +333,14 @@ export class QuicConnection {
         const secret = provider.tls13Secret(f.clientRandom, label);
         if (!secret) {
           space.noKeys = f.keysFound ? missing(sp, label) : null;
+          space.noKeysCode = 'keylog-secret-missing';
           continue;
         }
         const k = secretKeys(this.version, f.cipherSuite, secret);
-        if (typeof k === 'string') space.noKeys = `cannot decrypt ${SPACE_NAMES[sp]} packets: ${k}`;
+        if (typeof k === 'string') {
+          space.noKeys = `cannot decrypt ${SPACE_NAMES[sp]} packets: ${k}`;
+          space.noKeysCode = 'tls-decryption-unsupported';
+        }
         else space.keys = k;
       }
     }
@@ -344,12 +350,12 @@ export class QuicConnection {
 
   complete(): void {
     this.replayKept();
-    if (this.kept?.full && this.facts.decrypted) this.warn(this.facts.clientSide, 'too many protected QUIC packets to keep for later decryption; the rest stay encrypted');
+    if (this.kept?.full && this.facts.decrypted) this.warn(this.facts.clientSide, 'quic-deferred-packets-limit', 'too many protected QUIC packets to keep for later decryption; the rest stay encrypted');
     for (const side of [0, 1] as Side[]) {
       for (let sp = 0; sp < 3; sp++) {
         const s = this.spaces[side][sp]!;
-        if (s.stream.waiting > 0) this.warn(side, `${SPACE_NAMES[sp]}: ${s.stream.waiting} bytes of CRYPTO data never became contiguous (a packet is missing)`);
-        else if (s.hs.pending) this.warn(side, `${SPACE_NAMES[sp]}: the connection ended inside a handshake message`);
+        if (s.stream.waiting > 0) this.warn(side, 'quic-crypto-incomplete', `${SPACE_NAMES[sp]}: ${s.stream.waiting} bytes of CRYPTO data never became contiguous (a packet is missing)`);
+        else if (s.hs.pending) this.warn(side, 'quic-handshake-unfinished', `${SPACE_NAMES[sp]}: the connection ended inside a handshake message`);
       }
     }
     this.observer.complete(this.conn, this.facts);
@@ -365,12 +371,12 @@ export class QuicConnection {
     this.observer.event?.(this.conn, f, ev);
   }
 
-  warn(side: Side, msg: string): void {
+  warn(side: Side, code: WarningCode, msg: string, frame?: number, offset?: number): void {
     const f = this.facts;
     if (f.warnings.length >= MAX_WARNINGS) {
       f.warningsDropped++;
       return;
     }
-    f.warnings.push(`${side === f.clientSide ? 'client->server' : 'server->client'}: ${msg}`);
+    f.warnings.push(warning(code, `${side === f.clientSide ? 'client->server' : 'server->client'}: ${msg}`, frame, offset, side));
   }
 }

@@ -20,6 +20,7 @@ import { quicVersion } from './protection.js';
 import { QuicConnection } from './quic-connection.js';
 import { cidHex } from './wire.js';
 import { newKeptBudget } from './kept-packets.js';
+import { warning, type Warning, type WarningCode } from '../warning-codes.js';
 
 export interface QuicLimits {
   /** UDP conversations remembered for udp.stream numbering. */
@@ -62,7 +63,7 @@ export class QuicStage {
   private readonly opts: TlsStageOptions;
   private readonly limits: QuicLimits;
   /** Stage-level warnings (limits hit), shown with the capture warnings. */
-  readonly warnings: string[] = [];
+  readonly warnings: Warning[] = [];
   datagrams = 0;
   quicDatagrams = 0;
   connections = 0;
@@ -77,8 +78,9 @@ export class QuicStage {
     this.limits = { ...DEFAULT_QUIC_LIMITS, ...limits };
   }
 
-  private stageWarn(msg: string): void {
-    if (this.warnings.length < 20 && !this.warnings.includes(msg)) this.warnings.push(msg);
+  /** Once per code (and frame, for a damaged header). */
+  private stageWarn(code: WarningCode, msg: string, frame?: number): void {
+    if (this.warnings.length < 20 && !this.warnings.some((w) => w.code === code && w.frame === frame)) this.warnings.push(warning(code, msg, frame));
   }
 
   /** A packet decodePacket called 'not-tcp': true when it was a QUIC datagram (consumed). */
@@ -95,7 +97,7 @@ export class QuicStage {
     if (!st) {
       st = { id: this.nextStream++, firstForward: fk.forward, conns: EMPTY_CONNS };
       if (this.streams.size < this.limits.maxUdpStreams) this.streams.set(fk.key, st);
-      else this.stageWarn(`more than ${this.limits.maxUdpStreams} UDP conversations: udp.stream numbers after that may differ from Wireshark's`);
+      else this.stageWarn('quic-udp-stream-limit', `more than ${this.limits.maxUdpStreams} UDP conversations: udp.stream numbers after that may differ from Wireshark's`);
     }
     const d = seg.payload;
     if (d.length < 1) return false;
@@ -122,8 +124,8 @@ export class QuicStage {
       const h = parseLongHeader(d, off);
       if (typeof h === 'string') {
         const owner = conn ?? st.conns[st.conns.length - 1]; // the conversation's connection, if any
-        if (owner) owner.warn(this.side(owner, fk.forward), `frame ${frame}: ${h}`);
-        else this.stageWarn(`frame ${frame}: ${h}`);
+        if (owner) owner.warn(this.side(owner, fk.forward), 'quic-header-malformed', `frame ${frame}: ${h}`, frame);
+        else this.stageWarn('quic-header-malformed', `frame ${frame}: ${h}`, frame);
         break;
       }
       const found = this.connectionFor(st, fk.forward, h, frame, tsSec, tsNsec, seg);
@@ -166,7 +168,7 @@ export class QuicStage {
 
   private newConnection(st: UdpStream, forward: boolean, h: PacketHeader & { form: 'long' }, frame: number, tsSec: number, tsNsec: number, seg: DecodedTcpSegment): QuicConnection {
     if (this.open.length >= this.limits.maxConnections) {
-      this.stageWarn(`more than ${this.limits.maxConnections} QUIC connections open at once: the oldest are reported early`);
+      this.stageWarn('quic-connection-limit', `more than ${this.limits.maxConnections} QUIC connections open at once: the oldest are reported early`);
       this.finish(this.open[0]!);
     }
     const src = { ip: formatIp(seg.src), port: seg.srcPort };
@@ -203,7 +205,7 @@ export class QuicStage {
     const mine = this.connCids.get(c);
     if (!mine || mine.length >= this.limits.maxCidsPerConnection) return;
     if (this.cids.size >= this.limits.maxCids) {
-      this.stageWarn(`more than ${this.limits.maxCids} QUIC connection IDs: later packets are matched by UDP conversation only`);
+      this.stageWarn('quic-cid-limit', `more than ${this.limits.maxCids} QUIC connection IDs: later packets are matched by UDP conversation only`);
       return;
     }
     this.cids.set(key, c);
@@ -252,7 +254,7 @@ export class QuicStage {
     if (off === 0) c.datagram(side, d.length);
     c.count(side, '1-RTT');
     if (d.length - off < 1 + n + 20) {
-      c.warn(side, `frame ${frame}: short-header packet of ${d.length - off} bytes is too short`);
+      c.warn(side, 'quic-header-malformed', `frame ${frame}: short-header packet of ${d.length - off} bytes is too short`, frame);
       return;
     }
     c.packet(side, d, { form: 'short', type: '1-RTT', dcid: d.subarray(off + 1, off + 1 + n), pnOffset: off + 1 + n, start: off, end: d.length }, frame, tsSec, tsNsec);

@@ -135,7 +135,7 @@ export function ecsDocument(c: ConnectionModel, source?: { path?: string; kind: 
   if (c.fingerprints) ti.fingerprints = c.fingerprints;
   if (c.history !== undefined) ti.history = c.history;
   if (c.decrypted !== undefined) ti.decrypted = c.decrypted;
-  if (c.warnings.length > 0) ti.warnings = c.warnings.slice(0, 20);
+  if (c.warnings.length > 0) ti.warnings = c.warnings.slice(0, 20).map((w) => w.message);
   if (source?.path !== undefined) ti.capture = source.path;
 
   const t = c.tcp;

@@ -68,7 +68,7 @@ function connection(c: ConnectionModel): string {
   if (c.events.length > 0) parts.push(ladderSvg(c));
   if (c.clientCertificate.chain && c.clientCertificate.chain.length > 0) parts.push(`<div><b>Client chain</b></div>${certTable(c.clientCertificate.chain)}`);
   if (c.serverCertificates && c.serverCertificates.length > 0) parts.push(`<div><b>Server chain</b></div>${certTable(c.serverCertificates)}`);
-  for (const w of c.warnings.slice(0, 10)) parts.push(`<div class="legend">warning: ${h(w)}</div>`);
+  for (const w of c.warnings.slice(0, 10)) parts.push(`<div class="legend">warning: ${h(w.message)}</div>`);
   parts.push('</section>');
   return parts.filter((x) => x !== '').join('\n');
 }
@@ -117,7 +117,7 @@ export const HTML_PARTS: ReportParts = {
       `<li>Verdicts: ${counts(s.verdicts)}</li><li>Client certificates: ${counts(s.clientCertificates)}</li>`,
       `<li>Alerts: ${counts(s.alerts)}</li><li>Diagnoses: ${counts(s.diagnoses)}</li><li>Client certificate subjects: ${counts(s.clientCertSubjects)}</li>`,
       s.failingPairs.length > 0 ? `<li>Top failing pairs: ${s.failingPairs.slice(0, 5).map((p) => `${h(p.client)} → ${h(p.server)} (${p.failures})`).join(', ')}</li>` : '',
-      ...r.source.warnings.slice(0, 20).map((w) => `<li>Capture warning: ${h(w)}</li>`),
+      ...r.source.warnings.slice(0, 20).map((w) => `<li>Capture warning: ${h(w.message)}</li>`),
       `</ul>`,
       `<script>${SEARCH_SCRIPT}</script>`,
     ];

@@ -46,7 +46,7 @@ function connectionSection(c: ConnectionModel): string {
     if (d.fix) out.push(`  - *Fix:* ${md(d.fix)}`);
     if (d.evidenceFrames.length > 0) out.push(`  - *Evidence:* frames ${d.evidenceFrames.join(', ')}`);
   }
-  for (const w of c.warnings.slice(0, 10)) out.push(`- warning: ${md(w)}`);
+  for (const w of c.warnings.slice(0, 10)) out.push(`- warning: ${md(w.message)}`);
   return out.join('\n');
 }
 
@@ -81,7 +81,7 @@ export const MARKDOWN_PARTS: ReportParts = {
     if (s.failingPairs.length > 0) {
       out.push(`- Top failing pairs: ${s.failingPairs.slice(0, 5).map((p) => `${md(p.client)} → ${md(p.server)} (${p.failures})`).join(', ')}`);
     }
-    for (const w of r.source.warnings.slice(0, 20)) out.push(`- Capture warning: ${md(w)}`);
+    for (const w of r.source.warnings.slice(0, 20)) out.push(`- Capture warning: ${md(w.message)}`);
     return `\n\n## Summary\n\n${out.join('\n')}\n`;
   },
 };

@@ -140,7 +140,7 @@ export function renderConnectionText(c: ConnectionModel, opt: TextOptions): stri
     if (d.fix && d.severity !== 'info') out.push(`      fix: ${san(d.fix)}`);
     if (d.evidenceFrames.length > 0) out.push(`      evidence: frame${d.evidenceFrames.length > 1 ? 's' : ''} ${d.evidenceFrames.join(', ')}`);
   }
-  for (const w of c.warnings.slice(0, 10)) out.push(p.paint('dim', `  warning: ${san(w)}`));
+  for (const w of c.warnings.slice(0, 10)) out.push(p.paint('dim', `  warning: ${san(w.message)}`));
   if (c.warnings.length > 10) out.push(p.paint('dim', `  (+${c.warnings.length - 10} more warnings)`));
   return out.map((l, i) => (i >= ladderFrom && i < ladderTo ? l : wrapText(l, opt.width))).join('\n');
 }
@@ -179,7 +179,7 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   }
   if (src.keylogSecretsLoaded !== undefined) out.push(`  key-log secrets loaded: ${src.keylogSecretsLoaded}`);
   if (src.skipped && Object.keys(src.skipped).length > 0) out.push(`  skipped frames: ${countsLine(src.skipped)}`);
-  for (const w of src.warnings.slice(0, 20)) out.push(p.paint('yellow', `  warning: ${san(w)}`));
+  for (const w of src.warnings.slice(0, 20)) out.push(p.paint('yellow', `  warning: ${san(w.message)}`));
   return out.map((l) => wrapText(l, opt.width)).join('\n');
 }
 

@@ -16,6 +16,7 @@ import { TcpFlag, type TcpSegment } from '../net/types.js';
 import type {
   CloseReason, DirectionStats, Endpoint, Side, StreamConsumer, StreamConsumerFactory, TcpConnection,
 } from './types.js';
+import { warning, type WarningCode } from '../warning-codes.js';
 
 const { FIN, SYN, RST, ACK } = TcpFlag;
 
@@ -76,8 +77,8 @@ export class ConnectionState implements DirectionOwner {
     return false;
   }
 
-  warn(message: string): void {
-    this.conn.warnings.push(message);
+  warn(code: WarningCode, message: string, frame?: number, offset?: number, side?: Side): void {
+    this.conn.warnings.push(warning(code, message, frame, offset, side));
     this.ctx.stats.warnings++;
   }
 

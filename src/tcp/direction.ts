@@ -25,6 +25,7 @@ import type {
   DirectionStats, ReassemblerStats, ReassemblyLimits, Side, StreamChunk, StreamConsumer, StreamGap,
 } from './types.js';
 import { copyBytes } from '../net/bytes.js';
+import type { WarningCode } from '../warning-codes.js';
 
 /** Farther ahead than any TCP window can reach (RFC 7323: 2^30): such sequence numbers are bogus. */
 const MAX_AHEAD = 0x40000000;
@@ -44,7 +45,7 @@ export interface DirectionOwner {
   readonly ctx: DirectionContext;
   /** True when one more warning may be recorded (counts it as dropped otherwise). */
   admitWarning(): boolean;
-  warn(message: string): void;
+  warn(code: WarningCode, message: string, frame?: number, offset?: number, side?: Side): void;
   /** Complete the connection if both directions have ended (used after a global eviction). */
   maybeFinish(): void;
 }
@@ -107,8 +108,8 @@ export class Direction implements BudgetMember {
       if (this.synCaptured) this.stats.retransmissions++;
       this.synCaptured = true;
     } else if (this.owner.admitWarning()) {
-      this.owner.warn(`SYN with sequence ${seq >>> 0} in the ${this.name} direction differs from its ` +
-        `initial sequence ${(this.baseSeq - 1) >>> 0}: ignored`);
+      this.owner.warn('tcp-syn-sequence-mismatch', `SYN with sequence ${seq >>> 0} in the ${this.name} direction differs from its ` +
+        `initial sequence ${(this.baseSeq - 1) >>> 0}: ignored`, undefined, undefined, this.side);
     }
   }
 
@@ -127,8 +128,8 @@ export class Direction implements BudgetMember {
     const s = this.offsetOf(seq);
     if (s - this.next > MAX_AHEAD) {
       if (this.owner.admitWarning()) {
-        this.owner.warn(`segment at sequence ${seq >>> 0} is ${s - this.next} bytes ahead of the ` +
-          `${this.name} stream (offset ${this.next}): ignored`);
+        this.owner.warn('tcp-segment-far-ahead', `segment at sequence ${seq >>> 0} is ${s - this.next} bytes ahead of the ` +
+          `${this.name} stream (offset ${this.next}): ignored`, frame, undefined, this.side);
       }
       return;
     }
@@ -136,8 +137,8 @@ export class Direction implements BudgetMember {
     if (this.ended) {
       if (wireEnd <= this.next) this.stats.retransmissions++;
       else if (this.owner.admitWarning()) {
-        this.owner.warn(`${wireEnd - Math.max(s, this.next)} bytes after the end of the ${this.name} ` +
-          `stream in frame ${frame}: ignored`);
+        this.owner.warn('tcp-data-after-stream-end', `${wireEnd - Math.max(s, this.next)} bytes after the end of the ${this.name} ` +
+          `stream in frame ${frame}: ignored`, frame, Math.max(s, this.next), this.side);
       }
       return;
     }
@@ -151,15 +152,15 @@ export class Direction implements BudgetMember {
     }
     if (this.finOffset >= 0 && wireEnd > this.finOffset) {
       if (this.owner.admitWarning()) {
-        this.owner.warn(`${wireEnd - Math.max(s, this.finOffset)} bytes after the FIN of the ` +
-          `${this.name} stream in frame ${frame}: ignored`);
+        this.owner.warn('tcp-data-after-fin', `${wireEnd - Math.max(s, this.finOffset)} bytes after the FIN of the ` +
+          `${this.name} stream in frame ${frame}: ignored`, frame, Math.max(s, this.finOffset), this.side);
       }
       wireEnd = Math.max(this.finOffset, s); // first data wins: the FIN came first
     }
     const e = Math.min(s + payload.length, wireEnd);
     if (e < wireEnd && payload.length < wireLen && this.owner.admitWarning()) {
-      this.owner.warn(`frame ${frame}: ${wireLen - payload.length} of ${wireLen} payload bytes not ` +
-        `captured (snaplen)`);
+      this.owner.warn('tcp-payload-truncated', `frame ${frame}: ${wireLen - payload.length} of ${wireLen} payload bytes not ` +
+        `captured (snaplen)`, frame, e, this.side);
     }
     if (wireEnd > this.knownEnd) this.knownEnd = wireEnd;
     const from = s > this.next ? s : this.next;
@@ -173,16 +174,16 @@ export class Direction implements BudgetMember {
     let off = this.offsetOf(finSeq);
     if (this.finOffset >= 0) {
       if (off !== this.finOffset && this.owner.admitWarning()) {
-        this.owner.warn(`FIN in frame ${frame} at offset ${off} of the ${this.name} stream, earlier ` +
-          `FIN at ${this.finOffset}: ignored`);
+        this.owner.warn('tcp-fin-mismatch', `FIN in frame ${frame} at offset ${off} of the ${this.name} stream, earlier ` +
+          `FIN at ${this.finOffset}: ignored`, frame, off, this.side);
       }
       return;
     }
     if (off - this.next > MAX_AHEAD) return;
     if (off < this.next) {
       if (this.owner.admitWarning()) {
-        this.owner.warn(`FIN in frame ${frame} at offset ${off} of the ${this.name} stream, before ` +
-          `bytes already delivered (${this.next}): taken at ${this.next}`);
+        this.owner.warn('tcp-fin-before-delivered', `FIN in frame ${frame} at offset ${off} of the ${this.name} stream, before ` +
+          `bytes already delivered (${this.next}): taken at ${this.next}`, frame, off, this.side);
       }
       off = this.next;
     }
@@ -302,8 +303,8 @@ export class Direction implements BudgetMember {
     if (diff === 0) return;
     this.stats.conflictingBytes += diff;
     if (this.owner.admitWarning()) {
-      this.owner.warn(`frame ${frame} carries ${diff} bytes that differ from frame ${b.frame} at ` +
-        `offsets ${from}-${to - 1} of the ${this.name} stream: kept the first`);
+      this.owner.warn('tcp-overlap-conflict', `frame ${frame} carries ${diff} bytes that differ from frame ${b.frame} at ` +
+        `offsets ${from}-${to - 1} of the ${this.name} stream: kept the first`, frame, from, this.side);
     }
   }
 
@@ -357,8 +358,8 @@ export class Direction implements BudgetMember {
     if (!this.owner.admitWarning()) return;
     const limits = this.owner.ctx.limits;
     const cap = which === 'total' ? limits.maxBufferedTotal : limits.maxBufferedPerDirection;
-    this.owner.warn(`out-of-order buffer limit (${which}, ${cap} bytes) reached: skipped ${holeLen} ` +
-      `missing bytes at offset ${this.next} of the ${this.name} stream`);
+    this.owner.warn('tcp-buffer-limit', `out-of-order buffer limit (${which}, ${cap} bytes) reached: skipped ${holeLen} ` +
+      `missing bytes at offset ${this.next} of the ${this.name} stream`, undefined, this.next, this.side);
   }
 
   private advanceGap(length: number, reason: StreamGap['reason'], afterFrame: number): void {
@@ -396,8 +397,8 @@ export class Direction implements BudgetMember {
   private dropBufferedFrom(off: number, frame: number): void {
     const dropped = this.buf.truncateFrom(off);
     if (dropped > 0 && this.owner.admitWarning()) {
-      this.owner.warn(`${dropped} buffered bytes after the FIN (frame ${frame}) of the ${this.name} ` +
-        `stream: dropped`);
+      this.owner.warn('tcp-data-after-fin', `${dropped} buffered bytes after the FIN (frame ${frame}) of the ${this.name} ` +
+        `stream: dropped`, frame, off, this.side);
     }
   }
 }

@@ -9,6 +9,7 @@
  * (src/analysis/orientation.ts) from ports when no Hello was captured, labelled a guess.
  */
 import { CONNECTION_COST } from './connection-cost.js';
+import type { StageWarning } from '../warning-codes.js';
 
 export type Side = 0 | 1;
 
@@ -60,7 +61,7 @@ export interface TcpConnection {
    * (Wireshark's rule, see stream-rules.ts). */
   closeReason?: CloseReason;
   /** Non-fatal oddities (capped; `warningsDropped` counts the rest). */
-  warnings: string[];
+  warnings: StageWarning[];
   warningsDropped: number;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Side, TcpConnection } from '../tcp/types.js';
 import { directionOf, type TlsEvent, type TlsFacts, type TlsObserver } from './events.js';
+import { warning, type StageWarning, type WarningCode } from '../warning-codes.js';
 
 /** Warnings kept per connection; further ones are only counted. */
 export const MAX_WARNINGS = 50;
@@ -49,23 +50,25 @@ export class EventLog {
       .map((x) => x.e);
   }
 
-  /** Adds a warning about one direction; returns its text (null when over the cap). */
-  warn(side: Side, msg: string): string | null {
+  /** Adds a warning about one direction (its text prefixed with the direction); returns it
+   * (null when over the cap). `frame` / `offset` when the warning concerns one (0 / -1: none). */
+  warn(side: Side, code: WarningCode, msg: string, frame?: number, offset?: number): StageWarning | null {
     const f = this.facts;
     if (f.warnings.length >= MAX_WARNINGS) {
       f.warningsDropped++;
       return null;
     }
-    const text = `${directionOf(side, f.clientSide)}: ${msg}`;
-    f.warnings.push(text);
-    return text;
+    const w = warning(code, `${directionOf(side, f.clientSide)}: ${msg}`, frame, offset, side);
+    f.warnings.push(w);
+    return w;
   }
 
-  /** Warnings that no longer hold (the secret they said was missing arrived). */
-  withdraw(warnings: string[]): void {
+  /** Warnings that no longer hold (the secret they said was missing arrived): by code, frame and
+   * direction, never by their text. */
+  withdraw(warnings: readonly StageWarning[]): void {
     const f = this.facts;
     for (const w of warnings) {
-      const i = f.warnings.indexOf(w);
+      const i = f.warnings.findIndex((x) => x.code === w.code && x.side === w.side && x.frame === w.frame);
       if (i >= 0) f.warnings.splice(i, 1);
     }
   }

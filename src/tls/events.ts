@@ -4,6 +4,7 @@
  * sent the ClientHello (it differs from 0 only when the SYN was not captured).
  */
 import type { Side, TcpConnection } from '../tcp/types.js';
+import type { StageWarning } from '../warning-codes.js';
 
 export type TlsEventKind = 'handshake' | 'alert' | 'change_cipher_spec' | 'encrypted' | 'heartbeat';
 
@@ -143,7 +144,8 @@ export interface TlsFacts {
   encryptedRecords: [number, number];
   events: TlsEvent[];
   eventsDropped: number;
-  warnings: string[];
+  /** Connection warnings (capped; `warningsDropped` counts the rest). */
+  warnings: StageWarning[];
   warningsDropped: number;
   /** Capture gaps inside the TLS stream (capped). */
   gaps?: Array<{ side: Side; streamOffset: number; length: number; frames: number[] }>;

@@ -7,6 +7,7 @@
 import type { RecordInfo } from './record-reader.js';
 import type { MemoryCharge } from '../tcp/buffer-budget.js';
 import { copyBytes } from '../net/bytes.js';
+import type { WarningCode } from '../warning-codes.js';
 
 export interface HandshakeFragmentSource {
   record: RecordInfo;
@@ -34,7 +35,7 @@ export interface AssembledMessage {
 }
 
 export type MessageCallback = (m: AssembledMessage) => void;
-export type WarningCallback = (message: string, frame: number, streamOffset: number) => void;
+export type WarningCallback = (code: WarningCode, message: string, frame: number, streamOffset: number) => void;
 
 const MAX_FRAMES = 64;
 
@@ -159,6 +160,7 @@ export class HandshakeAssembler {
   private begin(type: number, len: number, rec: RecordInfo): boolean {
     if (len > this.maxMessageSize) {
       this.onWarning(
+        'tls-handshake-message-too-long',
         `handshake message type ${type} length ${len} exceeds the limit ${this.maxMessageSize}; skipped`,
         rec.frame,
         this.startOffset,

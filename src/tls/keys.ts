@@ -18,6 +18,7 @@ import {
   type RecordDecryptor,
   type SessionSecrets,
 } from './decrypt/index.js';
+import type { WarningCode } from '../warning-codes.js';
 
 const MAX_ISSUES_SHOWN = 20;
 
@@ -183,14 +184,14 @@ class SessionKeys implements ConnectionKeys {
     private readonly facts: TlsFacts,
   ) {}
 
-  protection(isClient: boolean, stage: KeyStage, warn: (msg: string) => void): RecordProtection | null {
+  protection(isClient: boolean, stage: KeyStage, warn: (code: WarningCode, msg: string) => void): RecordProtection | null {
     const f = this.facts;
     if (stage === 'tls12-ccs') return this.tls12Protection(isClient, warn);
     // one early-data decryptor per connection: its sequence numbers run across 0-RTT records
     if (stage === 'tls13-early' && this.early !== undefined) return this.early;
     const params = suiteParams(f.cipherSuite);
     if (!params || params.protocol !== 'tls13') {
-      warn(`cannot decrypt: cipher suite 0x${f.cipherSuite.toString(16).padStart(4, '0')} is not a supported TLS 1.3 suite`);
+      warn('tls-decryption-unsupported', `cannot decrypt: cipher suite 0x${f.cipherSuite.toString(16).padStart(4, '0')} is not a supported TLS 1.3 suite`);
       return null;
     }
     const label =
@@ -206,12 +207,12 @@ class SessionKeys implements ConnectionKeys {
     const secret = this.secrets.get(label);
     const what = stage === 'tls13-early' ? '0-RTT early data' : `${isClient ? 'client' : 'server'} ${stage === 'tls13-handshake' ? 'handshake' : 'application'} records`;
     let prot: RecordProtection | null = null;
-    if (!secret) warn(`cannot decrypt ${what}: ${label} missing from the key log`);
+    if (!secret) warn('keylog-secret-missing', `cannot decrypt ${what}: ${label} missing from the key log`);
     else {
       try {
         prot = toProtection(new Tls13RecordDecryptor(params, secret), 0);
       } catch (e) {
-        warn(`cannot decrypt: ${(e as Error).message}`);
+        warn('tls-decryption-unsupported', `cannot decrypt: ${(e as Error).message}`);
       }
     }
     if (stage === 'tls13-early') this.early = prot;
@@ -219,20 +220,20 @@ class SessionKeys implements ConnectionKeys {
     return prot;
   }
 
-  private tls12Protection(isClient: boolean, warn: (msg: string) => void): RecordProtection | null {
+  private tls12Protection(isClient: boolean, warn: (code: WarningCode, msg: string) => void): RecordProtection | null {
     if (this.tls12Failed) return null;
     if (!this.tls12) {
       const f = this.facts;
       const master = this.secrets.get('CLIENT_RANDOM');
       if (!master || !f.clientRandom || !f.serverRandom) {
         this.tls12Failed = true;
-        warn('cannot decrypt: CLIENT_RANDOM (master secret) missing from the key log');
+        warn('keylog-secret-missing', 'cannot decrypt: CLIENT_RANDOM (master secret) missing from the key log');
         return null;
       }
       const d = createTls12Decryptors(master.reveal(), f.clientRandom, f.serverRandom, f.cipherSuite, f.version, f.encryptThenMac);
       if (!d.ok) {
         this.tls12Failed = true;
-        warn(`cannot decrypt: ${d.reason}`);
+        warn('tls-decryption-unsupported', `cannot decrypt: ${d.reason}`);
         return null;
       }
       const p = d.params;

@@ -24,6 +24,7 @@ import type { RecordInfo } from './record-reader.js';
 import { DeferredRecords, newDeferBudget, type DeferBudget, type DeferredRecord } from './deferred-records.js';
 import { ProtocolVersion } from './registry/versions.js';
 import { copyBytes } from '../net/bytes.js';
+import type { StageWarning, WarningCode } from '../warning-codes.js';
 
 const TLS13 = ProtocolVersion.TLS13;
 
@@ -40,9 +41,9 @@ export class DirectionProtection {
   keyStage: KeyStage | null = null;
   keyGen = -1;
   /** Why no keys could be installed for the current stage (said once a record stays encrypted). */
-  noKeyReason: string | null = null;
+  noKeyReason: { code: WarningCode; message: string } | null = null;
   /** Warnings given for a missing stage secret, withdrawn when that secret arrives later. */
-  missingWarnings: string[] = [];
+  missingWarnings: StageWarning[] = [];
   /** `encrypted` events shown for this direction (capped, then counted as application data). */
   encryptedEvents = 0;
   /** TLS 1.2: the first protected handshake record after CCS is the Finished. */
@@ -113,7 +114,7 @@ export class ProtectionState {
     if (this.lookupKeys()) {
       // why not (a missing secret) is said only if a record of this direction then stays encrypted
       d.noKeyReason = null;
-      const prot = this.keys!.protection(side === this.host.facts.clientSide, stage, (msg) => (d.noKeyReason = msg));
+      const prot = this.keys!.protection(side === this.host.facts.clientSide, stage, (code, message) => (d.noKeyReason = { code, message }));
       d.prot = prot;
       if (prot) this.host.installed(side);
     }
@@ -161,7 +162,7 @@ export class ProtectionState {
     const d = this.dirs[side];
     const r = d.prot!.decrypt(header, body);
     if (!r.ok) {
-      this.host.log.warn(side, `record ${info.index} in frame ${info.frame} did not decrypt: ${r.reason}`);
+      this.host.log.warn(side, 'tls-record-decrypt-failed', `record ${info.index} in frame ${info.frame} did not decrypt: ${r.reason}`, info.frame, info.streamOffset);
       if (r.fatal) {
         d.prot = null;
         this.host.facts.keyProblem ??= 'key log entry for this ClientHello random does not decrypt this connection';
@@ -179,7 +180,7 @@ export class ProtectionState {
     const d = this.dirs[side];
     const awaiting = d.phase === 'awaiting-secret';
     if (d.noKeyReason) {
-      const w = this.host.log.warn(side, d.noKeyReason);
+      const w = this.host.log.warn(side, d.noKeyReason.code, d.noKeyReason.message, info.frame, info.streamOffset);
       if (w !== null && awaiting) d.missingWarnings.push(w);
       d.noKeyReason = null;
     }
@@ -219,7 +220,7 @@ export class ProtectionState {
   release(): void {
     this.deferred?.take();
     if (this.deferred?.full && !this.keys) {
-      this.host.log.warn(this.host.facts.clientSide, 'too many protected records to keep for later decryption; the rest stay encrypted');
+      this.host.log.warn(this.host.facts.clientSide, 'tls-deferred-records-limit', 'too many protected records to keep for later decryption; the rest stay encrypted');
     }
   }
 
@@ -305,7 +306,7 @@ export class ProtectionState {
     const gen = this.provider.generation();
     if (gen === this.lookedUpAt) return false;
     this.lookedUpAt = gen;
-    this.keys = this.provider.lookup(f, (msg) => this.host.log.warn(f.clientSide, msg));
+    this.keys = this.provider.lookup(f, (code, msg) => this.host.log.warn(f.clientSide, code, msg));
     return this.keys !== null;
   }
 

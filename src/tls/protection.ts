@@ -4,6 +4,7 @@
  * RecordProtection per direction at each key change.
  */
 import type { TlsFacts } from './events.js';
+import type { WarningCode } from '../warning-codes.js';
 
 export type DecryptResult =
   | {
@@ -31,12 +32,12 @@ export type KeyStage = 'tls12-ccs' | 'tls13-early' | 'tls13-handshake' | 'tls13-
 
 export interface ConnectionKeys {
   /** Protection for the given direction at the given stage, or null (warns why) when impossible. */
-  protection(isClient: boolean, stage: KeyStage, warn: (msg: string) => void): RecordProtection | null;
+  protection(isClient: boolean, stage: KeyStage, warn: (code: WarningCode, msg: string) => void): RecordProtection | null;
 }
 
 export interface KeyProvider {
   /** Keys for a connection (by facts.clientRandom), or null when the key log has none. */
-  lookup(facts: TlsFacts, warn: (msg: string) => void): ConnectionKeys | null;
+  lookup(facts: TlsFacts, warn: (code: WarningCode, msg: string) => void): ConnectionKeys | null;
   /** Changes whenever secrets are added: a failed lookup is worth retrying after a change. */
   generation(): number;
   /** Secrets may still arrive (pcapng DSB later in the file, a key log being written live): keep

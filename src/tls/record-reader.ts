@@ -9,6 +9,7 @@
  * Every length is checked: an over-long or implausible header is a warning, then the reader
  * resynchronises on the next plausible record header (also after a gap).
  */
+import type { WarningCode } from '../warning-codes.js';
 
 export const CONTENT_CCS = 20;
 export const CONTENT_ALERT = 21;
@@ -48,7 +49,7 @@ export interface RecordConsumer {
   /** A record whose body was skipped (after its last byte arrived). */
   skipped(info: RecordInfo): void;
   /** Something odd in the framing (bytes are being skipped to resynchronise, etc.). */
-  warning(message: string, frame: number, streamOffset: number): void;
+  warning(code: WarningCode, message: string, frame: number, streamOffset: number): void;
 }
 
 const MAX_FRAMES_PER_RECORD = 64;
@@ -208,7 +209,7 @@ export class RecordReader {
       const len = hl === 2 ? ((b[i] & 0x7f) << 8) | b[i + 1] : ((b[i] & 0x3f) << 8) | b[i + 1];
       const prefill = b === this.hdr ? 5 - hl : 0;
       if (len === 0 || len < prefill) {
-        this.consumer.warning(`SSLv2 record of length ${len} at stream offset ${offset}; resynchronising`, frame, offset);
+        this.consumer.warning('sslv2-record-bad-length', `SSLv2 record of length ${len} at stream offset ${offset}; resynchronising`, frame, offset);
         this.resync = true;
         this.resyncSkipped = 0;
         this.resyncStart = offset;
@@ -235,15 +236,15 @@ export class RecordReader {
     if (!plausibleHeader(b, i)) {
       const type = b[i];
       const len = (b[i + 3] << 8) | b[i + 4];
-      const why =
+      const [code, why]: [WarningCode, string] =
         type < CONTENT_CCS || type > CONTENT_HEARTBEAT
-          ? `unknown TLS content type ${type}`
+          ? ['tls-record-unknown-content-type', `unknown TLS content type ${type}`]
           : b[i + 1] !== 3 || b[i + 2] > 4
-            ? `bad record version 0x${((b[i + 1] << 8) | b[i + 2]).toString(16).padStart(4, '0')}`
+            ? ['tls-record-bad-version', `bad record version 0x${((b[i + 1] << 8) | b[i + 2]).toString(16).padStart(4, '0')}`]
             : len === 0
-              ? 'zero-length record'
-              : `record length ${len} exceeds the maximum ${MAX_RECORD_LENGTH}`;
-      this.consumer.warning(`${why} at stream offset ${offset}; resynchronising`, frame, offset);
+              ? ['tls-record-zero-length', 'zero-length record']
+              : ['tls-record-too-long', `record length ${len} exceeds the maximum ${MAX_RECORD_LENGTH}`];
+      this.consumer.warning(code, `${why} at stream offset ${offset}; resynchronising`, frame, offset);
       this.resync = true;
       this.resyncSkipped = 0;
       this.resyncStart = offset;
@@ -320,6 +321,7 @@ export class RecordReader {
     this.resync = false;
     if (this.resyncSkipped > 0) {
       this.consumer.warning(
+        'tls-record-resync-skipped',
         `skipped ${this.resyncSkipped} bytes after stream offset ${this.resyncStart} to find the next TLS record header`,
         this.resyncFrame,
         this.resyncStart,

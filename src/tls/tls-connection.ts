@@ -19,6 +19,7 @@ import { ProtectionState, type ProtectionHost } from './protection-state.js';
 import { ProtocolVersion } from './registry/versions.js';
 import type { ConnectionHolder, HeldConnection, TlsStageOptions } from './stage-options.js';
 import { HandshakeTranscript } from './transcript.js';
+import type { WarningCode } from '../warning-codes.js';
 
 const TLS13 = ProtocolVersion.TLS13;
 
@@ -47,7 +48,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
   }
 
   private makeSide(side: Side): SideState {
-    const warn = (msg: string, frame: number, off: number) => this.warn(side, `${msg} (frame ${frame})`, off);
+    const warn = (code: WarningCode, msg: string, frame: number, off: number) => this.warn(side, code, `${msg} (frame ${frame})`, frame, off);
     const s = new SideState();
     s.reader = new RecordReader({
       wantBody: (type, len) => type !== CONTENT_APPDATA || this.protection.wantsBody(side, len) || this.isEarlyData(side),
@@ -84,7 +85,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
       const other = this.sides[side === 0 ? 1 : 0];
       if (s.detect === 'not-tls' || (other.detect !== 'tls' && !this.clientHelloSeen)) return;
     }
-    this.warn(side, `capture gap: ${gap.length} bytes missing at stream offset ${gap.streamOffset} (${gap.reason})`, gap.streamOffset);
+    this.warn(side, 'tcp-capture-gap', `capture gap: ${gap.length} bytes missing at stream offset ${gap.streamOffset} (${gap.reason})`, gap.frames[gap.frames.length - 1], gap.streamOffset);
     if (s.detect === 'tls') {
       s.reader.gap(gap.streamOffset, gap.length, gap.frames[gap.frames.length - 1] ?? 0);
       s.hs.reset();
@@ -103,7 +104,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
     for (const side of [0, 1] as Side[]) {
       const pending = this.sides[side].reader.pendingBytes();
       if (pending > 0 && this.sides[side].detect === 'tls') {
-        this.warn(side, `connection ended inside a TLS record (${pending} bytes of an unfinished record)`, -1);
+        this.warn(side, 'tls-record-unfinished', `connection ended inside a TLS record (${pending} bytes of an unfinished record)`);
       }
     }
     this.protection.lateSecrets();
@@ -208,7 +209,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
       case CONTENT_HANDSHAKE:
         if (s.hsVisibility !== vis) {
           // a message cannot continue across the switch to encryption
-          if (s.hs.pending) this.warn(side, `handshake message cut by the switch to encryption (frame ${info.frame})`, info.streamOffset);
+          if (s.hs.pending) this.warn(side, 'tls-handshake-cut-by-encryption', `handshake message cut by the switch to encryption (frame ${info.frame})`, info.frame, info.streamOffset);
           s.hs.reset();
           s.hsVisibility = vis;
         }
@@ -221,7 +222,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
           this.push(encryptedAlertEvent(side, info, header, body, this.opts.keepBytes));
           return;
         }
-        if (body.length < 2 || body.length % 2 !== 0) this.warn(side, `alert record of ${body.length} bytes (expected 2) in frame ${info.frame}`, info.streamOffset);
+        if (body.length < 2 || body.length % 2 !== 0) this.warn(side, 'tls-alert-bad-length', `alert record of ${body.length} bytes (expected 2) in frame ${info.frame}`, info.frame, info.streamOffset);
         for (const ev of alertEvents(side, info, header, body, vis, this.opts.keepBytes)) this.push(ev);
         return;
       case CONTENT_HEARTBEAT: {
@@ -393,8 +394,8 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
     if (ev.side !== this.facts.clientSide) this.transcript.serverEvent(ev, this.facts);
   }
 
-  /** Adds a warning; returns its text (null when over the cap). */
-  private warn(side: Side, msg: string, _offset: number): string | null {
-    return this.log.warn(side, msg);
+  /** Adds a warning (a frame and stream offset when it concerns them). */
+  private warn(side: Side, code: WarningCode, msg: string, frame?: number, offset?: number): void {
+    this.log.warn(side, code, msg, frame, offset);
   }
 }

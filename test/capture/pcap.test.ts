@@ -66,6 +66,7 @@ describe('classic pcap', () => {
     expect(r.packets).toHaveLength(2);
     // 24 (file header) + 2 * (16 + 100)
     expect(r.warnings).toEqual([{
+      code: 'capture-file-damaged',
       message: 'pcap record at offset 256: captured length 2147418112 exceeds the maximum 262144; the file is damaged, reading stopped',
       offset: 256,
     }]);
@@ -79,6 +80,7 @@ describe('classic pcap', () => {
     const bad = await readBytes(pcapFile({ le: true, snaplen: 65535, records: [{ sec: 1, frac: 0, data: big }] }));
     expect(bad.packets).toHaveLength(0);
     expect(bad.warnings[0]!.offset).toBe(24);
+    expect(bad.warnings[0]!.code).toBe('capture-file-damaged');
   });
 
   it('carries an out-of-range microsecond fraction into the seconds, with one warning', async () => {
@@ -89,7 +91,7 @@ describe('classic pcap', () => {
     const r = await readBytes(file);
     expect(r.packets.map((p) => [p.tsSec, p.tsNsec])).toEqual([[12, 500_000_000], [11, 0]]);
     expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]).toMatchObject({ offset: 24, frame: 1 });
+    expect(r.warnings[0]).toMatchObject({ code: 'pcap-timestamp-fraction-overflow', offset: 24, frame: 1 });
   });
 
   describe('truncated files deliver every packet before the damage and name its offset', () => {
@@ -108,6 +110,7 @@ describe('classic pcap', () => {
         const r = await readBytes(file.subarray(0, cut), [7, 50]);
         expect(r.packets.map((p) => p.frame)).toEqual([1, 2, 3, 4].slice(0, packets));
         expect(r.warnings.map((w) => w.message)).toEqual([message]);
+        expect(r.warnings.map((w) => w.code)).toEqual(['capture-truncated']);
         expect(r.summary.bytes).toBe(cut);
       });
     }

@@ -108,6 +108,7 @@ describe('pcapng reader', () => {
     expect(r.packets.map((p) => [p.frame, p.length])).toEqual([[1, 41]]);
     const at = shb(true).length + 2 * idb({ linkType: 1 }, true).length + shb(false).length + idb({ linkType: 1 }, false).length;
     expect(r.warnings).toEqual([{
+      code: 'pcapng-interface-undefined',
       message: `enhanced packet block at offset ${at}: interface id 1 not defined in this section (1 interfaces); skipped`,
       offset: at,
     }]);
@@ -153,7 +154,7 @@ describe('pcapng reader', () => {
         for (const sizes of [[cut], [1], [13, 64]]) {
           const r = await readBytes(file.subarray(0, cut), sizes);
           expect(r.packets.map((p) => p.frame)).toEqual([1, 2, 3].slice(0, n));
-          expect(r.warnings).toEqual([{ message, offset: Number(/offset (\d+)/.exec(message)?.[1] ?? 0) }]);
+          expect(r.warnings).toEqual([{ code: 'capture-truncated', message, offset: Number(/offset (\d+)/.exec(message)?.[1] ?? 0) }]);
         }
       });
     }
@@ -176,6 +177,7 @@ describe('pcapng reader', () => {
           expect(r.packets.map((p) => p.frame)).toEqual([1]);
           expect(r.warnings).toHaveLength(1);
           expect(r.warnings[0]!.offset).toBe(at2);
+          expect(r.warnings[0]!.code).toBe('capture-file-damaged');
           expect(r.warnings[0]!.message).toContain(`offset ${at2}: ${problem}`);
         }
       });
@@ -187,6 +189,7 @@ describe('pcapng reader', () => {
       const r = await readBytes(bad);
       expect(r.packets.map((p) => [p.frame, p.length])).toEqual([[1, 50], [2, 52]]);
       expect(r.warnings).toEqual([{
+        code: 'pcapng-block-malformed',
         message: `enhanced packet block at offset ${at2}: captured length 5000 exceeds the block body (72 bytes); skipped`,
         offset: at2,
       }]);
@@ -198,6 +201,7 @@ describe('pcapng reader', () => {
       const r = await readBytes(Buffer.concat([head, d, p1]));
       expect(r.secrets).toEqual([]);
       expect(r.packets).toHaveLength(1);
+      expect(r.warnings[0]!.code).toBe('pcapng-block-malformed');
       expect(r.warnings[0]!.message).toBe(
         `decryption secrets block at offset ${head.length}: secrets length 999 exceeds the block body (32 bytes); skipped`,
       );
@@ -208,6 +212,7 @@ describe('pcapng reader', () => {
       s.writeUInt32LE(0x11223344, 8);
       const r = await readBytes(Buffer.concat([head, p1, s, p2]));
       expect(r.packets).toHaveLength(1);
+      expect(r.warnings[0]!.code).toBe('capture-file-damaged');
       expect(r.warnings[0]!.message).toBe(
         `pcapng block at offset ${head.length + p1.length}: section header block has no valid byte-order magic; reading stopped`,
       );
@@ -220,6 +225,7 @@ describe('pcapng reader', () => {
       const r = await readBytes(Buffer.concat([shb(le), i, p1]));
       expect(r.packets).toHaveLength(1);
       expect(r.packets[0]!.tsNsec).toBe(1000); // default microseconds: the if_tsresol was not reached
+      expect(r.warnings[0]!.code).toBe('pcapng-block-malformed');
       expect(r.warnings[0]!.message).toMatch(/^interface description block at offset 28: interface option 2 length 200 exceeds the block/);
     });
   });

@@ -38,9 +38,13 @@ describe('Pipeline on a snaplen-truncated capture (lo-snaplen.pcap)', () => {
     const a = await analyse(join(FIXTURES, 'lo-snaplen.pcap'), { all: true });
     const expected = (v6: boolean) => rows
       .filter((r) => (r['ipv6.src'] !== '') === v6 && Number(r['tcp.len']) > 0 && missing(r) > 0)
-      .map((r) => `frame ${r['frame.number']}: ${missing(r)} of ${r['tcp.len']} payload bytes not captured (snaplen)`);
+      .map((r) => ({
+        code: 'tcp-payload-truncated',
+        message: `frame ${r['frame.number']}: ${missing(r)} of ${r['tcp.len']} payload bytes not captured (snaplen)`,
+        frame: Number(r['frame.number']),
+      }));
     expect(expected(false)).toHaveLength(2);
-    expect(a.connections[0]!.warnings).toEqual(expected(false));
-    expect(a.connections[1]!.warnings).toEqual(expected(true));
+    expect(a.connections[0]!.warnings.map(({ code, message, frame }) => ({ code, message, frame }))).toEqual(expected(false));
+    expect(a.connections[1]!.warnings.map(({ code, message, frame }) => ({ code, message, frame }))).toEqual(expected(true));
   });
 });

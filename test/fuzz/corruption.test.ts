@@ -27,7 +27,7 @@ interface Connection {
   events: unknown[];
 }
 interface Report {
-  source: { warnings: string[] };
+  source: { warnings: Array<{ code: string; message: string }> };
   connections: Connection[];
 }
 
@@ -94,7 +94,7 @@ async function check(c: Case, index: number): Promise<void> {
   expect(res.stderr, what).toBe('');
   expect(res.code, what).toBe(0);
   const report = JSON.parse(res.stdout) as Report;
-  const warnings = report.source.warnings;
+  const warnings = report.source.warnings.map((w) => w.message);
   const damaged = unitAt(c.layout, c.at);
   if (c.kind === 'truncate') {
     if (damaged && damaged.start !== c.at) {

@@ -72,9 +72,9 @@ export function probePipeline(pieces: Uint8Array[]): Promise<Probe> {
   return measure(async (sample) => {
     const src = await openCaptureStream(sampledStream(pieces, sample), 'probe');
     const warnings: string[] = [];
-    const p = new Pipeline({ onConnection: (c) => warnings.push(...c.warnings), onProgress: sample, progressEvery: 1 });
+    const p = new Pipeline({ onConnection: (c) => warnings.push(...c.warnings.map((w) => w.message)), onProgress: sample, progressEvery: 1 });
     const res = await p.run(src);
-    warnings.push(...res.captureWarnings);
+    warnings.push(...res.captureWarnings.map((w) => w.message));
     return warnings;
   });
 }

@@ -110,9 +110,10 @@ describe('resource limits say when they act and refuse values they cannot use', 
       writeFileSync(capture, concurrentCapture(5));
       const r = await runCli(['file', capture, '--format', 'json', '--max-connections', '2']);
       expect(r.code).toBe(0);
-      const report = JSON.parse(r.stdout) as { source: { warnings: string[] }; connections: Array<{ warnings: string[] }> };
+      type W = { code: string; message: string };
+      const report = JSON.parse(r.stdout) as { source: { warnings: W[] }; connections: Array<{ warnings: W[] }> };
       const all = [...report.source.warnings, ...report.connections.flatMap((c) => c.warnings)];
-      expect(all.filter((w) => /connection/i.test(w) && /limit|max-connections|evict/i.test(w))).not.toEqual([]);
+      expect(all.filter((w) => /connection/i.test(w.message) && /limit|max-connections|evict/i.test(w.message)).map((w) => w.code)).toContain('connection-evicted-limit');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

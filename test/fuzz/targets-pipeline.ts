@@ -9,7 +9,8 @@ import { CaptureError } from '../../src/capture/types.js';
 import { Pipeline } from '../../src/cli/pipeline.js';
 import { sourceModel } from '../../src/cli/file-command.js';
 import { renderReport, reportModel } from '../../src/cli/output.js';
-import type { ConnectionModel } from '../../src/analysis/model.js';
+import type { ConnectionModel, WarningModel } from '../../src/analysis/model.js';
+import { WARNING_CATALOGUE } from '../../src/warning-codes.js';
 import { KeyMaterial } from '../../src/tls/keys.js';
 import { captureFiles, type CaptureFile } from './corpus.js';
 import type { FuzzTarget } from './harness.js';
@@ -32,7 +33,7 @@ export interface PipelineInput {
 
 export interface PipelineOutcome {
   connections: ConnectionModel[];
-  warnings: string[];
+  warnings: WarningModel[];
   reports: Record<'text' | 'json' | 'markdown' | 'html', string>;
 }
 
@@ -120,6 +121,9 @@ export const pipelineTarget: FuzzTarget<PipelineInput> = {
       if (m) throw new Error(`${format} report contains raw U+${m[0].codePointAt(0)!.toString(16).padStart(4, '0')} near ${JSON.stringify(text.slice(Math.max(0, m.index - 40), m.index + 20))}`);
     }
     JSON.parse(out.reports.json);
+    for (const w of [...out.warnings, ...out.connections.flatMap((c) => c.warnings)]) {
+      if (!(w.code in WARNING_CATALOGUE)) throw new Error(`warning code ${w.code} is not in the catalogue: ${w.message}`);
+    }
   },
   show: (i) =>
     `mutated ${i.seed} (${i.bytes.length} bytes, ${i.sizes.length} chunks, keys ${i.keys === undefined ? 'no' : `${i.keys.length} chars`}, ` +

@@ -13,6 +13,7 @@ import type { TlsFacts } from '../../src/tls/events.js';
 import { readPcap } from '../net/read-pcap.js';
 import type { FuzzTarget } from './harness.js';
 import { Rng, hexPreview, mutate } from './rng.js';
+import { WARNING_CATALOGUE } from '../../src/warning-codes.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'captures', 'quic');
 let seeds: Array<{ name: string; frames: Uint8Array[] }> | null = null;
@@ -64,7 +65,10 @@ export const quicTarget: FuzzTarget<QuicInput> = {
     for (const f of done) {
       if (f.events.length > 1000) throw new Error(`${f.events.length} events`);
       if (f.warnings.length > 50) throw new Error(`${f.warnings.length} warnings`);
-      for (const w of f.warnings) if (w.length === 0 || w.length > 400) throw new Error(`warning of ${w.length} chars`);
+      for (const w of f.warnings) {
+        if (w.message.length === 0 || w.message.length > 400) throw new Error(`warning of ${w.message.length} chars`);
+        if (!(w.code in WARNING_CATALOGUE)) throw new Error(`warning code ${w.code} is not in the catalogue`);
+      }
     }
   },
   show: (i) => `${i.name} keys=${i.keys} frames ${i.frames.length}: ${i.frames.slice(0, 3).map((f) => hexPreview(f.subarray(42), 60)).join(' | ')}`,

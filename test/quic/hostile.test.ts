@@ -128,7 +128,11 @@ describe('CRYPTO reassembly across Initial packets', () => {
 
   it('out-of-order CRYPTO data beyond the budget is dropped with a warning, never buffered', () => {
     const warnings: string[] = [];
-    const s = new CryptoStream(() => undefined, (m) => warnings.push(m));
+    const codes = new Set<string>();
+    const s = new CryptoStream(() => undefined, (code, m) => {
+      codes.add(code);
+      warnings.push(m);
+    });
     const chunk = new Uint8Array(16 * 1024);
     for (let i = 1; i <= 40; i++) s.push(i * chunk.length, chunk, { frame: i, pn: i, tsSec: 0, tsNsec: 0 });
     s.push(5 * 1024 * 1024, chunk, { frame: 99, pn: 99, tsSec: 0, tsNsec: 0 }); // far ahead
@@ -136,6 +140,7 @@ describe('CRYPTO reassembly across Initial packets', () => {
     expect(s.waiting).toBe(MAX_CRYPTO_BUFFERED);
     expect(warnings.length).toBe(40 - MAX_CRYPTO_BUFFERED / chunk.length + 1);
     expect(warnings[0]).toMatch(/dropped: more out-of-order handshake data than the reassembly limit/);
+    expect([...codes]).toEqual(['quic-crypto-reassembly-limit']);
   });
 });
 
@@ -145,7 +150,7 @@ describe('QUIC connection tables and malformed packets', () => {
     for (let i = 0; i < 300; i++) frames.push(frame(sealInitial(Uint8Array.from([i >> 8, i & 0xff, 1, 2, 3, 4, 5, 6]), SCID, 0, Uint8Array.from([0x01]))));
     const { facts, stage } = run(frames, { maxConnections: 50, maxCids: 100 });
     expect(facts.length).toBe(300);
-    expect(stage.warnings.some((w) => /more than 50 QUIC connections open at once/.test(w))).toBe(true);
+    expect(stage.warnings.some((w) => w.code === 'quic-connection-limit' && /more than 50 QUIC connections open at once/.test(w.message))).toBe(true);
     expect(facts.every((f) => f.quic?.udpStream === 0)).toBe(true);
   });
 
@@ -157,8 +162,10 @@ describe('QUIC connection tables and malformed packets', () => {
     const { facts } = run([frame(good), frame(cut), frame(bad)]);
     expect(facts.length).toBe(1);
     expect(facts[0]!.events.filter((e) => e.kind === 'handshake').length).toBe(1);
-    expect(facts[0]!.warnings.join('\n')).toMatch(/Initial packet length \d+ greater than the \d+ bytes left in the datagram/);
-    expect(facts[0]!.warnings.join('\n')).toMatch(/Initial packet in frame 3 did not decrypt: AEAD authentication failed/);
+    const header = facts[0]!.warnings.find((w) => /Initial packet length \d+ greater than the \d+ bytes left in the datagram/.test(w.message));
+    const decrypt = facts[0]!.warnings.find((w) => /Initial packet in frame 3 did not decrypt: AEAD authentication failed/.test(w.message));
+    expect(header).toMatchObject({ code: 'quic-header-malformed', frame: 2, side: 0 });
+    expect(decrypt).toMatchObject({ code: 'quic-packet-decrypt-failed', frame: 3, side: 0 });
   });
 });
 

@@ -62,7 +62,12 @@ describe('a client Certificate whose certificate_list length runs past the messa
     const codes = c.diagnoses.map((d: { code: string }) => d.code);
     expect(codes).toContain('client-cert-malformed');
     expect(codes).not.toContain('client-cert-empty');
-    expect(c.warnings).toContain(`Certificate in frame ${c.clientCertificate.frame}: certificate_list length 5000 exceeds remaining 7 bytes`);
+    expect(c.warnings).toContainEqual(expect.objectContaining({
+      code: 'tls-message-malformed',
+      message: `Certificate in frame ${c.clientCertificate.frame}: certificate_list length 5000 exceeds remaining 7 bytes`,
+      frame: c.clientCertificate.frame,
+      direction: 'client->server',
+    }));
     const text = await runCli(['file', overrun]);
     expect(text.stdout).toContain('Certificate (MALFORMED)');
     expect(text.stdout).not.toContain('EMPTY');

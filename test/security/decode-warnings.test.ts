@@ -40,9 +40,11 @@ describe('decode warnings reach the report', () => {
     const r = await runCli(['file', capture(), '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const c = JSON.parse(r.stdout).connections[0];
-    const w: string[] = c.warnings;
-    expect(w.some((x) => /^ClientHello in frame \d+: .*server_name/.test(x)), JSON.stringify(w)).toBe(true);
-    expect(w.some((x) => /^CertificateRequest in frame \d+: .*(certificate_authorities|CA)/i.test(x)), JSON.stringify(w)).toBe(true);
+    const w: Array<{ code: string; message: string; frame?: number; direction?: string }> = c.warnings;
+    const hello = w.find((x) => /^ClientHello in frame \d+: .*server_name/.test(x.message));
+    const request = w.find((x) => /^CertificateRequest in frame \d+: .*(certificate_authorities|CA)/i.test(x.message));
+    expect(hello, JSON.stringify(w)).toMatchObject({ code: 'tls-message-malformed', frame: Number(/frame (\d+)/.exec(hello?.message ?? '')?.[1]), direction: 'client->server' });
+    expect(request, JSON.stringify(w)).toMatchObject({ code: 'tls-message-malformed', frame: Number(/frame (\d+)/.exec(request?.message ?? '')?.[1]), direction: 'server->client' });
     // no SNI was claimed from the broken list
     expect(c.serverName).toBeUndefined();
   });

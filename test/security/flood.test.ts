@@ -24,7 +24,7 @@ describe('the global memory budget acts on small floods (--max-buffer-mb 16)', (
     const r = await run(['file', cap, '--format', 'json', '--max-buffer-mb', '16'], dir);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report.source.warnings).toContain('17952 TCP connection(s) reported early, least recently active first: the global memory budget (--max-buffer-mb) was full');
+    expect(report.source.warnings).toContainEqual({ code: 'connection-evicted-memory', message: '17952 TCP connection(s) reported early, least recently active first: the global memory budget (--max-buffer-mb) was full' });
     expect(report.summary.connections).toBe(20_000);
   }, 120_000);
 

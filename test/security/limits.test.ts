@@ -13,7 +13,7 @@ import { concurrentCapture, outOfOrderCapture, splitCertificateCapture } from '.
 
 interface Conn {
   id: number;
-  warnings: string[];
+  warnings: Array<{ code: string; message: string; frame?: number; offset?: number; direction?: string }>;
   events: Array<{ type?: string }>;
   tcp: { closedBy?: string };
 }
@@ -56,12 +56,14 @@ describe('resource limits from the command line', () => {
     const [dflt, one, half] = await Promise.all([
       report(paths.ooo, []), report(paths.ooo, ['--max-buffer-mb', '1']), report(paths.ooo, ['--max-buffer-mb', '0.5']),
     ]);
-    expect(dflt[0]!.warnings.filter((w) => /buffer limit/.test(w))).toEqual([]);
-    expect(dflt[0]!.warnings).toContain('client->server: capture gap: 100 bytes missing at stream offset 62 (unfilled-at-close)');
+    expect(dflt[0]!.warnings.filter((w) => w.code === 'tcp-buffer-limit')).toEqual([]);
+    expect(dflt[0]!.warnings).toContainEqual(expect.objectContaining({
+      code: 'tcp-capture-gap', message: 'client->server: capture gap: 100 bytes missing at stream offset 62 (unfilled-at-close)', offset: 62, direction: 'client->server',
+    }));
     const skipped = 'reached: skipped 100 missing bytes at offset 62 of the client-to-server stream';
-    expect(one[0]!.warnings).toContain(`out-of-order buffer limit (total, 1048576 bytes) ${skipped}`);
-    expect(one[0]!.warnings).toContain('client->server: capture gap: 100 bytes missing at stream offset 62 (evicted)');
-    expect(half[0]!.warnings).toContain(`out-of-order buffer limit (total, 524288 bytes) ${skipped}`);
+    expect(one[0]!.warnings).toContainEqual({ code: 'tcp-buffer-limit', message: `out-of-order buffer limit (total, 1048576 bytes) ${skipped}`, offset: 62, direction: 'client->server' });
+    expect(one[0]!.warnings).toContainEqual(expect.objectContaining({ code: 'tcp-capture-gap', message: 'client->server: capture gap: 100 bytes missing at stream offset 62 (evicted)' }));
+    expect(half[0]!.warnings).toContainEqual(expect.objectContaining({ code: 'tcp-buffer-limit', message: `out-of-order buffer limit (total, 524288 bytes) ${skipped}` }));
   });
 
   it('--max-message-kb: a Certificate split over two records is skipped with a warning below its size', async () => {
@@ -73,7 +75,9 @@ describe('resource limits from the command line', () => {
     expect(dflt[0]!.events.map((e) => e.type)).toEqual(['ClientHello', 'ServerHello', 'Certificate']);
     expect(two[0]!.events.map((e) => e.type)).toEqual(['ClientHello', 'ServerHello', 'Certificate']);
     expect(one[0]!.events.map((e) => e.type)).toEqual(['ClientHello', 'ServerHello']);
-    expect(one[0]!.warnings).toContain(`server->client: handshake message type 11 length ${certBody} exceeds the limit 1024; skipped (frame 5)`);
+    expect(one[0]!.warnings).toContainEqual(expect.objectContaining({
+      code: 'tls-handshake-message-too-long', message: `server->client: handshake message type 11 length ${certBody} exceeds the limit 1024; skipped (frame 5)`, frame: 5, direction: 'server->client',
+    }));
   });
 
   it('--max-connections: with 5 connections open at once and a limit of 2, the oldest are closed as evicted', async () => {

@@ -70,7 +70,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** The CLI's `file` path in-process: key log files, pipeline, every renderer. */
 async function renderAll(f: CaptureFile, keyPaths: string[]): Promise<Record<string, string>> {
   const keys = new KeyMaterial();
-  const keyWarnings = keyPaths.flatMap((p) => keys.addFile(p).issues);
+  const keyWarnings = keyPaths.flatMap((p) => keys.addFile(p).issues).map((message) => ({ code: 'keylog-line-unusable' as const, message }));
   const kept: ConnectionModel[] = [];
   const streamed: string[] = [];
   const pipeline = new Pipeline({

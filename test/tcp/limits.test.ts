@@ -31,7 +31,8 @@ describe('out-of-order buffer limits', () => {
     expect(v.gaps).toMatchObject([{ streamOffset: 0, length: 100, reason: 'evicted', frames: [2] }]);
     expect(v.bytes.length).toBe(700);
     expect(tcp.stats).toMatchObject({ bufferedBytes: 0, evictions: 1 });
-    expect(r.conn.warnings[0]).toMatch(/out-of-order buffer limit \(per-direction, 1000 bytes\) reached: skipped 100 missing bytes at offset 0/);
+    expect(r.conn.warnings[0]!.message).toMatch(/out-of-order buffer limit \(per-direction, 1000 bytes\) reached: skipped 100 missing bytes at offset 0/);
+    expect(r.conn.warnings[0]).toMatchObject({ code: 'tcp-buffer-limit', offset: 0, side: 0 });
   });
 
   it('per direction: when the new bytes are the oldest, the hole before them is skipped instead', () => {
@@ -57,7 +58,8 @@ describe('out-of-order buffer limits', () => {
     expect(sideView(rec.get(0), 0).gaps).toMatchObject([{ streamOffset: 0, length: 100, reason: 'evicted' }]);
     expect(sideView(rec.get(0), 0).bytes).toEqual(block(500, 0));
     for (const id of [1, 2, 3]) expect(sideView(rec.get(id), 0).end).toBe(0);
-    expect(rec.get(0).conn.warnings[0]).toMatch(/\(total, 2000 bytes\)/);
+    expect(rec.get(0).conn.warnings[0]!.message).toMatch(/\(total, 2000 bytes\)/);
+    expect(rec.get(0).conn.warnings[0]!.code).toBe('tcp-buffer-limit');
   });
 });
 

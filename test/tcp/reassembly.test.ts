@@ -89,7 +89,8 @@ describe('out of order, retransmissions, overlaps', () => {
     const r = rec.get(0);
     expect(sideView(r, 0).bytes).toEqual(text('abcDEF'));
     expect(r.conn.stats[0].conflictingBytes).toBe(2);
-    expect(r.conn.warnings.join('\n')).toMatch(/frame 3 carries 2 bytes that differ from frame 2/);
+    expect(r.conn.warnings.map((w) => w.message).join('\n')).toMatch(/frame 3 carries 2 bytes that differ from frame 2/);
+    expect(r.conn.warnings).toContainEqual(expect.objectContaining({ code: 'tcp-overlap-conflict', frame: 3, offset: 3, side: 0 }));
   });
 
   it('capture starting mid-connection: offset 0 at the first segment; earlier data is a retransmission', () => {
@@ -198,7 +199,8 @@ describe('gaps', () => {
     const r = rec.get(0);
     expect(sideView(r, 0).bytes).toEqual(text('abcklm'));
     expect(sideView(r, 0).gaps).toMatchObject([{ streamOffset: 3, length: 7, reason: 'lost' }]);
-    expect(r.conn.warnings[0]).toMatch(/frame 2: 7 of 10 payload bytes not captured/);
+    expect(r.conn.warnings[0]!.message).toMatch(/frame 2: 7 of 10 payload bytes not captured/);
+    expect(r.conn.warnings[0]).toMatchObject({ code: 'tcp-payload-truncated', frame: 2, offset: 3, side: 0 });
   });
 });
 
@@ -265,6 +267,7 @@ describe('RST, FIN, completion', () => {
     push(c2s(3, D, text('zz')));
     const r = rec.get(0);
     expect(sideView(r, 0).bytes).toEqual(text('ab'));
-    expect(r.conn.warnings.join('\n')).toMatch(/2 bytes after the end of the client-to-server stream in frame 3/);
+    expect(r.conn.warnings.map((w) => w.message).join('\n')).toMatch(/2 bytes after the end of the client-to-server stream in frame 3/);
+    expect(r.conn.warnings).toContainEqual(expect.objectContaining({ code: 'tcp-data-after-stream-end', frame: 3, side: 0 }));
   });
 });

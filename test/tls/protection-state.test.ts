@@ -12,6 +12,7 @@ import { newTlsFacts } from '../../src/tls/facts.js';
 import type { ConnectionKeys, KeyProvider, KeyStage, RecordProtection } from '../../src/tls/protection.js';
 import { ProtectionState, type ProtectionHost } from '../../src/tls/protection-state.js';
 import type { RecordInfo } from '../../src/tls/record-reader.js';
+import type { WarningCode } from '../../src/warning-codes.js';
 
 const CLIENT: Side = 0;
 const SERVER: Side = 1;
@@ -36,10 +37,10 @@ class FakeKeys implements KeyProvider {
   lookup(): ConnectionKeys | null {
     if (!this.hasRandom) return null;
     return {
-      protection: (isClient: boolean, stage: KeyStage, warn: (m: string) => void): RecordProtection | null => {
+      protection: (isClient: boolean, stage: KeyStage, warn: (code: WarningCode, m: string) => void): RecordProtection | null => {
         const key = `${isClient ? 'client' : 'server'} ${stage}`;
         if (!this.known.has(key) && stage !== 'tls12-ccs') {
-          warn(`${key} secret missing`);
+          warn('keylog-secret-missing', `${key} secret missing`);
           return null;
         }
         return {
@@ -169,7 +170,7 @@ describe('protection state transitions', () => {
     state.install(CLIENT, 'tls13-application');
     expect(state.phase(CLIENT)).toBe('awaiting-secret');
     host.record(CLIENT, 20);
-    expect(host.facts.warnings).toEqual(['client->server: client tls13-application secret missing']);
+    expect(host.facts.warnings).toEqual([{ code: 'keylog-secret-missing', message: 'client->server: client tls13-application secret missing', frame: 20, offset: 2000, side: 0 }]);
     expect(state.keptRecords).toBe(1);
     // the key log grows: the next record of that direction installs the secret first
     keys.add('client', 'tls13-application');
@@ -202,7 +203,7 @@ describe('protection state transitions', () => {
     host.record(CLIENT, 6);
     expect(state.phase(CLIENT)).toBe('undecryptable');
     expect(host.facts.keyProblem).toBe('key log entry for this ClientHello random does not decrypt this connection');
-    expect(host.facts.warnings).toEqual(['client->server: record 6 in frame 6 did not decrypt: bad record MAC']);
+    expect(host.facts.warnings).toEqual([{ code: 'tls-record-decrypt-failed', message: 'client->server: record 6 in frame 6 did not decrypt: bad record MAC', frame: 6, offset: 600, side: 0 }]);
     expect(host.decrypted).toEqual([]);
   });
 
@@ -226,6 +227,11 @@ describe('protection state transitions', () => {
   });
 });
 
+function eventLog() {
+  const facts = newTlsFacts();
+  return { facts, log: new EventLog(facts, 10, {} as TcpConnection, { complete: () => undefined }) };
+}
+
 describe('event log', () => {
   it('keeps wire order after a retract and replay: frame, then stream offset, then arrival', () => {
     const facts = newTlsFacts();
@@ -243,9 +249,22 @@ describe('event log', () => {
     expect(facts.events.map((e) => [e.frame, e.streamOffset])).toEqual([[5, 20], [5, 30], [7, 0]]);
     expect(facts.eventsDropped).toBe(1);
     expect(announced).toEqual([7, 5, 5, 5]);
-    const w = log.warn(1, 'gone soon');
-    log.warn(0, 'stays');
+    const w = log.warn(1, 'keylog-secret-missing', 'gone soon');
+    log.warn(0, 'tcp-capture-gap', 'stays');
     log.withdraw([w!]);
-    expect(facts.warnings).toEqual(['client->server: stays']);
+    expect(facts.warnings.map((x) => [x.code, x.message])).toEqual([['tcp-capture-gap', 'client->server: stays']]);
+  });
+
+  it('withdraws a warning by its code, direction and frame, not by its text', () => {
+    const { log, facts } = eventLog();
+    // the same words about two frames of one direction, and about the other direction
+    const first = log.warn(0, 'keylog-secret-missing', 'secret missing', 4, 40);
+    log.warn(0, 'keylog-secret-missing', 'secret missing', 9, 90);
+    log.warn(1, 'keylog-secret-missing', 'secret missing', 4, 40);
+    log.warn(0, 'tls-record-decrypt-failed', 'secret missing', 4, 40);
+    log.withdraw([first!]);
+    expect(facts.warnings.map((x) => [x.code, x.side, x.frame])).toEqual([
+      ['keylog-secret-missing', 0, 9], ['keylog-secret-missing', 1, 4], ['tls-record-decrypt-failed', 0, 4],
+    ]);
   });
 });

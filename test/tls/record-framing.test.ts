@@ -35,13 +35,17 @@ function cut(bytes: Uint8Array, points: number[]): Uint8Array[] {
 function collect(skipAppData: boolean) {
   const got: Array<{ info: RecordInfo; body: Uint8Array | null }> = [];
   const warnings: string[] = [];
+  const codes: string[] = [];
   const reader = new RecordReader({
     wantBody: (type) => !(skipAppData && type === 23),
     record: (info, _h, body) => got.push({ info: { ...info, frames: [...info.frames] }, body: body.slice() }),
     skipped: (info) => got.push({ info: { ...info }, body: null }),
-    warning: (m) => warnings.push(m),
+    warning: (code, m, frame, offset) => {
+      codes.push(`${code}@${frame}:${offset}`);
+      warnings.push(m);
+    },
   });
-  return { reader, got, warnings };
+  return { reader, got, warnings, codes };
 }
 
 const recArb = fc.record({
@@ -87,7 +91,7 @@ describe('RecordReader', () => {
       { type: 21, body: new Uint8Array([2, 48]) },
     ];
     const bytes = encode(recs);
-    const { reader, got, warnings } = collect(false);
+    const { reader, got, warnings, codes } = collect(false);
     reader.push(bytes.subarray(0, 40), 0, 1, 0, 0);
     // bytes 40..80 are lost
     reader.gap(40, 40, 1);
@@ -95,17 +99,20 @@ describe('RecordReader', () => {
     expect(got.map((g) => g.info.contentType)).toEqual([23, 21]);
     expect(got[0].info.streamOffset).toBe(105);
     expect(warnings.join('\n')).toMatch(/skipped 25 bytes after stream offset 80/);
+    expect(codes).toContain('tls-record-resync-skipped@1:80');
   });
 
   it('rejects an over-long record with a warning and resyncs', () => {
     const bad = new Uint8Array([22, 3, 3, 0x50, 0x00]);
     const good = encode([{ type: 21, body: new Uint8Array([1, 0]) }]);
-    const { reader, got, warnings } = collect(false);
+    const { reader, got, warnings, codes } = collect(false);
     const all = new Uint8Array(bad.length + 7 + good.length);
     all.set(bad);
     all.set(good, bad.length + 7);
     reader.push(all, 0, 1, 0, 0);
     expect(warnings[0]).toMatch(/record length 20480 exceeds the maximum 18432 at stream offset 0/);
+    expect(codes[0]).toBe('tls-record-too-long@1:0');
+    expect(codes[1]).toBe('tls-record-resync-skipped@1:0');
     expect(got.map((g) => g.info.contentType)).toEqual([21]);
   });
 
@@ -185,7 +192,11 @@ describe('HandshakeAssembler', () => {
   it('skips a message over the size limit with a warning and keeps going', () => {
     const warnings: string[] = [];
     const out: number[] = [];
-    const asm = new HandshakeAssembler((m) => out.push(m.type), (w) => warnings.push(w), 100);
+    const codes: string[] = [];
+    const asm = new HandshakeAssembler((m) => out.push(m.type), (code, w) => {
+      codes.push(code);
+      warnings.push(w);
+    }, 100);
     const big = new Uint8Array(4 + 200);
     big.set([11, 0, 0, 200]);
     const small = new Uint8Array([14, 0, 0, 0]);
@@ -193,6 +204,7 @@ describe('HandshakeAssembler', () => {
     asm.push({ record: info, bodyStreamOffset: 5 }, big.subarray(0, 50));
     asm.push({ record: { ...info, index: 1 }, bodyStreamOffset: 60 }, Uint8Array.from([...big.subarray(50), ...small]));
     expect(warnings[0]).toMatch(/length 200 exceeds the limit 100/);
+    expect(codes).toEqual(['tls-handshake-message-too-long']);
     expect(out).toEqual([14]);
   });
 });

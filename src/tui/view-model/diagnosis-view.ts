@@ -43,7 +43,7 @@ export function diagnosisLines(c: ConnectionModel, width: number): StyledLine[] 
   }
   if (c.warnings.length > 0) {
     out.push([seg('Warnings', 'header')]);
-    for (const w of c.warnings.slice(0, 50)) out.push(...wrapped(`- ${san(w)}`, width, 'warning', '  '));
+    for (const w of c.warnings.slice(0, 50)) out.push(...wrapped(`- ${san(w.message)}`, width, 'warning', '  '));
     if (c.warnings.length > 50) out.push([seg(`(+${c.warnings.length - 50} more)`, 'dim')]);
   }
   return out;
