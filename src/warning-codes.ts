@@ -73,7 +73,7 @@ export const WARNING_CATALOGUE = {
   // ---- tls handshake ----
   'tls-handshake-message-too-long': c('resource-limit', 'a handshake message longer than --max-message-kb: skipped'),
   'tls-handshake-cut-by-encryption': c('malformed', 'a handshake message was still incomplete when its direction switched to encryption'),
-  'tls-message-malformed': c('malformed', 'a handshake message field overruns its message, leaves trailing bytes or breaks a rule of its RFC'),
+  'tls-message-malformed': c('malformed', 'decoding one handshake message found a problem (a field overrunning it, trailing bytes, a value its RFC forbids): the message says which'),
   // ---- tls decryption ----
   'keylog-secret-missing': c('key-material', 'the key log has this connection but lacks the secret a stage needs'),
   'tls-decryption-unsupported': c('key-material', 'the secrets are there, but this cipher suite / version cannot be decrypted'),
