@@ -3,6 +3,7 @@
  * the text/markdown/html reports and the TUI. Optional fields are omitted when unknown.
  */
 import type { AppDataInfo, Direction } from '../tls/events.js';
+import type { DiagnosisCode, Severity } from './diagnosis-codes.js';
 
 export type { Direction } from '../tls/events.js';
 export type Visibility = 'plaintext' | 'decrypted' | 'inferred';
@@ -65,8 +66,8 @@ export interface EventModel {
 }
 
 export interface DiagnosisModel {
-  code: string;
-  severity: 'error' | 'warning' | 'info';
+  code: DiagnosisCode;
+  severity: Severity;
   summary: string;
   explanation?: string;
   fix?: string;
