@@ -36,6 +36,7 @@
  * rejectUnauthorized do this; other stacks send an alert). Always inferred.
  */
 import { httpRejection } from './app-layer.js';
+import { AlertDescription as AD } from '../tls/registry/index.js';
 import type { ConnectionModel, EventModel } from './model.js';
 import type { Tls13Inference } from './infer-tls13.js';
 
@@ -84,7 +85,7 @@ function side(e: EventModel): Who {
 }
 
 function isClosureAlert(e: EventModel): boolean {
-  return e.code === 0 || e.code === 90;
+  return e.code === AD.close_notify || e.code === AD.user_canceled;
 }
 
 /** A closing alert (close_notify / user_canceled) or an encrypted alert record after the key change. */

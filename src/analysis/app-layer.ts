@@ -13,13 +13,12 @@
  * A proven rejection supersedes the diagnoses that only said "no alert was seen" or guessed from a
  * silent close (SUPERSEDED below): they described the same connection with less evidence.
  */
-import type { ConnectionModel, DiagnosisModel, EventModel } from './model.js';
+import type { ConnectionModel, EventModel } from './model.js';
 import { dnKeyOfString } from './certificates.js';
-
-export const HTTP_REJECTION_CODE = 'client-cert-rejected-http';
+import type { DiagnosisCode } from './diagnosis-codes.js';
 
 /** Codes that a proven HTTP-level rejection replaces (when they are not errors of their own). */
-export const SUPERSEDED = new Set(['client-cert-wrong-ca', 'client-cert-rejected', 'handshake-incomplete']);
+export const SUPERSEDED = new Set<DiagnosisCode>(['client-cert-wrong-ca', 'client-cert-rejected', 'handshake-incomplete']);
 
 /** Error-page texts naming the client certificate (nginx 1.x ngx_http_special_response.c). */
 const CERT_TEXT = /\b(?:SSL certificate error|No required SSL certificate was sent|SSL Certificate Error|SSL Certificate Required)\b/i;
@@ -84,13 +83,15 @@ export function httpRejection(m: ConnectionModel): { resp: EventModel; title?: s
   return proven || likely ? { resp, title, status, proven } : null;
 }
 
-/** Adds the HTTP-level rejection to `out` and drops the diagnoses it supersedes. */
-export function applyAppLayer(m: ConnectionModel, out: DiagnosisModel[]): void {
+/** What the HTTP-level rejection rule (./rules/http.ts) says about a connection, or null when it does not apply. */
+export function httpRejectionFinding(m: ConnectionModel): {
+  summary: string; explanation: string; fix: string; evidenceFrames: number[]; evidence: string[]; proven: boolean;
+} | null {
   const ev = m.events;
   const cr = ev.find((e) => e.type === 'CertificateRequest' && e.direction === 'server->client');
-  if (!cr) return;
+  if (!cr) return null;
   const rejection = httpRejection(m);
-  if (!rejection) return;
+  if (!rejection) return null;
   const { resp, title, proven } = rejection;
   const cc = m.clientCertificate;
   const certEv = ev.find((e) => e.type === 'Certificate' && e.direction === 'client->server' && e.kind === 'handshake');
@@ -119,9 +120,7 @@ export function applyAppLayer(m: ConnectionModel, out: DiagnosisModel[]): void {
       'If the certificate should be accepted as it is, check its validity dates and extendedKeyUsage (clientAuth).'
     : `${NGINX_FIX}Configure the client's certificate and key (curl --cert client.pem --key client.key; openssl s_client -cert/-key), issued by a CA the server lists${accepted.length > 0 ? ` (${accepted.join('; ')})` : ''}; ` +
       'ssl_verify_client optional lets requests without a certificate through (check $ssl_client_verify in the application).';
-  out.push({
-    code: HTTP_REJECTION_CODE,
-    severity: 'error',
+  return {
     summary:
       `${proven ? '' : 'INFERRED: '}` +
       (leaf ? 'The server rejected the client certificate at the HTTP level' : 'The server refused the request at the HTTP level because no client certificate was sent') +
@@ -134,10 +133,6 @@ export function applyAppLayer(m: ConnectionModel, out: DiagnosisModel[]): void {
     fix,
     evidenceFrames: [certEv?.frame, resp.frame].filter((x): x is number => x !== undefined),
     evidence,
-    ...(proven ? {} : { inferred: true }),
-  });
-  if (!proven) return;
-  for (let i = out.length - 1; i >= 0; i--) {
-    if (SUPERSEDED.has(out[i].code) && (out[i].severity !== 'error' || out[i].inferred)) out.splice(i, 1);
-  }
+    proven,
+  };
 }

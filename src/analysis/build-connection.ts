@@ -19,7 +19,7 @@ import { certificateModel, dnString, type CertContext } from './certificates.js'
 import { alertDescriptionName, alertLevelName, cipherSuiteDisplayName, versionDisplayName } from './names.js';
 import { historyLetters } from './history.js';
 import { describeClientCertificate } from './client-cert.js';
-import { diagnose } from './diagnose.js';
+import { diagnose, diagnosisFacts } from './diagnose.js';
 import { isoTime, relSeconds } from './time.js';
 import { inferTls13, type Tls13Inference } from './infer-tls13.js';
 import { setEventBytes, type EventBytes } from './event-bytes.js';
@@ -165,7 +165,7 @@ export function buildConnection(conn: TcpConnection, facts: TlsFacts | null, ctx
   // the capture started after the Hellos: whether the handshake succeeded is not in it
   model.established = model.handshakeCaptured === false ? undefined : isEstablished(events, facts, inference);
   model.clientCertificate = describeClientCertificate(events, facts, model, cs, inference);
-  model.diagnoses = diagnose(model, facts, ctx, inference);
+  model.diagnoses = diagnose(model, ctx, diagnosisFacts(facts), inference);
   model.verdict = verdictOf(model);
   if (verdictIsInferred(model)) model.verdictInferred = true;
   return model;

@@ -17,6 +17,8 @@ import type { CertificateModel, CertificateVerifyModel, DiagnosisModel, EventMod
 import type { ChainCheck } from './chain-check.js';
 import { FIX } from './fixes.js';
 import { alertMeaning } from './names.js';
+import type { DiagnosisCode } from './diagnosis-codes.js';
+import { AlertDescription as AD } from '../tls/registry/index.js';
 
 export interface CauseInput {
   leaf: CertificateModel;
@@ -37,12 +39,17 @@ export interface CauseInput {
   frames: { request?: number; certificate: number; verify?: number };
 }
 
-type Cause = 'key-mismatch' | 'wrong-ca' | 'expired' | 'not-yet-valid' | 'bad-usage' | 'unknown-ca';
+export type Cause = 'key-mismatch' | 'wrong-ca' | 'expired' | 'not-yet-valid' | 'bad-usage' | 'unknown-ca';
 
 /** Alerts that say which check failed. */
-const NAMED: Record<number, Cause> = { 51: 'key-mismatch', 45: 'expired', 43: 'bad-usage', 48: 'unknown-ca' };
+const NAMED: Record<number, Cause> = {
+  [AD.decrypt_error]: 'key-mismatch',
+  [AD.certificate_expired]: 'expired',
+  [AD.unsupported_certificate]: 'bad-usage',
+  [AD.unknown_ca]: 'unknown-ca',
+};
 /** Alerts any certificate failure may produce. */
-const AMBIGUOUS = new Set([42, 46, 49]);
+const AMBIGUOUS = new Set<number>([AD.bad_certificate, AD.certificate_unknown, AD.access_denied]);
 
 export interface RankedCauses {
   diagnoses: DiagnosisModel[];
@@ -58,9 +65,21 @@ export function validityOf(cert: CertificateModel, atIso: string): 'expired' | '
   return null;
 }
 
-/** The ranked diagnoses for a rejection alert, or null when the alert is not about the certificate
- * or names a cause the capture does not bear out (the generic alert diagnosis then stands). */
-export function rankClientCertCauses(x: CauseInput): RankedCauses | null {
+/** The causes of a rejection alert, ranked: the primary one (an error) and the other proven ones
+ * (warnings, in the order key mismatch, CA, validity), with the facts checked. */
+export interface Ranking {
+  input: CauseInput;
+  primary: Cause;
+  /** Other proven causes, not of the primary's family; bad usage and --ca chain problems have their own rules. */
+  also: Cause[];
+  /** Alerts the diagnoses account for. */
+  explained: EventModel[];
+  checked: string[];
+}
+
+/** The ranking for a rejection alert, or null when the alert is not about the certificate or names
+ * a cause the capture does not bear out (the generic alert diagnosis then stands). */
+export function rankCauses(x: CauseInput): Ranking | null {
   const a = x.alerts[0];
   const code = a.code ?? -1;
   const validity = validityOf(x.leaf, x.at);
@@ -82,15 +101,39 @@ export function rankClientCertCauses(x: CauseInput): RankedCauses | null {
 
   // GnuTLS's access_denied + bad_certificate pair (and any repeat) is one rejection
   const explained = [a, ...x.alerts.slice(1).filter((e) => AMBIGUOUS.has(e.code ?? -1))];
-  const checked = checkedFacts(x, validity);
-  const diagnoses = [diagnosis(primary, x, 'error', checked, explained)];
   const family = (c: Cause) => (c === 'unknown-ca' ? 'wrong-ca' : c);
-  for (const c of proven) {
-    // bad usage and --ca chain problems have their own warnings in diagnose.ts
-    if (family(c) === family(primary) || c === 'bad-usage') continue;
-    diagnoses.push(diagnosis(c, x, 'warning', checked, explained));
+  const p = primary;
+  const also = proven.filter((c) => family(c) !== family(p) && c !== 'bad-usage');
+  return { input: x, primary, also, explained, checked: checkedFacts(x, validity) };
+}
+
+/** The ranked diagnoses for a rejection alert (the primary cause, then the other proven ones), or null (see rankCauses). */
+export function rankClientCertCauses(x: CauseInput): RankedCauses | null {
+  const r = rankCauses(x);
+  if (!r) return null;
+  const diagnoses = [causeDiagnosis(r.primary, r, 'error'), ...r.also.map((c) => causeDiagnosis(c, r, 'warning'))];
+  return { diagnoses, explained: r.explained };
+}
+
+/** The diagnosis code of a cause: an unknown_ca-ish rejection of an issuer the server did not list is wrong-ca. */
+export function causeCode(c: Cause, r: Ranking): DiagnosisCode {
+  switch (c) {
+    case 'key-mismatch':
+      return 'client-cert-key-mismatch';
+    case 'expired':
+      return 'client-cert-expired';
+    case 'not-yet-valid':
+      return 'client-cert-not-yet-valid';
+    case 'bad-usage':
+      return 'client-cert-bad-usage';
+    default:
+      return c === 'wrong-ca' || (r.input.issuerListed === false && r.explained[0].code !== AD.unknown_ca) ? 'client-cert-wrong-ca' : 'client-cert-unknown-ca';
   }
-  return { diagnoses, explained };
+}
+
+/** The diagnosis for one cause of a ranking. */
+export function causeDiagnosis(c: Cause, r: Ranking, severity: 'error' | 'warning'): DiagnosisModel {
+  return diagnosis(c, r.input, severity, r.checked, r.explained);
 }
 
 function capital(s: string): string {
@@ -197,7 +240,7 @@ function diagnosis(c: Cause, x: CauseInput, severity: 'error' | 'warning', check
         evidence: checked,
       };
     default: {
-      const wrong = c === 'wrong-ca' || (x.issuerListed === false && a.code !== 48);
+      const wrong = c === 'wrong-ca' || (x.issuerListed === false && a.code !== AD.unknown_ca);
       const caNote =
         x.issuerListed === false
           ? ` Its issuer ${l.issuer} is not among the CAs the server listed in its CertificateRequest (${x.accepted.join('; ')}).`
@@ -207,7 +250,7 @@ function diagnosis(c: Cause, x: CauseInput, severity: 'error' | 'warning', check
         severity,
         summary: `${also}The server rejected the client's certificate (${l.subject}, issued by ${l.issuer}): ${a.description}.`,
         explanation:
-          (a.code === 48
+          (a.code === AD.unknown_ca
             ? `${capital(alertText(alerts))}: the server could not build a path from the client's certificate to a CA it trusts (RFC 8446 §6.2 / RFC 5246 §7.2.2 unknown_ca). It is the server rejecting the client, not a local failure.`
             : `${said}${wrong ? '' : ' Nothing in the capture explains it otherwise: the server does not trust this certificate (its CA bundle, a revoked or different CA with the same name, or a missing intermediate).'}`) +
           `${caNote}${x.chain.text}${facts}`,

@@ -4,6 +4,7 @@
  */
 import type { AppDataInfo, Direction } from '../tls/events.js';
 import type { Warning } from '../warning-codes.js';
+import type { DiagnosisCode, Severity } from './diagnosis-codes.js';
 
 export type { Direction } from '../tls/events.js';
 /** A warning: `{ code, message, frame?, offset?, direction? }`, defined with its codes in src/warning-codes.ts. */
@@ -69,8 +70,8 @@ export interface EventModel {
 }
 
 export interface DiagnosisModel {
-  code: string;
-  severity: 'error' | 'warning' | 'info';
+  code: DiagnosisCode;
+  severity: Severity;
   summary: string;
   explanation?: string;
   fix?: string;

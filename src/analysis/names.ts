@@ -1,5 +1,5 @@
 /** Display names from the TLS registries, and per-alert explanations/fixes for diagnosis. */
-import { alertInfo, alertLevelName as levelName, alertName, cipherSuiteName, versionName } from '../tls/registry/index.js';
+import { AlertDescription as AD, alertInfo, alertLevelName as levelName, alertName, cipherSuiteName, versionName } from '../tls/registry/index.js';
 import { FIX } from './fixes.js';
 
 export function alertDescriptionName(code: number): string {
@@ -19,21 +19,21 @@ export function versionDisplayName(v: number): string {
 }
 
 const ALERT_FIX: Record<number, string> = {
-  40: 'Compare the ClientHello offer (versions, cipher suites, groups, signature algorithms) with what the server allows; in TLS 1.2 a missing required client certificate also ends this way.',
-  42: FIX.unknownCa,
-  43: FIX.badUsage,
-  44: 'The certificate was revoked by its issuer: issue a new one.',
-  45: FIX.expired,
-  46: FIX.unknownCa,
-  48: FIX.unknownCa,
-  49: FIX.unknownCa,
-  51: FIX.keyMismatch,
-  70: 'Enable a protocol version both sides support (e.g. TLS 1.2 and 1.3 on both).',
-  71: 'The server demands stronger parameters than the client offered: enable modern cipher suites/groups on the client.',
-  109: 'The peer requires a TLS extension the other side did not send (e.g. supported_versions, key_share, SNI).',
-  112: 'Send the server name (SNI) the server is configured for: openssl s_client -servername NAME; curl uses the URL host.',
-  116: FIX.emptyCert,
-  120: 'Offer an ALPN protocol the server supports (e.g. h2 or http/1.1).',
+  [AD.handshake_failure]: 'Compare the ClientHello offer (versions, cipher suites, groups, signature algorithms) with what the server allows; in TLS 1.2 a missing required client certificate also ends this way.',
+  [AD.bad_certificate]: FIX.unknownCa,
+  [AD.unsupported_certificate]: FIX.badUsage,
+  [AD.certificate_revoked]: 'The certificate was revoked by its issuer: issue a new one.',
+  [AD.certificate_expired]: FIX.expired,
+  [AD.certificate_unknown]: FIX.unknownCa,
+  [AD.unknown_ca]: FIX.unknownCa,
+  [AD.access_denied]: FIX.unknownCa,
+  [AD.decrypt_error]: FIX.keyMismatch,
+  [AD.protocol_version]: 'Enable a protocol version both sides support (e.g. TLS 1.2 and 1.3 on both).',
+  [AD.insufficient_security]: 'The server demands stronger parameters than the client offered: enable modern cipher suites/groups on the client.',
+  [AD.missing_extension]: 'The peer requires a TLS extension the other side did not send (e.g. supported_versions, key_share, SNI).',
+  [AD.unrecognized_name]: 'Send the server name (SNI) the server is configured for: openssl s_client -servername NAME; curl uses the URL host.',
+  [AD.certificate_required]: FIX.emptyCert,
+  [AD.no_application_protocol]: 'Offer an ALPN protocol the server supports (e.g. h2 or http/1.1).',
 };
 
 /** Plain-words meaning with its RFC section, and a fix, for any alert code. */

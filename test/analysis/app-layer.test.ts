@@ -164,12 +164,15 @@ describe('the rule on constructed connections', () => {
   const base = async () => structuredClone(await conn('nginx-tls12-wrong-ca'));
   const resp = (c: ConnectionModel) => serverApp(c)[0];
   const run = async (edit: (c: ConnectionModel) => void) => {
-    const { applyAppLayer } = await import('../../src/analysis/app-layer.js');
+    const { runRules } = await import('../../src/analysis/rules/index.js');
+    const { HTTP_RULES } = await import('../../src/analysis/rules/http.js');
+    const { RuleContext } = await import('../../src/analysis/rules/types.js');
+    const { newCertContext } = await import('../../src/analysis/certificates.js');
     const c = await base();
     edit(c);
-    const out = [{ code: 'client-cert-wrong-ca', severity: 'warning' as const, summary: 'No alert was seen', evidenceFrames: [] }];
-    applyAppLayer(c, out);
-    return out;
+    const x = new RuleContext(c, newCertContext(), undefined, { serverHelloSeen: true, clientHelloMissing: false });
+    x.out.push({ code: 'client-cert-wrong-ca', severity: 'warning' as const, summary: 'No alert was seen', evidenceFrames: [] });
+    return runRules(HTTP_RULES, x);
   };
 
   it('a 400 whose page does not name the certificate, after a certificate from an unlisted CA: inferred, supersedes nothing', async () => {

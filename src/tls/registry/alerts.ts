@@ -74,3 +74,31 @@ export function alertName(code: number): string {
 export function alertLevelName(level: number): 'warning' | 'fatal' | 'unknown' {
   return level === 1 ? 'warning' : level === 2 ? 'fatal' : 'unknown';
 }
+
+/** AlertDescription values by their RFC name (RFC 8446 §6, IANA tls-parameters-6), for code that
+ * tests alert numbers: `AlertDescription.unknown_ca` instead of a bare 48. */
+export const AlertDescription = {
+  close_notify: 0,
+  unexpected_message: 10,
+  bad_record_mac: 20,
+  handshake_failure: 40,
+  bad_certificate: 42,
+  unsupported_certificate: 43,
+  certificate_revoked: 44,
+  certificate_expired: 45,
+  certificate_unknown: 46,
+  illegal_parameter: 47,
+  unknown_ca: 48,
+  access_denied: 49,
+  decode_error: 50,
+  decrypt_error: 51,
+  protocol_version: 70,
+  insufficient_security: 71,
+  internal_error: 80,
+  user_canceled: 90,
+  no_renegotiation: 100,
+  missing_extension: 109,
+  unrecognized_name: 112,
+  certificate_required: 116,
+  no_application_protocol: 120,
+} as const;
