@@ -172,6 +172,20 @@ describe('tls-inspect CLI', () => {
     for (const c of ['file', 'live', 'interfaces']) expect(r.stdout).toContain(c);
   });
 
+  // script(1) gives the CLI a terminal as stdout
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript)('--format json on a terminal is pretty unless --no-pretty', () => {
+    const onTty = (extra: string) =>
+      spawnSync('script', ['-qec', `${process.execPath} ${BIN} file ${CAP('tls12-wrong-ca.pcap')} --format json ${extra}`, '/dev/null'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const pretty = onTty('');
+    const compact = onTty('--no-pretty');
+    expect(pretty.status, pretty.stderr).toBe(0);
+    // the terminal turns \n into \r\n
+    const value = JSON.parse(pretty.stdout);
+    expect(pretty.stdout.replace(/\r\n/g, '\n')).toBe(`${JSON.stringify(value, null, 2)}\n`);
+    expect(compact.stdout.replace(/\r\n/g, '\n')).toBe(`${JSON.stringify(value)}\n`);
+  });
+
   it('--ca verifies the captured client chain offline and names the CA that would be needed', () => {
     const r = cli(['file', CAP('tls13-chain-missing-intermediate.pcap'), '--keylog', CAP('tls13-chain-missing-intermediate.keys'), '--format', 'json', '--ca', CAP('pki/test-ca.pem')]);
     expect(r.code, r.stderr).toBe(0);
