@@ -1,6 +1,7 @@
 /**
- * The per-connection model: one shape serves the JSON contract (test/fixtures/report.schema.json),
- * the text/markdown/html reports and the TUI. Optional fields are omitted when unknown.
+ * The per-connection model: one shape serves the text/markdown/html reports, the TUI and the JSON
+ * report (src/report/json-connection.ts maps it to schema/report.schema.json). Optional fields are
+ * omitted when unknown.
  */
 import type { AppDataInfo, Direction } from '../tls/events.js';
 import type { Warning } from '../warning-codes.js';
@@ -278,7 +279,7 @@ export interface SummaryFilter {
 }
 
 export interface ReportModel {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: { name: 'tls-inspect'; version: string };
   source: SourceModel;
   connections: ConnectionModel[];

@@ -5,7 +5,7 @@
 import { openCaptureFile } from '../capture/index.js';
 import type { ConnectionModel, SourceModel } from '../analysis/model.js';
 import type { PipelineResult } from './pipeline.js';
-import { isLogFormat, Output, textWidth, renderReport, renderStreamed, reportModel, safeJson, useColor, type Format, type LogFormat, type TextLayout } from './output.js';
+import { isLogFormat, jsonLayout, Output, textWidth, renderReport, renderStreamed, reportModel, TOOL, useColor, type Format, type LogFormat, type TextLayout } from './output.js';
 import { ConnectionFilter, connectionFilter, type FilterArgs } from './filter.js';
 import { SummaryCounter } from '../analysis/summary.js';
 import type { ReportModel, SummaryModel } from '../analysis/model.js';
@@ -13,7 +13,8 @@ import { nothingReported } from '../report/text.js';
 import type { TimeFormat } from '../report/time-column.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
 import { ConnectionJsonSpool } from '../report/json-spool.js';
-import { reportJsonPieces, utf8Batches } from '../report/json.js';
+import { JsonReport, utf8Batches } from '../report/json.js';
+import { JsonlReport } from '../report/jsonl.js';
 import { reportTextPieces } from '../report/text.js';
 import { HTML_PARTS } from '../report/html.js';
 import { MARKDOWN_PARTS } from '../report/markdown.js';
@@ -25,6 +26,7 @@ export interface FileArgs extends FilterArgs {
   format?: Format | LogFormat;
   output?: string;
   details?: boolean;
+  pretty?: boolean;
   keylog?: string[];
   ca?: string[];
   all: boolean;
@@ -126,9 +128,12 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   const layout: TextLayout = { brief: a.brief, time: a.timeFormat, width: textWidth(out), details: a.details };
   // the time column counts from the capture's first packet, which comes before any connection ends
   const textLayout = (): TextLayout => ({ ...layout, captureStart: pipeline.firstPacket });
+  const json = jsonLayout(a, out);
+  const jsonReport = format === 'json' ? new JsonReport(json) : null;
+  const jsonl = format === 'jsonl' ? new JsonlReport(json, TOOL) : null;
   const spool =
-    format === 'json'
-      ? new ConnectionJsonSpool({ stringify: safeJson })
+    jsonReport !== null
+      ? new ConnectionJsonSpool({ render: (c) => jsonReport.connectionPiece(c) })
       : format === 'text'
         ? new ConnectionJsonSpool({ render: (c) => renderStreamed('text', c, color, textLayout()) })
         : null;
@@ -145,7 +150,7 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
     onConnection: (c) => {
       if (!reported.keep(c)) return;
       if (failOnCode([c], a.failOn)) failing = 1;
-      if (format === 'jsonl') out.write(renderStreamed('jsonl', c, color, layout));
+      if (jsonl !== null) out.write(jsonl.connectionLines(c));
       else if (spool !== null) spool.add(c);
       else if (rows !== null && sections !== null) {
         rows.add(c);
@@ -154,20 +159,23 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
     },
   });
   try {
+    if (jsonl !== null) out.write(jsonl.sourceLine({ kind: source.kind, path: a.capture }));
     const res = await pipeline.run(source);
-    if (format !== 'jsonl') {
-      const src = sourceModel(res, a.capture, keysGiven || keys.secretCount() > 0 ? keys.secretCount() : undefined);
-      src.warnings.unshift(...keyWarnings);
+    const src = sourceModel(res, a.capture, keysGiven || keys.secretCount() > 0 ? keys.secretCount() : undefined);
+    src.warnings.unshift(...keyWarnings);
+    if (jsonl !== null) out.write(jsonl.summaryLine(src, reported.summary(res.analyzer.summary())));
+    else {
       const report = reportModel(src, kept, reported.summary(res.analyzer.summary()));
       layout.captureStart = pipeline.firstPacket;
       if (spool !== null && format === 'text') await out.writeAll(utf8Batches(reportTextPieces(spool.pieces(), spool.count, report, { ...layout, color })));
-      else if (spool !== null) await out.writeAll(utf8Batches(reportJsonPieces(report, spool.pieces(), safeJson)));
+      else if (spool !== null && jsonReport !== null) await out.writeAll(utf8Batches(jsonReport.pieces(report, spool.pieces())));
       else if (parts && rows && sections) await out.writeAll(utf8Batches(partPieces(parts, report, rows, sections)));
-      else out.write(renderReport(format, report, color, layout));
+      else out.write(renderReport(format, report, color, layout, json));
     }
     noteNothingReported(reported.summary(res.analyzer.summary()), format);
   } finally {
     spool?.close();
+    jsonReport?.close();
     rows?.close();
     sections?.close();
   }

@@ -10,7 +10,8 @@ import type { Packet, PacketSink, PacketSource } from '../capture/types.js';
 import type { ConnectionModel, SummaryModel } from '../analysis/model.js';
 import { Pipeline } from './pipeline.js';
 import { loadKeyMaterial, loadTrustedCas } from './inputs.js';
-import { isLogFormat, Output, textWidth, renderReport, renderStreamed, renderStreamSummary, reportModel, useColor, type LogFormat } from './output.js';
+import { isLogFormat, jsonLayout, Output, textWidth, renderReport, renderStreamed, renderStreamSummary, reportModel, TOOL, useColor, type LogFormat } from './output.js';
+import { JsonlReport } from '../report/jsonl.js';
 import { failOnCode, ReportedSummary, sourceModel } from './file-command.js';
 import { ConnectionFilter, type FilterArgs } from './filter.js';
 import type { TimeFormat } from '../report/time-column.js';
@@ -24,6 +25,7 @@ export interface LiveArgs extends FilterArgs {
   format?: 'text' | 'jsonl' | 'json' | LogFormat;
   output?: string;
   details?: boolean;
+  pretty?: boolean;
   keylog?: string[];
   ca?: string[];
   write?: string;
@@ -210,6 +212,8 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   const color = useColor(a.color, out);
   for (const w of keyWarnings) process.stderr.write(`tls-inspect: warning: ${w.message}\n`);
   const kept: ConnectionModel[] = [];
+  const json = jsonLayout(a, out);
+  const jsonl = format === 'jsonl' ? new JsonlReport(json, TOOL) : null;
   const reported = new ReportedSummary(filter);
   const layout = { brief: a.brief, time: a.timeFormat, width: textWidth(out), captureStart: undefined as { sec: number; nsec: number } | undefined };
   let failing = 0;
@@ -225,7 +229,8 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
       layout.captureStart = pipeline.firstPacket;
       if (log) log.write(c);
       else if (format === 'json') kept.push(c);
-      else out.write(renderStreamed(format, c, color, layout));
+      else if (jsonl !== null) out.write(jsonl.connectionLines(c));
+      else out.write(renderStreamed('text', c, color, layout));
     },
   });
   active = pipeline;
@@ -246,6 +251,7 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   process.once('SIGTERM', stop);
   // until the first connection ends this line is the only sign that the capture runs
   process.stderr.write(`tls-inspect: capturing on ${a.interface} (filter "${a.filter}") with ${live.stats().engine}; Ctrl-C to stop\n`);
+  if (jsonl !== null) out.write(jsonl.sourceLine({ kind: 'live' }));
   try {
     const res = await pipeline.run(source);
     keys.refresh();
@@ -254,8 +260,9 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
     const src = sourceModel(res, undefined, keys.secretCount());
     src.warnings.unshift(...keyWarnings);
     if (log) await log.close();
-    else if (format === 'json') out.write(renderReport('json', reportModel(src, kept, summary), color));
-    else out.write(renderStreamSummary(format, { source: src, summary }, color, layout));
+    else if (format === 'json') out.write(renderReport('json', reportModel(src, kept, summary), color, {}, json));
+    else if (jsonl !== null) out.write(jsonl.summaryLine(src, summary));
+    else out.write(renderStreamSummary('text', { source: src, summary }, color, layout));
     if (summary.filter && summary.filter.matched === 0) process.stderr.write(`tls-inspect: ${nothingReported({ summary })}\n`);
   } finally {
     clearInterval(keyTimer);

@@ -38,7 +38,8 @@ function filterOptions<T>(y: Argv<T>) {
 function textOptions<T>(y: Argv<T>) {
   return y
     .option('brief', { type: 'boolean', default: false, describe: 'one line per connection, then the summary (text)' })
-    .option('details', { type: 'boolean', default: false, describe: 'text: also print the fingerprints (JA4, JA4_r, JA3, JA3S)' })
+    .option('details', { type: 'boolean', default: false, describe: 'text: also print the fingerprints (JA4, JA4_r, JA3, JA3S); json/jsonl: also each event\'s decoded fields, times and reasons, and the fingerprints' })
+    .option('pretty', { type: 'boolean', describe: 'json: indented (default: on a terminal; else one line)' })
     .option('time-format', { alias: 't', choices: TIME_FORMATS, default: 'r' as const, describe: 'ladder time: r since the first packet (tshark frame.time_relative), a time of day, ad date and time, d since the previous line, c since the connection\'s first packet' })
     .option('color', { type: 'boolean', describe: 'colour in text output (default: on a terminal, unless NO_COLOR)' });
 }

@@ -8,6 +8,8 @@ import { renderConnectionText, renderReportText, renderSummaryText, type TextOpt
 import { renderBriefLine, renderBriefSummary } from '../report/brief.js';
 import { renderReportMarkdown } from '../report/markdown.js';
 import { renderReportHtml } from '../report/html.js';
+import { renderJsonReport } from '../report/json.js';
+import { JsonlReport } from '../report/jsonl.js';
 import { UsageError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -24,32 +26,41 @@ export { ONLY_FILTERS, connectionFilter, type FilterArgs, type OnlyFilter } from
 
 export function reportModel(source: SourceModel, connections: ConnectionModel[], summary: SummaryModel): ReportModel {
   return {
-    schemaVersion: 1,
-    tool: { name: 'tls-inspect', version: VERSION },
+    schemaVersion: 2,
+    tool: TOOL,
     source,
     connections: connections.sort((a, b) => a.id - b.id),
     summary,
   };
 }
 
-/** JSON.stringify escapes C0 controls only; DEL, C1 controls (8-bit CSI) and bidi overrides from
- * wire strings are written as \u escapes too, so JSON on a terminal is as safe as the text report
- * (the parsed data is unchanged). */
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+export const TOOL: ReportModel['tool'] = { name: 'tls-inspect', version: VERSION };
 
-export function safeJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+// terminal-safe JSON (DEL, C1 controls, bidi overrides as \u escapes), shared with the log formats
+export { safeJson } from '../report/json-escape.js';
 
 /** Text options besides colour: --brief, -t, the capture's first packet. */
 export type TextLayout = Omit<TextOptions, 'color'>;
 
-export function renderReport(format: Format, r: ReportModel, color: boolean, layout: TextLayout = {}): string {
+/** --format json / jsonl: --pretty (json only) and --details. */
+export interface JsonLayout {
+  pretty: boolean;
+  details: boolean;
+}
+
+/** JSON is indented with --pretty, or on a terminal unless --no-pretty. */
+export function jsonLayout(a: { pretty?: boolean; details?: boolean }, out: Output): JsonLayout {
+  return { pretty: a.pretty ?? out.isTty, details: a.details === true };
+}
+
+export function renderReport(format: Format, r: ReportModel, color: boolean, layout: TextLayout = {}, json: JsonLayout = { pretty: false, details: false }): string {
   switch (format) {
     case 'json':
-      return `${safeJson(r, 2)}\n`;
-    case 'jsonl':
-      return r.connections.map((c) => safeJson(c)).join('\n') + (r.connections.length > 0 ? '\n' : '');
+      return renderJsonReport(r, json);
+    case 'jsonl': {
+      const w = new JsonlReport(json, r.tool);
+      return w.sourceLine(r.source) + r.connections.map((c) => w.connectionLines(c)).join('') + w.summaryLine(r.source, r.summary);
+    }
     case 'markdown':
       return renderReportMarkdown(r);
     case 'html':
@@ -59,14 +70,12 @@ export function renderReport(format: Format, r: ReportModel, color: boolean, lay
   }
 }
 
-/** One finished connection in a streaming format (jsonl / text). */
-export function renderStreamed(format: 'jsonl' | 'text', c: ConnectionModel, color: boolean, layout: TextLayout = {}): string {
-  if (format === 'jsonl') return `${safeJson(c)}\n`;
+/** One finished connection in the streamed text report. */
+export function renderStreamed(format: 'text', c: ConnectionModel, color: boolean, layout: TextLayout = {}): string {
   return layout.brief ? `${renderBriefLine(c, { ...layout, color })}\n` : `${renderConnectionText(c, { ...layout, color })}\n\n`;
 }
 
-export function renderStreamSummary(format: 'jsonl' | 'text', r: Pick<ReportModel, 'source' | 'summary'>, color: boolean, layout: TextLayout = {}): string {
-  if (format !== 'text') return '';
+export function renderStreamSummary(format: 'text', r: Pick<ReportModel, 'source' | 'summary'>, color: boolean, layout: TextLayout = {}): string {
   return layout.brief ? `${renderBriefSummary(r.summary, r)}\n` : `${renderSummaryText(r.summary, r, { ...layout, color })}\n`;
 }
 

@@ -13,7 +13,6 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writevS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionModel } from '../analysis/model.js';
-import { connectionJsonPiece, type Stringify } from './json.js';
 
 export const DEFAULT_SPOOL_MEMORY_LIMIT = 16 * 1024 * 1024;
 /** Spilled pieces are written in batches of about this size (one writev each). */
@@ -24,9 +23,8 @@ export interface SpoolOptions {
   memoryLimit?: number;
   /** Directory of the temporary file (default os.tmpdir()). */
   dir?: string;
-  /** Serialiser for connectionJsonPiece (default JSON.stringify). */
-  stringify?: Stringify;
-  /** Another rendering of a connection than its JSON piece (the text report's block). */
+  /** The text kept for a connection (JsonReport.connectionPiece, the text report's block ...);
+   * default JSON.stringify of the model. */
   render?: (c: ConnectionModel) => string;
 }
 
@@ -50,8 +48,7 @@ export class ConnectionJsonSpool {
   constructor(opts: SpoolOptions = {}) {
     this.memoryLimit = opts.memoryLimit ?? DEFAULT_SPOOL_MEMORY_LIMIT;
     this.dir = opts.dir ?? tmpdir();
-    const stringify = opts.stringify;
-    this.render = opts.render ?? ((c) => connectionJsonPiece(c, stringify));
+    this.render = opts.render ?? ((c) => JSON.stringify(c));
   }
 
   get count(): number {
@@ -63,10 +60,13 @@ export class ConnectionJsonSpool {
     return this.fd >= 0;
   }
 
-  /** Serialises `c` (as connectionJsonPiece, or `render`) and keeps its text. */
+  /** Renders `c` and keeps its text. */
   add(c: ConnectionModel): void {
-    const text = Buffer.from(this.render(c));
-    this.ids.push(c.id);
+    this.addBuffer(c.id, Buffer.from(this.render(c)));
+  }
+
+  private addBuffer(id: number, text: Buffer): void {
+    this.ids.push(id);
     this.lengths.push(text.length);
     if (this.fd < 0 && this.held !== null) {
       this.held.push(text);
@@ -79,11 +79,21 @@ export class ConnectionJsonSpool {
     this.append(text);
   }
 
+  /** Keeps `text` under `id` (a piece rendered elsewhere). */
+  addText(id: number, text: string): void {
+    this.addBuffer(id, Buffer.from(text));
+  }
+
   /** The pieces in ascending connection id (ties: order of arrival). Each is a fresh buffer. */
   *pieces(): Generator<Buffer> {
-    if (this.fd >= 0) this.flushPending();
     const order = this.ids.map((_, i) => i);
     order.sort((a, b) => this.ids[a]! - this.ids[b]! || a - b);
+    yield* this.piecesAt(order);
+  }
+
+  /** The pieces by index of arrival (0 = the first added), in the order given. */
+  *piecesAt(order: Iterable<number>): Generator<Buffer> {
+    if (this.fd >= 0) this.flushPending();
     for (const i of order) {
       if (this.held !== null) {
         yield this.held[i]!;

@@ -1,26 +1,39 @@
 /**
- * `--format json` without one giant string: the report is produced in pieces (the part before the
- * connections, one piece per connection, the rest) whose concatenation is byte for byte
- * `JSON.stringify(report, null, 2) + '\n'`.
+ * `--format json`, report v2 (schema/report.schema.json), written in pieces: the part before the
+ * connections, one piece per connection, the rest. Their concatenation is byte for byte
+ * `JSON.stringify(reportJson(...), null, indent)` + '\n' with the terminal-safe escaping of
+ * ./json-escape.ts (compact: no indent; --pretty: 2).
  *
- * Why: the pretty report of a big capture is hundreds of MB; as one string it costs its size twice
- * (UTF-16 when one character is outside Latin-1, e.g. "§" in a diagnosis) plus a same-size Buffer
- * when written, and beyond V8's string limit (2^29 - 24 characters, ~537 MB of ASCII) it throws
- * "Invalid string length". A connection can also be serialised as soon as it is finished
- * (`connectionJsonPiece`) so that its model need not be kept until the end.
+ * Why pieces: the report of a big capture is hundreds of MB; as one string it costs its size twice
+ * (UTF-16 when one character is outside Latin-1) plus a same-size Buffer when written, and beyond
+ * V8's string limit (2^29 - 24 characters) it throws "Invalid string length". A connection is
+ * serialised as soon as it is finished (`JsonReport.connectionPiece`, kept by the CLI in a spool)
+ * so that its model need not be kept until the end.
  *
- * Indentation: JSON.stringify of a nested value on its own, with every line after the first
+ * Members, in this order: schemaVersion, tool, source, (other report members), certificates,
+ * catalogue, connections, summary. `certificates` and `catalogue` are complete only when every
+ * connection has been serialised; the CLI holds the connection pieces until the end anyway (the
+ * source's counts come first and are known only then), so both are written before the connections,
+ * where a reader streaming the report finds them before the first reference.
+ *
+ * Pretty indentation: JSON.stringify of a nested value on its own, with every line after the first
  * shifted by the nesting depth, is exactly how the value appears inside its parent (JSON strings
- * never contain a raw newline), so each member is stringified alone and shifted; connections are
- * stringified inside two arrays, which gives them their depth directly.
+ * never contain a raw newline); connections are stringified inside two arrays, which gives them
+ * their depth directly.
  */
 import type { ConnectionModel, ReportModel } from '../analysis/model.js';
+import { CatalogueCollector } from './catalogue.js';
+import { CertificateTable } from './json-certificates.js';
+import { connectionJsonObject, type ConnectionJsonOptions } from './json-connection.js';
+import { escapeJsonText, safeJson } from './json-escape.js';
+import type { SpoolOptions } from './json-spool.js';
 
-/** JSON.stringify(value, null, indent), or a variant that only escapes more characters (the CLI's
- * safeJson): the pieces are built with it, so they add up to `stringify(report, 2)`. */
-export type Stringify = (value: unknown, indent?: number) => string;
-
-const plainStringify: Stringify = (value, indent) => JSON.stringify(value, null, indent);
+export interface JsonReportOptions extends ConnectionJsonOptions {
+  /** Indented (2 spaces) instead of one line. */
+  pretty: boolean;
+  /** Where the certificate texts are spooled (tests). */
+  spool?: SpoolOptions;
+}
 
 const GAP = '  ';
 function shift(json: string, indent: string): string {
@@ -31,51 +44,78 @@ function shift(json: string, indent: string): string {
 const NEST_OPEN = `[\n${GAP}[\n`.length;
 const NEST_CLOSE = `\n${GAP}]\n]`.length;
 
-/**
- * One connection as an element of the report's "connections" array (indented, no separator).
- * (Call it as `(c) => connectionJsonPiece(c)` in `map`: a second argument is the stringify.)
- * Stringified nested two arrays deep, so V8 indents it (a third faster than shifting every line
- * of the flat text with a regular expression).
- */
-export function connectionJsonPiece(c: ConnectionModel, stringify: Stringify = plainStringify): string {
-  const nested = stringify([[c]], 2);
-  return nested.slice(NEST_OPEN, nested.length - NEST_CLOSE);
-}
+/** One JSON report being written: its certificate table and catalogue fill as connections are serialised. */
+export class JsonReport {
+  readonly certificates: CertificateTable;
+  readonly catalogue = new CatalogueCollector();
+  private readonly opt: JsonReportOptions;
 
-/**
- * The pretty JSON report in pieces (they add up to `stringify(r, 2) + '\n'`). The connections are
- * taken from `connections` when given (pieces from connectionJsonPiece with the same stringify, in
- * report order, as strings or already encoded as UTF-8 buffers; `r.connections` is then ignored),
- * else serialised from `r.connections` one by one.
- */
-export function* reportJsonPieces<T = string>(
-  r: ReportModel,
-  connections?: Iterable<T>,
-  stringify: Stringify = plainStringify,
-): Generator<string | T> {
-  const members = Object.entries(r).filter(([k, v]) => (k === 'connections' && connections) || jsonVisible(v));
-  let head = '{';
-  let first = true;
-  for (const [key, value] of members) {
-    head += `${first ? '' : ','}\n${GAP}${stringify(key)}: `;
-    first = false;
-    if (key !== 'connections') {
-      head += shift(stringify(value, 2), GAP);
-      continue;
+  constructor(opt: JsonReportOptions) {
+    this.opt = opt;
+    this.certificates = new CertificateTable({ pretty: opt.pretty, spool: opt.spool });
+  }
+
+  /** `c` as an element of the `connections` array (no separator; pretty: indented to depth 2). */
+  connectionPiece(c: ConnectionModel): string {
+    this.catalogue.note(c);
+    const o = connectionJsonObject(c, this.opt, this.certificates.add);
+    if (!this.opt.pretty) return escapeJsonText(JSON.stringify(o));
+    const nested = safeJson([[o]], 2);
+    return nested.slice(NEST_OPEN, nested.length - NEST_CLOSE);
+  }
+
+  /**
+   * The report in pieces. `connections`: the pieces of connectionPiece in report order (strings or
+   * UTF-8 buffers; `r.connections` is then ignored), else r.connections are serialised here.
+   */
+  *pieces<T = string>(r: ReportModel, connections?: Iterable<T>): Generator<string | T | Buffer> {
+    const pretty = this.opt.pretty;
+    const items: Iterable<string | T> = connections ?? r.connections.map((c) => this.connectionPiece(c));
+    // the connections given as pieces are consumed after the certificates: serialise now if needed
+    const list = connections ? items : [...items];
+    const open = pretty ? `{\n${GAP}` : '{';
+    const between = pretty ? `,\n${GAP}` : ',';
+    const colon = pretty ? ': ' : ':';
+    let head = open;
+    let first = true;
+    const member = (key: string): string => {
+      const s = `${first ? '' : between}${JSON.stringify(key)}${colon}`;
+      first = false;
+      return s;
+    };
+    const value = (v: unknown): string => (pretty ? shift(safeJson(v, 2), GAP) : safeJson(v));
+    for (const [key, v] of Object.entries({ ...r, schemaVersion: 2 })) {
+      if (key === 'connections' || key === 'summary' || !jsonVisible(v)) continue;
+      head += member(key) + value(v);
     }
-    const items: Iterable<string | T> = connections ?? (value as ConnectionModel[]).map((c) => connectionJsonPiece(c, stringify));
+    yield head + member('certificates');
+    yield* this.certificates.objectPieces();
+    let mid = member('catalogue') + value(this.catalogue.catalogue()) + member('connections');
     let n = 0;
-    for (const piece of items) {
-      if (n === 0) {
-        yield `${head}[\n`;
-        head = '';
-      } else yield ',\n';
+    for (const piece of list) {
+      yield n === 0 ? `${mid}[${pretty ? '\n' : ''}` : pretty ? ',\n' : ',';
+      mid = '';
       yield piece;
       n++;
     }
-    head += n === 0 ? '[]' : `\n${GAP}]`;
+    let tail = n === 0 ? `${mid}[]` : pretty ? `\n${GAP}]` : ']';
+    if (jsonVisible(r.summary)) tail += member('summary') + value(r.summary);
+    yield `${tail}${pretty ? '\n' : ''}}\n`;
   }
-  yield `${head}${first ? '' : '\n'}}\n`;
+
+  close(): void {
+    this.certificates.close();
+  }
+}
+
+/** The whole report as one string (small reports: live `--format json`, tests). */
+export function renderJsonReport(r: ReportModel, opt: JsonReportOptions): string {
+  const w = new JsonReport(opt);
+  try {
+    return [...w.pieces(r)].map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join('');
+  } finally {
+    w.close();
+  }
 }
 
 /** Whether JSON.stringify keeps an object member with this value. */

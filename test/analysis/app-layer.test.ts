@@ -16,7 +16,7 @@ import { ladderLines } from '../../src/report/ladder.js';
 import { renderReportMarkdown } from '../../src/report/markdown.js';
 import { renderReportHtml } from '../../src/report/html.js';
 import { renderConnectionText } from '../../src/report/text.js';
-import { reportModel } from '../../src/cli/output.js';
+import { renderReport, reportModel } from '../../src/cli/output.js';
 import { sourceModel } from '../../src/cli/file-command.js';
 import { ladderLayoutFor, ladderRows } from '../../src/tui/view-model/ladder-view.js';
 import { eventTree } from '../../src/tui/view-model/detail-tree.js';
@@ -134,10 +134,10 @@ describe('reports', () => {
   it('JSON follows the report schema; Markdown and HTML show the 400', async () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'test', 'fixtures', 'report.schema.json'), 'utf8')));
+    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'schema', 'report.schema.json'), 'utf8')));
     for (const name of ['nginx-tls12-wrong-ca', 'nginx-tls13-h2-wrong-ca']) {
       const r = await report(name);
-      const json = JSON.parse(JSON.stringify(r));
+      const json = JSON.parse(renderReport('json', r, false));
       expect(validate(json), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
       expect(r.summary.diagnoses['client-cert-rejected-http']).toBe(1);
     }

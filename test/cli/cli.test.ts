@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 /**
  * The built CLI as a user runs it: formats, JSON contract (validated with ajv against
- * test/fixtures/report.schema.json, the repository's copy of the report contract), filters, exit
- * codes and one-line errors.
+ * schema/report.schema.json, the report v2 contract; test/report/report-v2.test.ts checks every
+ * capture in-process), filters, exit codes and one-line errors.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -31,7 +31,7 @@ function cli(args: string[], env: Record<string, string> = {}, input?: Buffer) {
 
 /** The repo owns its report contract (../shared/spec holds only the retired v1, for reference). */
 function schema(): object {
-  return JSON.parse(readFileSync(join(REPO, 'test', 'fixtures', 'report.schema.json'), 'utf8'));
+  return JSON.parse(readFileSync(join(REPO, 'schema', 'report.schema.json'), 'utf8'));
 }
 
 describe('tls-inspect CLI', () => {
@@ -51,13 +51,39 @@ describe('tls-inspect CLI', () => {
     }
   });
 
-  it('--format jsonl writes one schema-valid connection per line', () => {
+  it('--format jsonl: a source line, certificate and connection lines, a summary line, all schema-valid', () => {
     const r = cli(['file', CAP('all-scenarios.pcap'), '--format', 'jsonl', '--keylog', CAP('all-scenarios.keys')]);
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n');
-    expect(lines.length).toBe(6);
-    const conn = ajv.getSchema('tls-inspect/report.schema.json#/$defs/connection')!;
-    for (const l of lines) expect(conn(JSON.parse(l)), JSON.stringify(conn.errors?.slice(0, 3))).toBe(true);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const line = ajv.getSchema('tls-inspect/report.schema.json#/$defs/jsonlLine')!;
+    for (const l of lines) expect(line(l), JSON.stringify(line.errors?.slice(0, 3))).toBe(true);
+    expect(lines.map((l) => l.record).join(' ')).toMatch(/^source ((certificate )*connection )+summary$/);
+    expect(lines.filter((l) => l.record === 'connection').length).toBe(6);
+    expect(lines[0]).toEqual({ record: 'source', schemaVersion: 2, tool: { name: 'tls-inspect', version: expect.any(String) }, kind: 'pcap', path: CAP('all-scenarios.pcap') });
+    expect(lines.at(-1)).toMatchObject({ record: 'summary', connections: 6, packets: 86, keylogSecretsLoaded: 18, sourceWarnings: [] });
+    // the same connections as the JSON report
+    const json = JSON.parse(cli(['file', CAP('all-scenarios.pcap'), '--format', 'json', '--keylog', CAP('all-scenarios.keys')]).stdout);
+    expect(lines.filter((l) => l.record === 'connection').map(({ record: _r, ...c }) => c)).toEqual(json.connections);
+  });
+
+  it('--format json is one line unless --pretty; --details adds the decoded fields', () => {
+    const args = ['file', CAP('tls12-wrong-ca.pcap'), '--format', 'json'];
+    const compact = cli(args);
+    const pretty = cli([...args, '--pretty']);
+    const details = cli([...args, '--details']);
+    for (const r of [compact, pretty, details]) expect(r.code, r.stderr).toBe(0);
+    const value = JSON.parse(compact.stdout);
+    expect(compact.stdout).toBe(`${JSON.stringify(value)}\n`);
+    expect(pretty.stdout).toBe(`${JSON.stringify(value, null, 2)}\n`);
+    expect(validate(value), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const events = (r: { stdout: string }) => JSON.parse(r.stdout).connections[0].events as Array<Record<string, unknown>>;
+    expect(events(compact).some((e) => 'details' in e)).toBe(false);
+    expect(events(details).find((e) => e.type === 'ClientHello')?.details).toMatchObject({ cipherSuites: expect.any(Array) });
+    expect(JSON.parse(details.stdout).connections[0].fingerprints.ja4).toMatch(/^t12/);
+    // the client certificate by reference, the catalogue with the code's text
+    const c = value.connections[0];
+    expect(value.certificates[c.clientCertificate.chain[0]].subject).toMatch(/CN=evil-client/);
+    expect(value.catalogue['client-cert-unknown-ca'].fix.length).toBeGreaterThan(20);
   });
 
   it('text output names the client certificate and the alert for the wrong-CA scenario', () => {
@@ -146,15 +172,34 @@ describe('tls-inspect CLI', () => {
     for (const c of ['file', 'live', 'interfaces']) expect(r.stdout).toContain(c);
   });
 
+  // script(1) gives the CLI a terminal as stdout
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript)('--format json on a terminal is pretty unless --no-pretty', () => {
+    const onTty = (extra: string) =>
+      spawnSync('script', ['-qec', `${process.execPath} ${BIN} file ${CAP('tls12-wrong-ca.pcap')} --format json ${extra}`, '/dev/null'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const pretty = onTty('');
+    const compact = onTty('--no-pretty');
+    expect(pretty.status, pretty.stderr).toBe(0);
+    // the terminal turns \n into \r\n
+    const value = JSON.parse(pretty.stdout);
+    expect(pretty.stdout.replace(/\r\n/g, '\n')).toBe(`${JSON.stringify(value, null, 2)}\n`);
+    expect(compact.stdout.replace(/\r\n/g, '\n')).toBe(`${JSON.stringify(value)}\n`);
+  });
+
   it('--ca verifies the captured client chain offline and names the CA that would be needed', () => {
     const r = cli(['file', CAP('tls13-chain-missing-intermediate.pcap'), '--keylog', CAP('tls13-chain-missing-intermediate.keys'), '--format', 'json', '--ca', CAP('pki/test-ca.pem')]);
     expect(r.code, r.stderr).toBe(0);
-    const d = JSON.parse(r.stdout).connections[0].diagnoses.find((x: { code: string }) => x.code === 'client-cert-unknown-ca');
+    // the words of the diagnosis: its summary and evidence, and the catalogue's text of its code
+    const words = (report: { connections: Array<{ diagnoses: Array<{ code: string; summary: string; evidence?: string[] }> }>; catalogue: Record<string, { explanation: string }> }) => {
+      const d = report.connections[0]!.diagnoses.find((x) => x.code === 'client-cert-unknown-ca')!;
+      return [d.summary, ...(d.evidence ?? []), report.catalogue[d.code]!.explanation].join(' ');
+    };
+    const d = { explanation: words(JSON.parse(r.stdout)) };
     expect(d.explanation).toContain('Offline check against --ca');
     expect(d.explanation).toContain('To be trusted, the server needs CN=Test Intermediate CA,O=tls-inspect test PKI');
     // with the intermediate in the bundle the chain verifies: the server trusts other CAs than the bundle
     const ok = cli(['file', CAP('tls13-chain-missing-intermediate.pcap'), '--keylog', CAP('tls13-chain-missing-intermediate.keys'), '--format', 'json', '--ca', CAP('pki/test-ca.pem'), '--ca', CAP('pki/test-int-ca.pem')]);
-    const d2 = JSON.parse(ok.stdout).connections[0].diagnoses.find((x: { code: string }) => x.code === 'client-cert-unknown-ca');
+    const d2 = { explanation: words(JSON.parse(ok.stdout)) };
     expect(d2.explanation).toContain('Verified offline against --ca');
     const bad = cli(['file', CAP('tls13-wrong-ca.pcap'), '--ca', CAP('tls13-wrong-ca.keys')]);
     expect(bad.code).toBe(2);

@@ -78,7 +78,7 @@ describe('machine-readable output stays terminal-safe', () => {
   // JSON.stringify escapes C0 controls but leaves DEL, the C1 controls (U+0080..U+009F, among them
   // the 8-bit CSI U+009B, which xterm interprets in UTF-8 mode) and bidi overrides (U+202E) raw:
   // `tls-inspect file x --format json` on a terminal prints them. They can be written as \u escapes
-  // (still valid JSON, same parsed data). Seen in src/cli/output.ts renderReport / renderStreamed.
+  // (still valid JSON, same parsed data). Seen in src/cli/output.ts renderReport / renderStreamed (now src/report/json-escape.ts).
   it.each(['json', 'jsonl'])('--format %s writes DEL, C1 and bidi characters as \\u escapes', async (format) => {
     const dir = mkdtempSync(join(tmpdir(), 'tls-inspect-json-'));
     try {
@@ -86,7 +86,7 @@ describe('machine-readable output stays terminal-safe', () => {
       writeFileSync(capture, hostileCapture());
       const r = await runCli(['file', capture, '--format', format]);
       expect(r.code).toBe(0);
-      const first = format === 'json' ? JSON.parse(r.stdout).connections[0] : JSON.parse(r.stdout.split('\n')[0]!);
+      const first = format === 'json' ? JSON.parse(r.stdout).connections[0] : r.stdout.split('\n').map((l) => (l ? JSON.parse(l) : {})).find((l) => l.record === 'connection');
       // data stays exact: the SNI is not UTF-8, so ASCII stays and each other byte is the text \xHH
       const expected = Array.from(SNI_BYTES, (b) => (b < 0x80 ? String.fromCharCode(b) : `\\x${b.toString(16)}`)).join('');
       expect(first.serverName).toBe(expected);

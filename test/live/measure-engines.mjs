@@ -154,7 +154,7 @@ async function runOnce(engine, kind) {
   await to.done;
   server.kill('SIGTERM');
   await so.done;
-  const conns = to.out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const conns = to.out.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.record === 'connection');
   const gaps = conns.filter((c) => c.tcp?.gaps && c.tcp.gaps.clientToServer + c.tcp.gaps.serverToClient > 0).length;
   const complete = conns.filter((c) => c.tcp?.synSeen && !(c.tcp?.gaps && c.tcp.gaps.clientToServer + c.tcp.gaps.serverToClient > 0)).length;
   const line = to.err.split('\n').find((l) => l.includes('capture stopped (')) ?? '';

@@ -175,16 +175,16 @@ async function startTcpdump(out, port) {
  * (matched by client port: fine while the run does not wrap the ephemeral port range). */
 function compareWithTcpdump(bin, out, dump) {
   console.log(`tcpdump: ${dump.stderr().split('\n').filter((l) => /captured|dropped|received/.test(l)).join('; ')}`);
-  const r = spawnSync(process.execPath, [bin, 'file', dump.path, '--format', 'jsonl'], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 600_000 });
+  const r = spawnSync(process.execPath, [bin, 'file', dump.path, '--format', 'jsonl', '--details'], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 600_000 });
   if (r.status !== 0) {
     console.log(`tcpdump comparison failed: ${r.stderr}`);
     return;
   }
   const pk = (c) => c.tcp.packets.clientToServer + c.tcp.packets.serverToClient;
   const random = (c) => c.events.find((e) => e.type === 'ClientHello')?.details?.random;
-  const dumped = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const dumped = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.record === 'connection');
   const byRandom = new Map(dumped.map((c) => [random(c), c]));
-  const live = readFileSync(join(out, 'live.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const live = readFileSync(join(out, 'live.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.record === 'connection');
   let matched = 0;
   let short = 0;
   let lost = 0;
@@ -210,7 +210,7 @@ async function main() {
   const keylogPath = join(out, 'soak.keys');
   const keylogStream = o.keylog ? createWriteStream(keylogPath) : null;
   const nodeArgs = [...o.nodeArgs, ...(o.heapSnapshots ? ['--heapsnapshot-signal=SIGUSR2'] : [])];
-  const args = [...nodeArgs, o.bin, 'live', '-i', 'lo', '-f', `tcp port ${port}`, '--format', 'jsonl', ...(o.engine ? ['--capture-engine', o.engine] : []), ...(o.keylog ? ['--keylog', keylogPath] : [])];
+  const args = [...nodeArgs, o.bin, 'live', '-i', 'lo', '-f', `tcp port ${port}`, '--format', 'jsonl', '--details', ...(o.engine ? ['--capture-engine', o.engine] : []), ...(o.keylog ? ['--keylog', keylogPath] : [])];
   const ti = spawn(process.execPath, args, { cwd: out, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SSLKEYLOGFILE: '' } });
   children.push(ti);
   let stderr = '';

@@ -78,7 +78,7 @@ describe('QUIC mTLS diagnoses', () => {
   });
 
   it('reports follow the schema, with transport quic / tcp', async () => {
-    const schema = JSON.parse(readFileSync(join(REPO, 'test', 'fixtures', 'report.schema.json'), 'utf8'));
+    const schema = JSON.parse(readFileSync(join(REPO, 'schema', 'report.schema.json'), 'utf8'));
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     (addFormats as unknown as (a: Ajv2020) => void)(ajv);
     const validate = ajv.compile(schema);

@@ -1,23 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionJsonSpool, unwritten } from '../../src/report/json-spool.js';
-import { reportJsonPieces } from '../../src/report/json.js';
-import { reportModel, safeJson } from '../../src/cli/output.js';
+import { JsonReport, renderJsonReport } from '../../src/report/json.js';
+import { reportModel } from '../../src/cli/output.js';
 import { sourceModel } from '../../src/cli/file-command.js';
 import type { ConnectionModel, ReportModel } from '../../src/analysis/model.js';
 import { analyse } from '../helpers/analyse.js';
 
-// Expected text: JSON.stringify of the whole report (connections sorted by id), never this code.
-const pretty = (r: unknown): string => `${JSON.stringify(r, null, 2)}\n`;
+// Expected text: the report rendered in one go from the sorted connections.
+const pretty = (r: ReportModel): string => renderJsonReport(r, { pretty: true, details: false });
 
 async function realReport(): Promise<ReportModel> {
   const a = await analyse('captures/all-scenarios.pcap', { keylog: 'captures/all-scenarios.keys' });
   return reportModel(sourceModel(a.result, 'x', 18), a.connections, a.result.analyzer.summary());
 }
 
-function spoolText(r: ReportModel, spool: ConnectionJsonSpool, arrival: ConnectionModel[]): string {
+/** The CLI's way: connections rendered as they arrive, kept in the spool, written in id order. */
+function spoolText(r: ReportModel, memoryLimit: number, arrival: ConnectionModel[], dir?: string): { text: string; spool: ConnectionJsonSpool } {
+  const w = new JsonReport({ pretty: true, details: false });
+  const spool = new ConnectionJsonSpool({ memoryLimit, dir, render: (c) => w.connectionPiece(c) });
   for (const c of arrival) spool.add(c);
-  const out = [...reportJsonPieces({ ...r, connections: [] }, spool.pieces())].map((p) => (typeof p === 'string' ? p : p.toString('utf8')));
-  return out.join('');
+  const out = [...w.pieces({ ...r, connections: [] }, spool.pieces())].map((p) => (typeof p === 'string' ? p : p.toString('utf8')));
+  w.close();
+  return { text: out.join(''), spool };
 }
 
 describe('ConnectionJsonSpool: connections kept as text, handed out in id order', () => {
@@ -25,13 +29,14 @@ describe('ConnectionJsonSpool: connections kept as text, handed out in id order'
     ['in memory', 1 << 30],
     ['spilled to a temporary file from the first connection', 0],
     ['spilled after a few connections', 40_000],
-  ])('%s: the report equals JSON.stringify of the sorted report', async (_name, memoryLimit) => {
+  ])('%s: the report equals the one rendered from the sorted connections', async (_name, memoryLimit) => {
     const r = await realReport();
     expect(r.connections.length).toBe(6);
-    const spool = new ConnectionJsonSpool({ memoryLimit });
     // arrival out of id order, as connections finish
     const arrival = [r.connections[3]!, r.connections[0]!, r.connections[5]!, r.connections[1]!, r.connections[4]!, r.connections[2]!];
-    expect(spoolText(r, spool, arrival)).toBe(pretty(r));
+    const { text, spool } = spoolText(r, memoryLimit, arrival);
+    expect(text).toBe(pretty(r));
+    expect(JSON.parse(text).connections.map((c: { id: number }) => c.id)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(spool.count).toBe(6);
     expect(spool.spilled).toBe(memoryLimit < 1 << 30);
     spool.close();
@@ -51,8 +56,8 @@ describe('ConnectionJsonSpool: connections kept as text, handed out in id order'
 
   it('no usable temporary directory: the pieces stay in memory and the report is still right', async () => {
     const r = await realReport();
-    const spool = new ConnectionJsonSpool({ memoryLimit: 0, dir: '/nonexistent/tls-inspect-test-dir' });
-    expect(spoolText(r, spool, [...r.connections].reverse())).toBe(pretty(r));
+    const { text, spool } = spoolText(r, 0, [...r.connections].reverse(), '/nonexistent/tls-inspect-test-dir');
+    expect(text).toBe(pretty(r));
     expect(spool.spilled).toBe(false);
     spool.close();
   });
@@ -94,13 +99,14 @@ describe('unwritten: what a partial writev leaves', () => {
   });
 });
 
-describe('ConnectionJsonSpool with a custom stringify', () => {
-  it('uses it for every piece (the CLI passes safeJson)', () => {
-    const spool = new ConnectionJsonSpool({ memoryLimit: 0, stringify: safeJson });
-    spool.add({ id: 0, name: 'x\u202ey' } as unknown as ConnectionModel);
-    const text = [...spool.pieces()].map((b) => b.toString('utf8')).join('');
-    expect(text).toBe(`    ${safeJson({ id: 0, name: 'x\u202ey' }, 2).replace(/\n/g, '\n    ')}`);
-    expect(text).toContain('\\u202e');
-    spool.close();
+describe('ConnectionJsonSpool.addText and piecesAt', () => {
+  it('texts added under an index come back in any order asked for, in memory and spilled', () => {
+    for (const memoryLimit of [1 << 30, 0]) {
+      const spool = new ConnectionJsonSpool({ memoryLimit });
+      ['zero', 'one §', 'two'].forEach((t, i) => spool.addText(i, t));
+      expect([...spool.piecesAt([2, 0, 1])].map((b) => b.toString('utf8'))).toEqual(['two', 'zero', 'one §']);
+      expect(spool.spilled).toBe(memoryLimit === 0);
+      spool.close();
+    }
   });
 });

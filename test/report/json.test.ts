@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { connectionJsonPiece, reportJsonPieces, utf8Batches } from '../../src/report/json.js';
-import { reportModel, safeJson } from '../../src/cli/output.js';
+import { JsonReport, renderJsonReport, utf8Batches } from '../../src/report/json.js';
+import { escapeJsonText, safeJson } from '../../src/report/json-escape.js';
+import { CatalogueCollector, rfcReference } from '../../src/report/catalogue.js';
+import { reportModel } from '../../src/cli/output.js';
 import { sourceModel } from '../../src/cli/file-command.js';
 import type { ConnectionModel, ReportModel } from '../../src/analysis/model.js';
 import { analyse } from '../helpers/analyse.js';
 
-// The expected text always comes from JSON.stringify itself: the pieces must add up to it exactly.
-const pretty = (r: unknown): string => `${JSON.stringify(r, null, 2)}\n`;
-const joined = (it: Iterable<string>): string => [...it].join('');
+// The expected text always comes from JSON.stringify of the parsed report itself: the pieces must
+// add up to it exactly (captures without DEL/C1/bidi characters, so no escaping is involved).
+const joined = (it: Iterable<string | Uint8Array>): string => [...it].map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString('utf8'))).join('');
 
 async function realReport(capture: string, keylog?: string): Promise<ReportModel> {
   const a = await analyse(capture, keylog ? { keylog } : {});
@@ -15,7 +17,7 @@ async function realReport(capture: string, keylog?: string): Promise<ReportModel
   return reportModel(src, a.connections, a.result.analyzer.summary());
 }
 
-describe('reportJsonPieces: the pretty report in pieces, byte for byte JSON.stringify(r, null, 2)', () => {
+describe('JsonReport.pieces: the report in pieces, byte for byte JSON.stringify of its value', () => {
   it.each([
     ['captures/all-scenarios.pcap', 'captures/all-scenarios.keys'],
     ['captures/all-scenarios.pcap', undefined],
@@ -25,50 +27,84 @@ describe('reportJsonPieces: the pretty report in pieces, byte for byte JSON.stri
   ])('real report of %s (keys %s)', async (capture, keylog) => {
     const r = await realReport(capture, keylog);
     expect(r.connections.length).toBeGreaterThan(0);
-    const pieces = [...reportJsonPieces(r)];
-    expect(pieces.join('')).toBe(pretty(r));
-    // one piece per connection, plus the separators and the parts around them
-    expect(pieces.length).toBe(2 * r.connections.length + 1);
+    for (const pretty of [false, true]) {
+      const w = new JsonReport({ pretty, details: true });
+      const pieces = [...w.pieces(r)];
+      const text = joined(pieces);
+      const value = JSON.parse(text);
+      expect(text).toBe(`${pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value)}\n`);
+      expect(value.connections.length).toBe(r.connections.length);
+      w.close();
+    }
   });
 
-  it('connections given as pieces replace r.connections', async () => {
-    const r = await realReport('captures/all-scenarios.pcap');
-    const pieces = r.connections.map((c) => connectionJsonPiece(c));
-    expect(joined(reportJsonPieces({ ...r, connections: [] }, pieces))).toBe(pretty(r));
+  it('connections given as pieces (arriving out of order, ordered by the caller) give the same report', async () => {
+    const r = await realReport('captures/all-scenarios.pcap', 'captures/all-scenarios.keys');
+    for (const pretty of [false, true]) {
+      const expected = renderJsonReport(r, { pretty, details: false });
+      const w = new JsonReport({ pretty, details: false });
+      const byId = new Map([...r.connections].reverse().map((c) => [c.id, w.connectionPiece(c)]));
+      const pieces = r.connections.map((c) => Buffer.from(byId.get(c.id)!));
+      expect(joined(w.pieces({ ...r, connections: [] }, pieces))).toBe(expected);
+      w.close();
+    }
+  });
+
+  it('certificate texts spilled to a temporary file give the same report', async () => {
+    const r = await realReport('captures/all-scenarios.pcap', 'captures/all-scenarios.keys');
+    const w = new JsonReport({ pretty: true, details: false, spool: { memoryLimit: 0 } });
+    expect(joined(w.pieces(r))).toBe(renderJsonReport(r, { pretty: true, details: false }));
+    expect(w.certificates.size).toBeGreaterThan(2);
+    w.close();
   });
 
   const tiny = (connections: unknown[]): ReportModel =>
     ({
-      schemaVersion: 1,
+      schemaVersion: 2,
       tool: { name: 'tls-inspect', version: '0.0.0' },
       source: { kind: 'pcap', packets: 0, bytes: 24, linkTypes: [], warnings: [], skipped: {} },
       connections,
       summary: { connections: 0, failingPairs: [], alerts: {} },
     }) as unknown as ReportModel;
 
-  it('no connections: an empty array, like JSON.stringify', () => {
-    const r = tiny([]);
-    expect(joined(reportJsonPieces(r))).toBe(pretty(r));
-    expect(joined(reportJsonPieces(r, []))).toBe(pretty(r));
-    expect(pretty(r)).toContain('"connections": [],\n');
+  it('no connections: empty certificates, catalogue and connections', () => {
+    for (const pretty of [false, true]) {
+      const text = renderJsonReport(tiny([]), { pretty, details: false });
+      const value = JSON.parse(text);
+      expect(text).toBe(`${pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value)}\n`);
+      expect(value).toMatchObject({ schemaVersion: 2, certificates: {}, catalogue: {}, connections: [] });
+    }
+    expect(renderJsonReport(tiny([]), { pretty: true, details: false })).toContain('"connections": [],\n');
   });
 
-  it('strings with newlines, quotes, non-Latin-1 text and undefined members', () => {
-    const c = {
-      id: 1,
-      note: 'line1\nline2 "quoted" \\ § — ✓ \u2028',
-      nested: { a: [], b: {}, c: [1, [2, { d: undefined, e: null }]] },
-      gone: undefined,
-    };
-    const r = { ...tiny([c, { id: 2 }]), extra: undefined } as unknown as ReportModel;
-    expect(joined(reportJsonPieces(r))).toBe(pretty(r));
-    expect(joined(reportJsonPieces({ ...r, connections: [] }, [c, { id: 2 }].map((x) => connectionJsonPiece(x as unknown as ConnectionModel))))).toBe(
-      pretty(r),
-    );
+  it('DEL, C1 controls and bidi overrides are \\u escapes in every piece; the value is unchanged', async () => {
+    const r = await realReport('captures/all-scenarios.pcap');
+    const name = 'a\u202eb\u0085c\u007fd\u2028e';
+    const evil = { ...r.connections[0]!, serverName: name } as ConnectionModel;
+    const report = { ...r, connections: [evil, ...r.connections.slice(1)] };
+    for (const pretty of [false, true]) {
+      const text = renderJsonReport(report, { pretty, details: false });
+      expect(text).toContain('a\\u202eb\\u0085c\\u007fd\\u2028e');
+      expect(text).not.toMatch(/[\u007f-\u009f\u202a-\u202e\u2028]/);
+      expect(JSON.parse(text).connections[0].serverName).toBe(name);
+    }
+  });
+});
+
+describe('escapeJsonText / safeJson', () => {
+  it('leaves text without unsafe characters as it is (the same string)', () => {
+    const s = JSON.stringify({ a: 'plain § — ✓ text', b: [1, 2] });
+    expect(escapeJsonText(s)).toBe(s);
   });
 
-  it('an empty object report', () => {
-    expect(joined(reportJsonPieces({} as ReportModel))).toBe(pretty({}));
+  it('escapes every DEL, C1, bidi and line/paragraph separator, and only those', () => {
+    const unsafe = ['\u007f', '\u0080', '\u009f', '\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202e', '\u2066', '\u2069', '\ufeff'];
+    const safe = ['\u00a0', '\u200d', '\u2027', '\u202f', '\u2065', '\u206a', '\ufefe', '§'];
+    for (const c of unsafe) expect(safeJson(`x${c}y`)).toBe(`"x\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}y"`);
+    for (const c of safe) expect(safeJson(`x${c}y`)).toBe(`"x${c}y"`);
+    // twice in a row, after a match: the global expression's state does not leak between calls
+    expect(safeJson(['\u202e', 'ok', '\u202e'])).toBe('["\\u202e","ok","\\u202e"]');
+    expect(safeJson('\u202e')).toBe('"\\u202e"');
   });
 });
 
@@ -84,15 +120,24 @@ describe('utf8Batches: pieces joined into large UTF-8 buffers', () => {
   });
 });
 
-describe('with the CLI\'s safeJson (DEL, C1 controls and bidi overrides escaped)', () => {
-  it('pieces add up to safeJson(report, 2), and unsafe characters are escaped in every piece', async () => {
-    const r = await realReport('captures/all-scenarios.pcap');
-    const evil = { ...r.connections[0]!, serverName: 'a\u202eb\u0085c\u007fd\u2028e' } as ConnectionModel;
-    const report = { ...r, connections: [evil, ...r.connections.slice(1)] };
-    const expected = `${safeJson(report, 2)}\n`;
-    expect(expected).toContain('a\\u202eb\\u0085c\\u007fd\\u2028e');
-    expect(joined(reportJsonPieces(report, undefined, safeJson))).toBe(expected);
-    const pieces = report.connections.map((c) => connectionJsonPiece(c, safeJson));
-    expect(joined(reportJsonPieces({ ...report, connections: [] }, pieces, safeJson))).toBe(expected);
+describe('catalogue: the generic text of each code once', () => {
+  it('rfc is the RFC reference the explanation opens with, else empty', () => {
+    expect(rfcReference('RFC 8446 §4.4.2 / RFC 5246 §7.4.6: a client with no suitable certificate ...')).toBe('RFC 8446 §4.4.2 / RFC 5246 §7.4.6');
+    expect(rfcReference('RFC 9000 §6: a client that gets Version Negotiation ...')).toBe('RFC 9000 §6');
+    expect(rfcReference('The capture lost packets (RFC 793 §3.9).')).toBe('');
+    expect(rfcReference('')).toBe('');
+  });
+
+  it('the collector keeps the codes of every connection, with the text of the lowest connection id', () => {
+    const conn = (id: number, diagnoses: Array<{ code: string; explanation?: string; fix?: string }>) =>
+      ({ id, diagnoses: diagnoses.map((d) => ({ severity: 'error', summary: '', evidenceFrames: [], ...d })) }) as unknown as ConnectionModel;
+    const k = new CatalogueCollector();
+    k.note(conn(7, [{ code: 'b-code', explanation: 'RFC 1 §2: later', fix: 'f7' }]));
+    k.note(conn(3, [{ code: 'b-code', explanation: 'RFC 1 §2: first', fix: 'f3' }, { code: 'a-code' }]));
+    k.note(conn(5, []));
+    const cat = k.catalogue();
+    expect(Object.keys(cat)).toEqual(['a-code', 'b-code']);
+    expect(cat['b-code']).toEqual({ rfc: 'RFC 1 §2', explanation: 'RFC 1 §2: first', fix: 'f3' });
+    expect(cat['a-code']).toEqual({ rfc: '', explanation: '', fix: '' });
   });
 });

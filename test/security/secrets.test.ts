@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCaptureFile } from '../../src/capture/open.js';
 import { Pipeline } from '../../src/cli/pipeline.js';
 import { sourceModel } from '../../src/cli/file-command.js';
-import { FORMATS, renderReport, renderStreamed, reportModel } from '../../src/cli/output.js';
+import { FORMATS, renderReport, renderStreamed, reportModel, TOOL } from '../../src/cli/output.js';
+import { JsonlReport } from '../../src/report/jsonl.js';
 import type { ConnectionModel } from '../../src/analysis/model.js';
 import { KeyMaterial } from '../../src/tls/keys.js';
 import { CAPTURES, captureFiles, type CaptureFile } from '../fuzz/corpus.js';
@@ -73,12 +74,14 @@ async function renderAll(f: CaptureFile, keyPaths: string[]): Promise<Record<str
   const keyWarnings = keyPaths.flatMap((p) => keys.addFile(p).issues).map((message) => ({ code: 'keylog-line-unusable' as const, message }));
   const kept: ConnectionModel[] = [];
   const streamed: string[] = [];
+  // --details: the most a JSON line can carry
+  const jsonl = new JsonlReport({ details: true }, TOOL);
   const pipeline = new Pipeline({
     keys,
     analysis: { includeNonTls: true },
     onConnection: (c) => {
       kept.push(c);
-      streamed.push(renderStreamed('text', c, true), renderStreamed('jsonl', c, false));
+      streamed.push(renderStreamed('text', c, true), jsonl.connectionLines(c));
     },
   });
   const res = await pipeline.run(await openCaptureFile(f.path));
@@ -86,7 +89,7 @@ async function renderAll(f: CaptureFile, keyPaths: string[]): Promise<Record<str
   src.warnings.unshift(...keyWarnings);
   const report = reportModel(src, kept, res.analyzer.summary());
   const out: Record<string, string> = { streamed: streamed.join('') };
-  for (const format of FORMATS) out[format] = renderReport(format, report, format === 'text');
+  for (const format of FORMATS) out[format] = renderReport(format, report, format === 'text', {}, { pretty: false, details: true });
   return out;
 }
 

@@ -75,7 +75,8 @@ for (const [code, [sev, trig]] of Object.entries(TRIGGERS)) {
   const exText = ex ? `\`${ex.f.replace(/^.*\/(captures|zeek)\//, '$1/').replace(/\.pcap(ng)?$/, '')}\`` : '—';
   cat.push(`| \`${code}\` | ${sev} | ${trig} | ${exText} |`);
 }
-cat.push('', 'Each diagnosis has `summary`, `explanation` (with the RFC section), a concrete `fix` and `evidenceFrames`;',
+cat.push('', 'Each diagnosis has `summary`, `evidence` and `evidenceFrames`; its code\'s `explanation` (with the RFC section, `rfc`) and concrete `fix` are',
+  'written once per code (the JSON report\'s top-level `catalogue`);',
   'diagnoses that rest on the TLS 1.3 size inference carry `"inferred": true` and say so in their text.');
 
 // --- inference accuracy (from the accuracy test's output) ---
