@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Regenerates the files made from the warning catalogue (src/warning-codes.ts, via dist/): docs/warnings.md
-// and the warning code enum in test/fixtures/report.schema.json. Run after adding a code:
+// and the warning code enum in schema/report.schema.json. Run after adding a code:
 //   npx tsc -p tsconfig.json && node test/tools/warnings-doc.mjs
 // test/report/warning-codes.test.ts fails while either file is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const { warningCatalogueMarkdown, warningJsonSchema } = await import(join(REPO, 
 
 writeFileSync(join(REPO, 'docs', 'warnings.md'), warningCatalogueMarkdown());
 
-const schemaPath = join(REPO, 'test', 'fixtures', 'report.schema.json');
+const schemaPath = join(REPO, 'schema', 'report.schema.json');
 const text = readFileSync(schemaPath, 'utf8');
 // the schema is hand-formatted: only the "warning" definition's block is rewritten
 const start = text.indexOf('    "warning": {');
