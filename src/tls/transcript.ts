@@ -162,7 +162,9 @@ export class HandshakeTranscript {
   private keep(kept: Uint8Array, raw: Uint8Array): void {
     const need = this.bytes + raw.length;
     if (need > kept.length) {
-      const grown = new Uint8Array(Math.min(MAX_TRANSCRIPT_BYTES, Math.max(need, 2 * kept.length, 2048)));
+      // not zero-filled (every byte up to `bytes` is written before it is read); small sizes come
+      // from Node's buffer pool instead of a backing store of their own
+      const grown = Buffer.allocUnsafe(Math.min(MAX_TRANSCRIPT_BYTES, Math.max(need, 2 * kept.length, 2048)));
       grown.set(kept.subarray(0, this.bytes));
       this.kept = kept = grown;
     }
