@@ -82,7 +82,7 @@ export function eventModel(ev: TlsEvent, clientSide: Side, conn: TcpConnection, 
   if (ev.app) m.application = { ...ev.app };
   if (ev.reason) m.reason = ev.reason;
   if (ev.malformed) m.malformed = true;
-  const notKept = ev.details?.['certificatesNotKept'];
+  const notKept = ev.certificatesNotKept ?? ev.details?.['certificatesNotKept'];
   if (typeof notKept === 'number' && notKept > 0) m.certificatesNotKept = notKept;
   if (ctx.keepBytes && ev.raw) {
     const b: EventBytes = { raw: ev.raw };

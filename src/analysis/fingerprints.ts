@@ -11,7 +11,7 @@
  *
  * JA4S, JA4X and the rest of JA4+ are under the FoxIO License 1.1 and are not implemented.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ClientHelloFacts, ServerHelloFacts } from '../tls/events.js';
 import { isGrease } from '../tls/registry/grease.js';
 import type { FingerprintsModel } from './model.js';
@@ -32,12 +32,30 @@ function noGrease(list: readonly number[]): number[] {
   return out;
 }
 
+/** Digests of fingerprint strings: the same few client and server stacks make most connections
+ * of a capture, so each distinct string is hashed once (bounded: cleared when full). One-shot
+ * `crypto.hash` (no Hash object per call). The strings are ASCII, so utf8 = latin1 here. */
+const DIGESTS = new Map<string, string>();
+const MAX_DIGESTS = 4096;
+
+function digestOf(algorithm: 'md5' | 'sha256', s: string, chars: number): string {
+  const key = algorithm === 'md5' ? `m${s}` : `s${s}`;
+  let d = DIGESTS.get(key);
+  if (d === undefined) {
+    d = hash(algorithm, s, 'hex');
+    if (chars < d.length) d = d.slice(0, chars);
+    if (DIGESTS.size >= MAX_DIGESTS) DIGESTS.clear();
+    DIGESTS.set(key, d);
+  }
+  return d;
+}
+
 function md5(s: string): string {
-  return createHash('md5').update(s, 'latin1').digest('hex');
+  return digestOf('md5', s, 32);
 }
 
 function sha256_12(s: string): string {
-  return createHash('sha256').update(s, 'latin1').digest('hex').slice(0, 12);
+  return digestOf('sha256', s, 12);
 }
 
 export function ja3Full(ch: ClientHelloFacts): string {
@@ -99,12 +117,29 @@ export function ja4Alpn(first: string | undefined): string {
   return hexA[0]! + hexZ[1]!;
 }
 
+/** 4-digit hex of a 16-bit value, each formatted once. */
+const HEX4: string[] = [];
 function hex4(v: number): string {
-  return v.toString(16).padStart(4, '0');
+  return (HEX4[v] ??= v.toString(16).padStart(4, '0'));
 }
 
-function sortedHex(list: readonly number[]): string {
-  return [...list].sort((x, y) => x - y).map(hex4).join(',');
+/** `list` (a fresh array: sorted in place) in ascending order, as comma-separated hex4. */
+function sortedHex(list: number[]): string {
+  list.sort((x, y) => x - y);
+  let s = '';
+  for (let i = 0; i < list.length; i++) s += i === 0 ? hex4(list[i]!) : `,${hex4(list[i]!)}`;
+  return s;
+}
+
+function hexList(list: readonly number[]): string {
+  let s = '';
+  let first = true;
+  for (const v of list) {
+    if (isGrease(v)) continue;
+    s += first ? hex4(v) : `,${hex4(v)}`;
+    first = false;
+  }
+  return s;
 }
 
 export interface Ja4Result {
@@ -124,7 +159,7 @@ export function ja4(ch: ClientHelloFacts, transport: Ja4Transport = 't'): Ja4Res
     ja4Alpn(exts.includes(EXT_ALPN) ? ch.alpnFirst : undefined);
   const bRaw = sortedHex(ciphers);
   const cExts = sortedHex(exts.filter((e) => e !== EXT_SERVER_NAME && e !== EXT_ALPN));
-  const sigs = noGrease(ch.signatureAlgorithms).map(hex4).join(',');
+  const sigs = hexList(ch.signatureAlgorithms);
   const cRaw = sigs.length > 0 ? `${cExts}_${sigs}` : cExts;
   const b = bRaw.length === 0 ? NO_HASH : sha256_12(bRaw);
   const c = cExts.length === 0 ? NO_HASH : sha256_12(cRaw);

@@ -26,6 +26,8 @@ export class SummaryCounter {
   };
   private readonly pairs = new Map<string, { client: string; server: string; failures: number }>();
   private readonly issuers = new Map<string, { subject: string; issuer: string; connections: number }>();
+  /** Keys of data.clientCertSubjects (counted here: no Object.keys array per connection). */
+  private subjects = 0;
 
   /** A finished connection (TCP, or QUIC when `quic`), reported or not. */
   tcp(quic = false): void {
@@ -45,8 +47,12 @@ export class SummaryCounter {
     for (const a of m.alerts) inc(s.alerts, a.description ?? `alert ${a.code ?? '?'}`);
     for (const d of m.diagnoses) inc(s.diagnoses, d.code);
     const leaf = m.clientCertificate.chain?.[0];
-    if (leaf && (Object.keys(s.clientCertSubjects).length < MAX_SUBJECTS || leaf.subject in s.clientCertSubjects)) {
-      inc(s.clientCertSubjects, leaf.subject);
+    if (leaf) {
+      const known = leaf.subject in s.clientCertSubjects;
+      if (known || this.subjects < MAX_SUBJECTS) {
+        if (!known) this.subjects++;
+        inc(s.clientCertSubjects, leaf.subject);
+      }
     }
     if (leaf) {
       // the same subject from two CAs is two different certificates (a wrong-CA one among them)

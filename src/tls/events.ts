@@ -59,6 +59,8 @@ export interface TlsEvent {
   details?: Record<string, unknown>;
   /** Certificate messages: DER of each certificate (copies, safe to keep). */
   certificates?: Uint8Array[];
+  /** Certificate messages: certificates beyond the decoder's limit (counted, not kept), when > 0. */
+  certificatesNotKept?: number;
   /** CertificateRequest: DER Names of acceptable CAs (copies). */
   certificateAuthorities?: Uint8Array[];
   /** The whole message / record bytes (copy) when the pipeline keeps bytes (TUI hex pane). */

@@ -15,6 +15,8 @@ export interface MessageContext {
   cipherSuite: number;
   fromServer: boolean;
   version?: number;
+  /** Build `details` (default true). */
+  details?: boolean;
 }
 
 export interface DecodedMessage {
@@ -33,6 +35,7 @@ export function decodeMessage(type: number, body: Uint8Array, ctx: MessageContex
     cipherSuite: ctx.cipherSuite >= 0 ? ctx.cipherSuite : undefined,
     fromServer: ctx.fromServer,
     version: ctx.version,
+    details: ctx.details,
   }) as DecodedMessage;
 }
 

@@ -32,6 +32,10 @@ export interface TlsStageOptions {
    * shows the server verified it): a public-key operation per mTLS handshake. Default: only when
    * the server sent an alert or the connection ended before it went on. */
   checkAllSignatures?: boolean;
+  /** Build each handshake event's decoded `details` (default true). False when no consumer reads
+   * them (text, Markdown and HTML reports without a display filter): the messages are decoded all
+   * the same, only their JSON description is not made. */
+  eventDetails?: boolean;
 }
 
 export const DEFAULT_TLS_OPTIONS: TlsStageOptions = {

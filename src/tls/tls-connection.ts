@@ -289,6 +289,7 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
       cipherSuite: f.cipherSuite,
       fromServer: m.type === 1 ? false : m.type === 2 ? true : side !== f.clientSide,
       version: f.version || undefined,
+      details: this.opts.eventDetails,
     });
     const ev: TlsEvent = {
       side,
@@ -303,9 +304,13 @@ export class TlsConnection implements StreamConsumer, HeldConnection, Protection
       handshakeType: m.type,
       type: decoded.name,
       length: m.length,
-      details: decoded.details,
+      details: this.opts.eventDetails === false ? undefined : decoded.details,
     };
-    if (decoded.certificates) ev.certificates = this.keepDer(decoded.certificates);
+    if (decoded.certificates) {
+      ev.certificates = this.keepDer(decoded.certificates);
+      const notKept = (decoded.typed as { notKept?: number }).notKept;
+      if (notKept !== undefined && notKept > 0) ev.certificatesNotKept = notKept;
+    }
     if (decoded.certificateAuthorities) ev.certificateAuthorities = this.keepDer(decoded.certificateAuthorities);
     if (decoded.warnings.length > 0) ev.warnings = decoded.warnings.slice(0, 10);
     if (decoded.malformed) ev.malformed = true;

@@ -33,10 +33,14 @@ export function newTranscriptBudget(max = 32 * 1024 * 1024): TranscriptBudget {
   return { used: 0, max };
 }
 
+const NOTHING = new Uint8Array(0);
+
 const HT = { clientHello: 1, serverHello: 2, certificate: 11, certificateRequest: 13, serverHelloDone: 14, certificateVerify: 15, finished: 20 } as const;
 
 export class HandshakeTranscript {
-  private parts: Uint8Array[] | null = [];
+  /** TLS 1.2 (and the TLS 1.3 ClientHello until the hash is known): the messages kept, one after
+   * another in one growing buffer (`bytes` of it used); null once they are not needed. */
+  private kept: Uint8Array | null = NOTHING;
   private bytes = 0;
   private hash: Hash | null = null;
   /** Why no signature can be checked (set once; the transcript then stops growing). */
@@ -111,13 +115,13 @@ export class HandshakeTranscript {
     const params = suiteParams(f.cipherSuite);
     if (!params || params.protocol !== 'tls13') {
       this.broken ??= `cipher suite 0x${f.cipherSuite.toString(16).padStart(4, '0')} has no known transcript hash`;
-      this.parts = null;
+      this.kept = null;
       return;
     }
     const isHrr = f.helloRetryRequest && !this.hrrSeen;
     if (this.hash === null) {
       this.hash = createHash(params.hash);
-      for (const p of this.parts ?? []) this.hash.update(p);
+      if (this.kept !== null && this.bytes > 0) this.hash.update(this.kept.subarray(0, this.bytes));
       this.release();
     }
     if (isHrr) {
@@ -138,7 +142,7 @@ export class HandshakeTranscript {
       this.hash.update(raw);
       return;
     }
-    if (this.parts === null) return;
+    if (this.kept === null) return;
     if (this.bytes + raw.length > MAX_TRANSCRIPT_BYTES) {
       this.broken = `the handshake is longer than ${MAX_TRANSCRIPT_BYTES / 1024} KiB, more than this tool keeps to check the signature`;
       this.release();
@@ -149,9 +153,23 @@ export class HandshakeTranscript {
       this.release();
       return;
     }
-    this.parts.push(copyBytes(raw));
-    this.bytes += raw.length;
+    this.keep(this.kept, raw);
     this.budget.used += raw.length;
+  }
+
+  /** Appends `raw` to the kept messages (a copy: `raw` is a view valid during the call); the buffer
+   * doubles when full (no copy per message, no concatenation at the check). */
+  private keep(kept: Uint8Array, raw: Uint8Array): void {
+    const need = this.bytes + raw.length;
+    if (need > kept.length) {
+      // not zero-filled (every byte up to `bytes` is written before it is read); small sizes come
+      // from Node's buffer pool instead of a backing store of their own
+      const grown = Buffer.allocUnsafe(Math.min(MAX_TRANSCRIPT_BYTES, Math.max(need, 2 * kept.length, 2048)));
+      grown.set(kept.subarray(0, this.bytes));
+      this.kept = kept = grown;
+    }
+    kept.set(raw, this.bytes);
+    this.bytes = need;
   }
 
   private verify(raw: Uint8Array, f: TlsFacts, frame: number): void {
@@ -166,7 +184,7 @@ export class HandshakeTranscript {
     const sigLen = body.length >= 4 ? (body[2] << 8) | body[3] : -1;
     if (code < 0 || sigLen < 0 || sigLen + 4 !== body.length) return fail('the CertificateVerify message is malformed');
     if (tls13 && !this.certHash) return fail('the transcript hash is not known');
-    if (!tls13 && !this.parts) return fail('the handshake messages were not kept');
+    if (!tls13 && !this.kept) return fail('the handshake messages were not kept');
     this.pending = { code, signature: copyBytes(body, 4), frame };
     this.done = true;
     if (this.checkAll) this.settle(f);
@@ -204,7 +222,7 @@ export class HandshakeTranscript {
   settle(f: TlsFacts): void {
     const p = this.pending;
     if (!p || !this.leaf) return;
-    const signed = f.version === 0x0304 ? tls13SignedContent(this.certHash!, false) : Buffer.concat(this.parts ?? []);
+    const signed = f.version === 0x0304 ? tls13SignedContent(this.certHash!, false) : (this.kept ?? NOTHING).subarray(0, this.bytes);
     const r = checkSignature(this.leaf, p.code, p.signature, signed);
     const fact: CertificateVerifyFact = { checked: r.checked, scheme: r.scheme, frame: p.frame };
     if (r.checked) fact.valid = r.valid;
@@ -221,7 +239,7 @@ export class HandshakeTranscript {
   release(): void {
     this.budget.used -= this.bytes;
     this.bytes = 0;
-    this.parts = null;
+    this.kept = null;
   }
 
   private stop(): void {

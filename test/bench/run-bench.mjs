@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 /**
- * Benchmark (issue 9): times tls-inspect on a big generated capture against merely iterating its
- * packets and, when installed, tshark and ssldump on the same file, in one run.
+ * Benchmark (issues 9 and 14): times tls-inspect's default json, jsonl and `--details` json reports
+ * (and json with the key log) on a big capture against merely iterating its packets and, when
+ * installed, tshark and ssldump on the same file, in one run, side by side; then the bytes per
+ * connection of the json report, a `--jobs 1` vs `--jobs 2` line, and the ratios against the
+ * issue-14 targets (median wall): tshark/json >= 10x, ssldump/json >= 3x, ssldump/details >= 1x,
+ * json/iterate and jsonl/iterate <= 5x, json <= 3,000 bytes per connection; --memory: peak RSS
+ * <= 200 MiB on the 100 MB and 1 GB captures. A peer (tshark, ssldump) that is not installed, or an
+ * option the CLI rejects (--details, --jobs), is skipped with a message.
  *
  * Usage: node test/bench/run-bench.mjs [options]
  *   --file FILE        capture to use (default: bench-out/big.pcap, generated when missing)
  *   --packets N | --connections N | --size 100MB   generator target (default 300000 packets)
  *   --runs N           timings per command, the median is reported (default 3)
- *   --only a,b         subset of: iterate,json,jsonl,keylog,tshark,ssldump
+ *   --real             capture real Node TLS mTLS traffic first (root: tcpdump on lo, ports
+ *                      47000-47001; make-real-capture.mjs) into bench-out/real.pcap (+ .keys),
+ *                      unless it exists, and bench on it; --connections N (default 24000) with it
+ *   --only a,b         subset of: iterate,json,jsonl,details,keylog,tshark,ssldump,jobs,bytes
  *   --no-tools         skip tshark and ssldump
  *   --dist DIR         run DIR/cli/main.js instead of bin/tls-inspect (e.g. a private build)
  *   --memory           memory test instead: 100 MB and 1 GB captures, jsonl and json, peak RSS
@@ -16,11 +25,15 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { generate, parseSize, REPO } from './make-big-capture.mjs';
+import { makeRealCapture } from './make-real-capture.mjs';
 import { load, median, rssMethod, timeOnce, waitForLoad, which } from './measure.mjs';
 
 const OUT_DIR = join(REPO, 'bench-out');
-const ALL = ['iterate', 'json', 'jsonl', 'keylog', 'tshark', 'ssldump'];
+const ALL = ['iterate', 'json', 'jsonl', 'details', 'keylog', 'tshark', 'ssldump', 'jobs', 'bytes'];
+/** Issue 14 targets. */
+const TARGETS = { tshark: 10, ssldump: 3, details: 1, iterate: 5, bytesPerConnection: 3000, rssMiB: 200 };
 const TSHARK_ARGS = ['-Y', 'tls.handshake or tls.alert_message', '-T', 'fields', '-e', 'frame.number', '-e', 'tls.handshake.type', '-e', 'tls.alert_message.desc'];
 
 function parseArgs(argv) {
@@ -40,6 +53,7 @@ function parseArgs(argv) {
     else if (a === '--no-tools') o.tools = false;
     else if (a === '--dist') o.dist = resolve(v());
     else if (a === '--memory') o.memory = true;
+    else if (a === '--real') o.real = true;
     else if (a === '--wait-load') o.waitLoad = Number(v());
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0].replace(/^#!.*\n/, '')}*/\n`);
@@ -71,18 +85,68 @@ function cliArgv(dist) {
   return dist ? ['node', join(dist, 'cli/main.js')] : ['node', join(REPO, 'bin/tls-inspect')];
 }
 
+/** Whether the CLI accepts `extra` (e.g. --details, --jobs 2) on a small committed capture. */
+function cliAccepts(cli, extra) {
+  const r = spawnSync(cli[0], [...cli.slice(1), 'file', join(REPO, 'captures/tls13-mtls-ok.pcap'), '--format', 'json', ...extra, '-o', '/dev/null'], { encoding: 'utf8' });
+  return r.status === 0 ? null : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`);
+}
+
 function commands(file, keys, o) {
   const cli = cliArgv(o.dist);
   const iterate = ['node', join(REPO, 'test/bench/iterate-packets.mjs'), file, ...(o.dist ? ['--dist', o.dist] : [])];
+  const json = [...cli, 'file', file, '--format', 'json', '-o', '/dev/null'];
   const c = {
     iterate,
-    json: [...cli, 'file', file, '--format', 'json', '-o', '/dev/null'],
+    json,
     jsonl: [...cli, 'file', file, '--format', 'jsonl', '-o', '/dev/null'],
+    details: [...cli, 'file', file, '--format', 'json', '--details', '-o', '/dev/null'],
     keylog: [...cli, 'file', file, '--format', 'json', '--keylog', keys, '-o', '/dev/null'],
     tshark: ['tshark', '-r', file, ...TSHARK_ARGS],
     ssldump: ['ssldump', '-n', '-r', file],
+    'jobs 1': [...json, '--jobs', '1'],
+    'jobs 2': [...json, '--jobs', '2'],
   };
-  return o.only.filter((k) => (k !== 'tshark' && k !== 'ssldump') || (o.tools && which(k))).map((k) => [k, c[k]]);
+  const out = [];
+  for (const k of o.only) {
+    if (k === 'bytes') continue;
+    if ((k === 'tshark' || k === 'ssldump') && !o.tools) continue;
+    if ((k === 'tshark' || k === 'ssldump') && !which(k)) {
+      log(`${k}: not installed, skipped`);
+      continue;
+    }
+    if (k === 'keylog' && !(keys && existsSync(keys))) {
+      log(`keylog: no key log beside the capture (${keys}), skipped`);
+      continue;
+    }
+    if (k === 'details' || k === 'jobs') {
+      const why = cliAccepts(cli, k === 'details' ? ['--details'] : ['--jobs', '2']);
+      if (why) {
+        log(`${k}: the CLI rejects ${k === 'details' ? '--format json --details' : '--jobs'} (${why}), skipped`);
+        continue;
+      }
+    }
+    if (k === 'jobs') out.push(['jobs 1', c['jobs 1']], ['jobs 2', c['jobs 2']]);
+    else out.push([k, c[k]]);
+  }
+  return out;
+}
+
+/** The json report once into a file: its size per connection (connections counted in it). */
+function bytesPerConnection(file, o) {
+  const cli = cliArgv(o.dist);
+  const outFile = join(OUT_DIR, 'bench-report.json');
+  const argv = [...cli, 'file', file, '--format', 'json', '-o', outFile];
+  log(`bytes: ${shellQuote(argv)}`);
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`json report failed (${r.status}): ${r.stderr}`);
+  const bytes = statSync(outFile).size;
+  let connections;
+  try {
+    connections = JSON.parse(readFileSync(outFile, 'utf8')).connections.length;
+  } catch (e) {
+    log(`bytes: could not count the report's connections (${e instanceof Error ? e.message : e})`);
+  }
+  return { bytes, connections, perConnection: bytes / connections, argv };
 }
 
 function shellQuote(argv) {
@@ -106,7 +170,7 @@ async function timeCommand(name, argv, runs) {
   return { name, argv, wall: median(walls), walls, cpu: median(cpus), rssMb: median(rss) / 1024, load: median(loads) };
 }
 
-function printSpeedTable(info, rows) {
+function printSpeedTable(info, rows, sizes) {
   const mb = info.bytes / 1e6;
   const lines = [
     `capture: ${info.out.replace(`${REPO}/`, '')} — ${info.packets} packets, ${info.connections} connections, ${fmt(mb, 1)} MB`,
@@ -122,27 +186,48 @@ function printSpeedTable(info, rows) {
     );
   }
   const by = Object.fromEntries(rows.map((r) => [r.name, r]));
-  const ratio = (a, b, target, sense) => {
+  /** a / b of median wall (and of CPU): `min` targets want a >= target, `max` targets a <= target */
+  const ratio = (a, b, target, sense, label = `${a} / ${b}`) => {
     if (!by[a] || !by[b]) return;
     const x = by[a].wall / by[b].wall;
     const c = by[a].cpu / by[b].cpu;
-    const ok = sense === 'min' ? x >= target : x <= target;
-    lines.push(
-      `- ${a} / ${b}: wall ${fmt(x)}x (target ${sense === 'min' ? '>=' : '<='} ${target}x: ${ok ? 'met' : 'NOT met'}); CPU time ${fmt(c)}x`,
-    );
+    const t = target === undefined ? '' : ` (target ${sense === 'min' ? '>=' : '<='} ${target}x: ${(sense === 'min' ? x >= target : x <= target) ? 'met' : 'NOT met'})`;
+    lines.push(`- ${label}: wall ${fmt(x)}x${t}; CPU time ${fmt(c)}x`);
   };
-  lines.push('');
-  ratio('tshark', 'json', 20, 'min');
-  ratio('ssldump', 'json', 5, 'min');
-  ratio('json', 'iterate', 5, 'max');
-  ratio('jsonl', 'iterate', 5, 'max');
-  ratio('keylog', 'iterate', 5, 'max');
+  lines.push('', 'ratios of median wall times (issue 14 targets):');
+  ratio('tshark', 'json', TARGETS.tshark, 'min');
+  ratio('ssldump', 'json', TARGETS.ssldump, 'min');
+  ratio('ssldump', 'details', TARGETS.details, 'min');
+  ratio('tshark', 'jsonl', undefined, 'min');
+  ratio('json', 'iterate', TARGETS.iterate, 'max');
+  ratio('jsonl', 'iterate', TARGETS.iterate, 'max');
+  ratio('details', 'iterate', undefined, 'max');
+  ratio('keylog', 'iterate', undefined, 'max');
+  ratio('jobs 1', 'jobs 2', undefined, 'min', 'json --jobs 1 / --jobs 2 (speed-up of two workers)');
+  if (sizes) {
+    const per = sizes.perConnection;
+    lines.push(
+      `- json report size: ${sizes.bytes.toLocaleString('en')} bytes for ${sizes.connections ?? '?'} connections = ${Number.isFinite(per) ? Math.round(per).toLocaleString('en') : '?'} bytes per connection` +
+        ` (target <= ${TARGETS.bytesPerConnection.toLocaleString('en')}: ${per <= TARGETS.bytesPerConnection ? 'met' : 'NOT met'}); \`${shellQuote(sizes.argv)}\``,
+    );
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 async function speed(o) {
   let info;
-  if (o.file) {
+  if (o.real) {
+    const out = join(OUT_DIR, 'real.pcap');
+    const connections = o.gen?.connections ?? 24000;
+    const side = `${out}.json`;
+    const have = existsSync(out) && existsSync(side) && JSON.parse(readFileSync(side, 'utf8')).options?.connections === connections;
+    if (!have) {
+      if (process.getuid?.() !== 0) throw new Error('--real captures with tcpdump on lo: run it as root');
+      log(`capturing ${connections} real Node TLS connections into ${out} …`);
+      await makeRealCapture({ out, connections });
+    }
+    info = JSON.parse(readFileSync(side, 'utf8'));
+  } else if (o.file) {
     const side = `${o.file}.json`;
     info = existsSync(side) ? JSON.parse(readFileSync(side, 'utf8')) : { out: o.file, keysPath: o.file.replace(/\.(pcap|pcapng)$/, '.keys'), connections: '?', bytes: statSync(o.file).size };
   } else {
@@ -153,8 +238,10 @@ async function speed(o) {
     log(`${name}: ${shellQuote(argv)}`);
     rows.push(await timeCommand(name, argv, o.runs));
   }
+  const sizes = o.only.includes('bytes') ? bytesPerConnection(info.out, o) : undefined;
   if (info.packets === undefined) info.packets = NaN;
-  printSpeedTable(info, rows);
+  if (sizes?.connections !== undefined && typeof info.connections !== 'number') info.connections = sizes.connections;
+  printSpeedTable(info, rows, sizes);
 }
 
 async function memory(o) {
@@ -162,8 +249,8 @@ async function memory(o) {
   const lines = [
     `peak RSS by ${rssMethod}; one run each`,
     '',
-    '| capture | packets | connections | what | wall s | CPU s | peak RSS MiB | command |',
-    '|---|---:|---:|---|---:|---:|---:|---|',
+    `| capture | packets | connections | what | wall s | CPU s | peak RSS MiB | <= ${TARGETS.rssMiB} MiB (issue 14) | command |`,
+    '|---|---:|---:|---|---:|---:|---:|---|---|',
   ];
   const cli = cliArgv(o.dist);
   for (const [size, name] of sizes) {
@@ -178,9 +265,11 @@ async function memory(o) {
       const t = await timeOnce(argv, { cwd: REPO });
       const failed = t.status !== 0 ? ` (exit ${t.status}: ${t.stderr.split('\n').pop()})` : '';
       log(`  ${fmt(t.wallSec)} s wall, ${fmt(t.cpuSec)} s CPU, ${Math.round(t.rssKb / 1024)} MiB${failed}`);
+      const mib = t.rssKb / 1024;
+      const target = what === 'iterate' ? '' : mib <= TARGETS.rssMiB ? 'met' : 'NOT met';
       lines.push(
         `| ${size} (${fmt(info.bytes / 1048576, 0)} MiB) | ${info.packets} | ${info.connections} | ${what}${failed} | ${fmt(t.wallSec)} | ` +
-          `${fmt(t.cpuSec)} | ${Math.round(t.rssKb / 1024)} | \`${shellQuote(argv)}\` |`,
+          `${fmt(t.cpuSec)} | ${Math.round(mib)} | ${target} | \`${shellQuote(argv)}\` |`,
       );
     }
   }

@@ -123,83 +123,85 @@ function keyExchangeDetails(m: T.ServerKeyExchange | T.ClientKeyExchange): { [ke
   return d;
 }
 
-function describe(type: number, body: Uint8Array, ctx: T.DecodeContext): HandshakeDecodeResult {
-  const base = (typed: DecodedMessage, details: { [key: string]: Json }, name = handshakeTypeName(type)): HandshakeDecodeResult =>
-    typed.malformed ? { name, details, typed, warnings: typed.warnings, malformed: true } : { name, details, typed, warnings: typed.warnings };
+/** The typed message of one handshake body, by type. */
+function decodeTyped(type: number, body: Uint8Array, ctx: T.DecodeContext): DecodedMessage {
   switch (type) {
-    case H.ClientHello: {
-      const m = decodeClientHello(body);
-      return base(m, clientHelloDetails(m));
-    }
-    case H.ServerHello: {
-      const m = decodeServerHello(body);
-      return base(m, serverHelloDetails(m), m.helloRetryRequest ? 'HelloRetryRequest' : 'ServerHello');
-    }
-    case H.HelloVerifyRequest: {
-      const m = decodeHelloVerifyRequest(body);
-      return base(m, { serverVersion: versionName(m.serverVersion), cookieLength: m.cookieLength });
-    }
-    case H.EncryptedExtensions: {
-      const m = decodeEncryptedExtensions(body);
-      const d: { [key: string]: Json } = { extensions: extensionsDetails(m.extensions), serverNameAcknowledged: m.serverNameAcknowledged, earlyDataAccepted: m.earlyDataAccepted };
-      if (m.alpnProtocol !== undefined) d.alpn = m.alpnProtocol;
-      return base(m, d);
-    }
-    case H.Certificate: {
-      const m = decodeCertificate(body, ctx.tls13);
-      return { ...base(m, certificateDetails(m)), certificates: m.entries.map((e) => e.der) };
-    }
-    case H.CertificateRequest: {
-      const m = decodeCertificateRequest(body, ctx.tls13, ctx.version);
-      return { ...base(m, certificateRequestDetails(m)), certificateAuthorities: m.certificateAuthorities };
-    }
-    case H.ServerKeyExchange: {
-      const m = decodeServerKeyExchange(body, ctx);
-      return base(m, keyExchangeDetails(m));
-    }
-    case H.ClientKeyExchange: {
-      const m = decodeClientKeyExchange(body, ctx);
-      return base(m, keyExchangeDetails(m));
-    }
-    case H.CertificateVerify: {
-      const m = decodeCertificateVerify(body, ctx.tls13, ctx.version);
-      const d: { [key: string]: Json } = { signatureLength: m.signatureLength };
-      if (m.signatureScheme !== undefined) d.signatureScheme = signatureSchemeName(m.signatureScheme);
-      return base(m, d);
-    }
-    case H.Finished: {
-      const m = decodeFinished(body);
-      return base(m, { verifyDataLength: m.verifyDataLength });
-    }
-    case H.NewSessionTicket: {
-      const m = decodeNewSessionTicket(body, ctx.tls13);
-      const d = primitives(m);
-      if (m.extensions) d.extensions = extensionsDetails(m.extensions);
-      return base(m, d);
-    }
-    case H.CertificateStatus: {
-      const m = decodeCertificateStatus(body);
-      return base(m, { ...primitives(m), statusType: certificateStatusTypeName(m.statusType) });
-    }
-    case H.KeyUpdate: {
-      const m = decodeKeyUpdate(body);
-      return base(m, { requestUpdate: keyUpdateRequestName(m.requestUpdate) });
-    }
-    case H.CompressedCertificate: {
-      const m = decodeCompressedCertificate(body);
-      return base(m, { ...primitives(m), algorithm: certCompressionAlgorithmName(m.algorithm) });
-    }
+    case H.ClientHello: return decodeClientHello(body);
+    case H.ServerHello: return decodeServerHello(body);
+    case H.HelloVerifyRequest: return decodeHelloVerifyRequest(body);
+    case H.EncryptedExtensions: return decodeEncryptedExtensions(body);
+    case H.Certificate: return decodeCertificate(body, ctx.tls13);
+    case H.CertificateRequest: return decodeCertificateRequest(body, ctx.tls13, ctx.version);
+    case H.ServerKeyExchange: return decodeServerKeyExchange(body, ctx);
+    case H.ClientKeyExchange: return decodeClientKeyExchange(body, ctx);
+    case H.CertificateVerify: return decodeCertificateVerify(body, ctx.tls13, ctx.version);
+    case H.Finished: return decodeFinished(body);
+    case H.NewSessionTicket: return decodeNewSessionTicket(body, ctx.tls13);
+    case H.CertificateStatus: return decodeCertificateStatus(body);
+    case H.KeyUpdate: return decodeKeyUpdate(body);
+    case H.CompressedCertificate: return decodeCompressedCertificate(body);
     case H.HelloRequest:
     case H.ServerHelloDone:
-    case H.EndOfEarlyData: {
-      const m = decodeEmptyMessage(body, handshakeTypeName(type));
-      return base(m, {});
-    }
-    default: {
-      const m = decodeOpaqueMessage(body);
-      return base(m, { length: m.length });
-    }
+    case H.EndOfEarlyData:
+      return decodeEmptyMessage(body, handshakeTypeName(type));
+    default: return decodeOpaqueMessage(body);
   }
+}
+
+/** The report event's `details` of a typed message (`m` is what decodeTyped made of `type`). */
+function detailsOf(type: number, m: DecodedMessage): { [key: string]: Json } {
+  switch (type) {
+    case H.ClientHello: return clientHelloDetails(m as T.ClientHello);
+    case H.ServerHello: return serverHelloDetails(m as T.ServerHello);
+    case H.HelloVerifyRequest: {
+      const v = m as T.HelloVerifyRequest;
+      return { serverVersion: versionName(v.serverVersion), cookieLength: v.cookieLength };
+    }
+    case H.EncryptedExtensions: {
+      const e = m as T.EncryptedExtensions;
+      const d: { [key: string]: Json } = { extensions: extensionsDetails(e.extensions), serverNameAcknowledged: e.serverNameAcknowledged, earlyDataAccepted: e.earlyDataAccepted };
+      if (e.alpnProtocol !== undefined) d.alpn = e.alpnProtocol;
+      return d;
+    }
+    case H.Certificate: return certificateDetails(m as T.CertificateMessage);
+    case H.CertificateRequest: return certificateRequestDetails(m as T.CertificateRequest);
+    case H.ServerKeyExchange: return keyExchangeDetails(m as T.ServerKeyExchange);
+    case H.ClientKeyExchange: return keyExchangeDetails(m as T.ClientKeyExchange);
+    case H.CertificateVerify: {
+      const v = m as T.CertificateVerify;
+      const d: { [key: string]: Json } = { signatureLength: v.signatureLength };
+      if (v.signatureScheme !== undefined) d.signatureScheme = signatureSchemeName(v.signatureScheme);
+      return d;
+    }
+    case H.Finished: return { verifyDataLength: (m as T.Finished).verifyDataLength };
+    case H.NewSessionTicket: {
+      const t = m as T.NewSessionTicket;
+      const d = primitives(t);
+      if (t.extensions) d.extensions = extensionsDetails(t.extensions);
+      return d;
+    }
+    case H.CertificateStatus: return { ...primitives(m), statusType: certificateStatusTypeName((m as T.CertificateStatus).statusType) };
+    case H.KeyUpdate: return { requestUpdate: keyUpdateRequestName((m as T.KeyUpdate).requestUpdate) };
+    case H.CompressedCertificate: return { ...primitives(m), algorithm: certCompressionAlgorithmName((m as T.CompressedCertificate).algorithm) };
+    case H.HelloRequest:
+    case H.ServerHelloDone:
+    case H.EndOfEarlyData:
+      return {};
+    default: return { length: (m as T.OpaqueMessage).length };
+  }
+}
+
+/** `details` when the caller does not want them (shared: never mutated). */
+const NO_DETAILS: { [key: string]: Json } = Object.freeze({}) as { [key: string]: Json };
+
+function describe(type: number, body: Uint8Array, ctx: T.DecodeContext): HandshakeDecodeResult {
+  const m = decodeTyped(type, body, ctx);
+  const name = type === H.ServerHello && (m as T.ServerHello).helloRetryRequest ? 'HelloRetryRequest' : handshakeTypeName(type);
+  const r: HandshakeDecodeResult = { name, details: ctx.details === false ? NO_DETAILS : detailsOf(type, m), typed: m, warnings: m.warnings };
+  if (m.malformed) r.malformed = true;
+  if (type === H.Certificate) r.certificates = (m as T.CertificateMessage).entries.map((e) => e.der);
+  else if (type === H.CertificateRequest) r.certificateAuthorities = (m as T.CertificateRequest).certificateAuthorities;
+  return r;
 }
 
 /**

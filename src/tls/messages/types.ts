@@ -11,6 +11,9 @@ export interface DecodeContext {
   cipherSuite?: number;
   /** Message sent by the server. */
   fromServer: boolean;
+  /** Build the report event's `details` (default true); false when no consumer reads them: the
+   * message is decoded all the same, only the JSON-safe description is not made. */
+  details?: boolean;
   /**
    * Negotiated version when known (0x0301..0x0303): TLS 1.0/1.1 lack the signature algorithm
    * fields of CertificateRequest, ServerKeyExchange and CertificateVerify. When absent the layout
