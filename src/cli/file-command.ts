@@ -145,8 +145,8 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   const { Pipeline } = await import('./pipeline.js');
   const pipeline: InstanceType<typeof Pipeline> = new Pipeline({
     ...pipelineBase,
-    // events' decoded `details` are read by the JSON formats and display filters only
-    tls: { maxHandshakeMessage: a.maxMessageKb * 1024, eventDetails: format === 'json' || format === 'jsonl' || a.displayFilter !== undefined },
+    // events' decoded `details` are read by the JSON formats with --details and by display filters only
+    tls: { maxHandshakeMessage: a.maxMessageKb * 1024, eventDetails: ((format === 'json' || format === 'jsonl') && a.details === true) || a.displayFilter !== undefined },
     analysis: { includeNonTls: a.all, trusted },
     onConnection: (c) => {
       if (!reported.keep(c)) return;
