@@ -213,7 +213,7 @@ export async function runLiveCommand(a: LiveArgs): Promise<number> {
   for (const w of keyWarnings) process.stderr.write(`tls-inspect: warning: ${w.message}\n`);
   const kept: ConnectionModel[] = [];
   const json = jsonLayout(a, out);
-  const jsonl = format === 'jsonl' ? new JsonlReport(json, TOOL) : null;
+  const jsonl = format === 'jsonl' && !log ? new JsonlReport(json, TOOL) : null;
   const reported = new ReportedSummary(filter);
   const layout = { brief: a.brief, time: a.timeFormat, width: textWidth(out), captureStart: undefined as { sec: number; nsec: number } | undefined };
   let failing = 0;

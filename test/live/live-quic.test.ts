@@ -35,7 +35,7 @@ describe.skipIf(skipReason !== null)('tls-inspect live: QUIC on lo', () => {
     await new Promise((r) => setTimeout(r, 500));
     await run('gtlsclient', 'gtlsclient', ['-q', '--exit-on-all-streams-close', '127.0.0.1', String(PORT), `https://localhost:${PORT}/hello.txt`], '', 15_000, { ...process.env, SSLKEYLOGFILE: keylog });
     server.proc.kill('SIGTERM');
-    await live.waitFor('one jsonl line (idle timeout)', (c) => c.stdout.trim() !== '', 20_000);
+    await live.waitFor('one jsonl connection line (idle timeout)', (c) => c.stdout.includes('"record":"connection"'), 20_000);
     live.proc.kill('SIGINT');
     await live.waitExit(20_000);
   }, 90_000);

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { JsonReport, renderJsonReport, utf8Batches } from '../../src/report/json.js';
 import { escapeJsonText, safeJson } from '../../src/report/json-escape.js';
 import { CatalogueCollector, rfcReference } from '../../src/report/catalogue.js';
+import { JsonlCertificates } from '../../src/report/json-certificates.js';
 import { reportModel } from '../../src/cli/output.js';
 import { sourceModel } from '../../src/cli/file-command.js';
-import type { ConnectionModel, ReportModel } from '../../src/analysis/model.js';
+import type { CertificateModel, ConnectionModel, ReportModel } from '../../src/analysis/model.js';
 import { analyse } from '../helpers/analyse.js';
 
 // The expected text always comes from JSON.stringify of the parsed report itself: the pieces must
@@ -139,5 +140,21 @@ describe('catalogue: the generic text of each code once', () => {
     expect(Object.keys(cat)).toEqual(['a-code', 'b-code']);
     expect(cat['b-code']).toEqual({ rfc: 'RFC 1 §2', explanation: 'RFC 1 §2: first', fix: 'f3' });
     expect(cat['a-code']).toEqual({ rfc: '', explanation: '', fix: '' });
+  });
+});
+
+describe('JsonlCertificates: a line per certificate before its first reference, in bounded memory', () => {
+  const cert = (i: number) => Object.freeze({ subject: `CN=c${i}`, issuer: 'CN=ca', notBefore: 'x', notAfter: 'y', sha256: i.toString(16).padStart(64, '0') }) as CertificateModel;
+
+  it('once per SHA-256; after 100,000 distinct ones the set starts again (a line may repeat, never go missing)', () => {
+    const j = new JsonlCertificates();
+    const first = cert(0);
+    expect(j.linesFor([first, first])).toBe(`{"record":"certificate",${JSON.stringify(first).slice(1)}\n`);
+    expect(j.linesFor([first])).toBe('');
+    for (let i = 1; i < 100_000; i++) j.linesFor([cert(i)]);
+    expect(j.linesFor([first])).toBe('');
+    // the 100,001st distinct certificate restarts the set: the first one is written again when used
+    expect(j.linesFor([cert(100_000)])).toContain('CN=c100000');
+    expect(j.linesFor([first])).toContain('"subject":"CN=c0"');
   });
 });

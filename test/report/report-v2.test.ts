@@ -30,7 +30,7 @@ const zeek = readdirSync(join(REPO, 'test', 'fixtures', 'zeek'))
   .map((f) => join('test', 'fixtures', 'zeek', f));
 
 async function report(capture: string): Promise<ReportModel> {
-  const k = capture.replace(/(-dsb)?\.pcap(ng)?$/, '.keys');
+  const k = capture.replace(/\.pcap(ng)?$/, '.keys');
   const keylog = existsSync(join(REPO, k)) ? k : undefined;
   const a = await analyse(join(REPO, capture), keylog ? { keylog: join(REPO, keylog) } : {});
   const src = sourceModel(a.result, capture, keylog ? a.keys.secretCount() : undefined);
