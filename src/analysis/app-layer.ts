@@ -14,7 +14,7 @@
  * silent close (SUPERSEDED below): they described the same connection with less evidence.
  */
 import type { ConnectionModel, EventModel } from './model.js';
-import { dnKeyOfString } from './certificates.js';
+import { dnKeyOfString } from './dn-key.js';
 import type { DiagnosisCode } from './diagnosis-codes.js';
 
 /** Codes that a proven HTTP-level rejection replaces (when they are not errors of their own). */
@@ -29,6 +29,21 @@ const NGINX_FIX =
   'nginx verifies the client certificate against ssl_client_certificate (CAs it also names in the CertificateRequest) or ssl_trusted_certificate ' +
   '(trusted but not named), up to ssl_verify_depth certificates deep, when ssl_verify_client is on; its error log gives the reason ' +
   '("client SSL certificate verify error: ..."). ';
+
+/** The catalogue text of client-cert-rejected-http (./rules/http.ts). */
+export const HTTP_REJECTION_TEXT = {
+  rfc: 'RFC 9110 §15.5.1 (400 Bad Request); nginx ssl_verify_client',
+  explanation:
+    'nginx with ssl_verify_client on completes the TLS handshake whatever the client sends, verifies the certificate afterwards and answers a failure ' +
+    'inside TLS with 400 Bad Request — "The SSL certificate error" when verification failed (unknown CA, expired, wrong usage, chain too deep), ' +
+    '"No required SSL certificate was sent" when there was none — and no TLS alert, so the handshake alone looks successful. ' +
+    'A 400 whose page does not name the certificate, right after a certificate the server\'s CA list does not cover (or none), is the same rejection, inferred.',
+  fix:
+    `${NGINX_FIX}Give the client a certificate issued by a CA in that bundle (the CAs of the CertificateRequest), or add the client's issuing CA (and intermediates) to ssl_client_certificate ` +
+    'and raise ssl_verify_depth for longer chains; if the certificate should be accepted as it is, check its validity dates and extendedKeyUsage (clientAuth). ' +
+    'Without a certificate: configure the client\'s certificate and key (curl --cert client.pem --key client.key; openssl s_client -cert/-key); ' +
+    'ssl_verify_client optional lets requests without a certificate through (check $ssl_client_verify in the application).',
+};
 
 function quoted(e: EventModel): string {
   const a = e.application!;
@@ -85,7 +100,7 @@ export function httpRejection(m: ConnectionModel): { resp: EventModel; title?: s
 
 /** What the HTTP-level rejection rule (./rules/http.ts) says about a connection, or null when it does not apply. */
 export function httpRejectionFinding(m: ConnectionModel): {
-  summary: string; explanation: string; fix: string; evidenceFrames: number[]; evidence: string[]; proven: boolean;
+  summary: string; evidenceFrames: number[]; evidence: string[]; proven: boolean;
 } | null {
   const ev = m.events;
   const cr = ev.find((e) => e.type === 'CertificateRequest' && e.direction === 'server->client');
@@ -115,22 +130,12 @@ export function httpRejectionFinding(m: ConnectionModel): {
     `the server's first HTTP response, decrypted: ${quoted(resp)} in frame ${resp.frame}${title ? `, page title "${title}"` : ''}`,
     'no TLS alert before it',
   ];
-  const fix = leaf
-    ? `${NGINX_FIX}Give the client a certificate issued by a CA in that bundle (${accepted.join('; ') || 'see the CertificateRequest'}), or add the client's issuing CA (and intermediates) to ssl_client_certificate and raise ssl_verify_depth for longer chains. ` +
-      'If the certificate should be accepted as it is, check its validity dates and extendedKeyUsage (clientAuth).'
-    : `${NGINX_FIX}Configure the client's certificate and key (curl --cert client.pem --key client.key; openssl s_client -cert/-key), issued by a CA the server lists${accepted.length > 0 ? ` (${accepted.join('; ')})` : ''}; ` +
-      'ssl_verify_client optional lets requests without a certificate through (check $ssl_client_verify in the application).';
+  if (!proven) evidence.push('The page does not name the certificate; the 400 right after this certificate exchange is the evidence.');
   return {
     summary:
       `${proven ? '' : 'INFERRED: '}` +
       (leaf ? 'The server rejected the client certificate at the HTTP level' : 'The server refused the request at the HTTP level because no client certificate was sent') +
       `: it answered ${answer} after ${certFact}.`,
-    explanation:
-      'nginx with ssl_verify_client on completes the TLS handshake whatever the client sends, verifies the certificate afterwards and answers a failure ' +
-      'inside TLS with 400 Bad Request — "The SSL certificate error" when verification failed (unknown CA, expired, wrong usage, chain too deep), ' +
-      '"No required SSL certificate was sent" when there was none — and no TLS alert, so the handshake alone looks successful.' +
-      (proven ? '' : ' The page does not name the certificate; the 400 right after this certificate exchange is the evidence.'),
-    fix,
     evidenceFrames: [certEv?.frame, resp.frame].filter((x): x is number => x !== undefined),
     evidence,
     proven,

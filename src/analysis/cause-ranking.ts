@@ -15,7 +15,6 @@
  */
 import type { CertificateModel, CertificateVerifyModel, DiagnosisModel, EventModel } from './model.js';
 import type { ChainCheck } from './chain-check.js';
-import { FIX } from './fixes.js';
 import { alertMeaning } from './names.js';
 import type { DiagnosisCode } from './diagnosis-codes.js';
 import { AlertDescription as AD } from '../tls/registry/index.js';
@@ -117,6 +116,10 @@ export function rankClientCertCauses(x: CauseInput): RankedCauses | null {
 
 /** The diagnosis code of a cause: an unknown_ca-ish rejection of an issuer the server did not list is wrong-ca. */
 export function causeCode(c: Cause, r: Ranking): DiagnosisCode {
+  return causeCodeOf(c, r.input, r.explained[0]);
+}
+
+function causeCodeOf(c: Cause, x: CauseInput, a: EventModel): DiagnosisCode {
   switch (c) {
     case 'key-mismatch':
       return 'client-cert-key-mismatch';
@@ -127,7 +130,7 @@ export function causeCode(c: Cause, r: Ranking): DiagnosisCode {
     case 'bad-usage':
       return 'client-cert-bad-usage';
     default:
-      return c === 'wrong-ca' || (r.input.issuerListed === false && r.explained[0].code !== AD.unknown_ca) ? 'client-cert-wrong-ca' : 'client-cert-unknown-ca';
+      return c === 'wrong-ca' || (x.issuerListed === false && a.code !== AD.unknown_ca) ? 'client-cert-wrong-ca' : 'client-cert-unknown-ca';
   }
 }
 
@@ -186,77 +189,74 @@ function diagnosis(c: Cause, x: CauseInput, severity: 'error' | 'warning', check
   const said = AMBIGUOUS.has(a.code ?? -1)
     ? `${capital(alertText(alerts))}; this alert does not name the cause (RFC 8446 §6.2: GnuTLS sends access_denied then bad_certificate for every client-certificate failure, and bad_certificate / certificate_unknown are as broad), so the cause comes from the checked facts.`
     : `${capital(alertText(alerts))} (${alertMeaning(a.code ?? 0).text}).`;
-  const facts = ` Checked: ${checked.join('; ')}.`;
+  const facts = checked.map((f) => `checked: ${f}`);
   const frames = (...f: Array<number | undefined>) => [...f, ...alerts.map((e) => e.frame)].filter((n): n is number => n !== undefined);
   const sigFrames = frames(x.frames.certificate, x.frames.verify);
+  const code = causeCodeOf(c, x, a);
   switch (c) {
     case 'key-mismatch': {
       const cv = x.cv;
       const proven = cv?.checked === true && cv.valid === false;
       const ruledOut = cv?.checked === true && cv.valid === true;
       return {
-        code: 'client-cert-key-mismatch',
+        code,
         severity,
         summary: proven
           ? `${also}The client's CertificateVerify signature does not verify with the public key of its certificate ${l.subject}: the client signed with a private key that does not belong to it.`
           : `The server could not verify the client's CertificateVerify signature: ${alertText(alerts).replace(" about the client's certificate", '')}.`,
-        explanation:
-          'CertificateVerify is signed with the client\'s private key over the handshake transcript (RFC 8446 §4.4.3, RFC 5246 §7.4.8). ' +
-          (proven
-            ? `Checked here: ${cv.reason ?? 'the signature does not verify'} (${cv.scheme}), so the key does not match the certificate whatever the alert says. ${said}`
+        evidence: [
+          ...(proven
+            ? [`Checked here: ${cv.reason ?? 'the signature does not verify'} (${cv.scheme}), so the key does not match the certificate whatever the alert says.`, said]
             : ruledOut
-              ? `decrypt_error usually means a key that does not match the certificate, but the signature verifies here with the certificate's key (${cv.scheme}): the key matches, so the server refused the signature scheme or saw a different handshake (RFC 8446 §6.2).`
-              : 'decrypt_error means the signature did not verify with the public key in the client certificate — the key does not match the certificate, or the signature scheme is not acceptable (RFC 8446 §6.2).') +
-          facts,
-        fix: FIX.keyMismatch,
+              ? [`decrypt_error usually means a key that does not match the certificate, but the signature verifies here with the certificate's key (${cv.scheme}): the key matches, so the server refused the signature scheme or saw a different handshake (RFC 8446 §6.2).`]
+              : []),
+          ...facts,
+        ],
         evidenceFrames: sigFrames,
-        evidence: checked,
       };
     }
     case 'expired':
     case 'not-yet-valid':
       return {
-        code: c === 'expired' ? 'client-cert-expired' : 'client-cert-not-yet-valid',
+        code,
         severity,
         summary:
           c === 'expired'
             ? `${also}The client certificate ${l.subject} expired on ${l.notAfter}, before this connection (${x.at}).`
             : `${also}The client certificate ${l.subject} is valid only from ${l.notBefore}, after this connection (${x.at}).`,
-        explanation:
-          `Validity is checked at the capture time, not today. ${said} RFC 5280 §4.1.2.5: a certificate is valid only between notBefore and notAfter; RFC 8446 §6.2 certificate_expired.` +
-          facts,
-        fix: c === 'expired' ? FIX.expired : FIX.notYetValid,
+        evidence: [said, ...facts],
         evidenceFrames: frames(x.frames.certificate),
-        evidence: checked,
       };
     case 'bad-usage':
       return {
-        code: 'client-cert-bad-usage',
+        code,
         severity,
         summary: `${also}The server refused the client certificate ${l.subject} for client authentication: ${x.usage.join('; ')}.`,
-        explanation: `${said} (unsupported_certificate, RFC 8446 §6.2).${facts}`,
-        fix: FIX.badUsage,
+        evidence: [said, ...facts],
         evidenceFrames: frames(x.frames.certificate),
-        evidence: checked,
       };
     default: {
-      const wrong = c === 'wrong-ca' || (x.issuerListed === false && a.code !== AD.unknown_ca);
+      const wrong = code === 'client-cert-wrong-ca';
       const caNote =
         x.issuerListed === false
-          ? ` Its issuer ${l.issuer} is not among the CAs the server listed in its CertificateRequest (${x.accepted.join('; ')}).`
+          ? `Its issuer ${l.issuer} is not among the CAs the server listed in its CertificateRequest (${x.accepted.join('; ')}).`
           : '';
       return {
-        code: wrong ? 'client-cert-wrong-ca' : 'client-cert-unknown-ca',
+        code,
         severity,
         summary: `${also}The server rejected the client's certificate (${l.subject}, issued by ${l.issuer}): ${a.description}.`,
-        explanation:
-          (a.code === AD.unknown_ca
+        evidence: [
+          a.code === AD.unknown_ca
             ? `${capital(alertText(alerts))}: the server could not build a path from the client's certificate to a CA it trusts (RFC 8446 §6.2 / RFC 5246 §7.2.2 unknown_ca). It is the server rejecting the client, not a local failure.`
-            : `${said}${wrong ? '' : ' Nothing in the capture explains it otherwise: the server does not trust this certificate (its CA bundle, a revoked or different CA with the same name, or a missing intermediate).'}`) +
-          `${caNote}${x.chain.text}${facts}`,
-        fix: FIX.unknownCa,
+            : said,
+          ...(a.code !== AD.unknown_ca && !wrong
+            ? ['Nothing in the capture explains it otherwise: the server does not trust this certificate (its CA bundle, a revoked or different CA with the same name, or a missing intermediate).']
+            : []),
+          ...(caNote ? [caNote] : []),
+          ...(x.chain.text ? [x.chain.text.trim()] : []),
+          ...facts,
+        ],
         evidenceFrames: frames(x.frames.request, x.frames.certificate),
-        evidence: checked,
       };
     }
   }

@@ -5,7 +5,6 @@
 import { verifyChain } from '../tls/x509/index.js';
 import type { CertificateModel, DiagnosisModel } from './model.js';
 import { certInfoOf, type CertContext } from './certificates.js';
-import { FIX } from './fixes.js';
 
 export interface ChainCheck {
   text: string;
@@ -41,8 +40,7 @@ export function chainProblems(chain: CertificateModel[], ctx: CertContext, atIso
       summary: missing
         ? `The client's chain is missing an intermediate certificate: ${problems}.`
         : `The client's chain does not verify against the given CA bundle: ${problems}.`,
-      explanation: `Path: ${v.path.join(' <- ')}.${needed} RFC 8446 §4.4.2: the sender's certificate comes first, each following certificate certifies the one before it.`,
-      fix: FIX.unknownCa,
+      evidence: [`Path: ${v.path.join(' <- ')}.`, ...(needed ? [needed.trim()] : [])],
     },
   };
 }

@@ -8,13 +8,14 @@ import type { ConnectionModel, DiagnosisModel } from './model.js';
 import type { CertContext } from './certificates.js';
 import type { Tls13Inference } from './infer-tls13.js';
 import { DIAGNOSIS_RULES, runRules } from './rules/index.js';
+import { chainProblems } from './chain-check.js';
 import { RuleContext, type DiagnosisFacts } from './rules/types.js';
 
 export { usageIssues } from './rules/client-cert-sent.js';
 export { diagnosisFacts, type DiagnosisFacts } from './rules/types.js';
 
 export function diagnose(m: ConnectionModel, ctx: CertContext, tls: DiagnosisFacts, inf?: Tls13Inference): DiagnosisModel[] {
-  const out = runRules(DIAGNOSIS_RULES, new RuleContext(m, ctx, inf, tls));
+  const out = runRules(DIAGNOSIS_RULES, new RuleContext(m, ctx, inf, tls, (chain, at) => chainProblems(chain, ctx, at)));
   for (const d of out) d.evidenceFrames = [...new Set(d.evidenceFrames)].sort((a, b) => a - b);
   return out;
 }

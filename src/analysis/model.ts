@@ -70,15 +70,16 @@ export interface EventModel {
   certificatesNotKept?: number;
 }
 
+/** One diagnosis of one connection: only what is specific to it. The RFC reference, the general
+ * explanation and the fix are the code's, in the catalogue (./diagnosis-catalogue.ts). */
 export interface DiagnosisModel {
   code: DiagnosisCode;
   severity: Severity;
+  /** One line a person reads first. */
   summary: string;
-  explanation?: string;
-  fix?: string;
-  evidenceFrames: number[];
-  /** The evidence the diagnosis rests on, in words (alert, CA list, timing ...). */
+  /** The evidence the diagnosis rests on, in words (alert, CA list, names, timing ...). */
   evidence?: string[];
+  evidenceFrames: number[];
   inferred?: boolean;
 }
 
@@ -278,10 +279,19 @@ export interface SummaryFilter {
   unknownFields?: string[];
 }
 
+/** The generic text of one diagnosis code (./diagnosis-catalogue.ts). */
+export interface CatalogueEntry {
+  rfc: string;
+  explanation: string;
+  fix: string;
+}
+
 export interface ReportModel {
   schemaVersion: 2;
   tool: { name: 'tls-inspect'; version: string };
   source: SourceModel;
   connections: ConnectionModel[];
   summary: SummaryModel;
+  /** The catalogue entries of the diagnosis codes used in this report, by code. */
+  catalogue: Partial<Record<DiagnosisCode, CatalogueEntry>>;
 }

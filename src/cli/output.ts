@@ -4,7 +4,8 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { ConnectionModel, ReportModel, SourceModel, SummaryModel } from '../analysis/model.js';
-import { renderConnectionText, renderReportText, renderSummaryText, type TextOptions } from '../report/text.js';
+import { renderConnectionText, renderFixesText, renderReportText, renderSummaryText, type TextOptions } from '../report/text.js';
+import { catalogueFor } from '../analysis/diagnosis-catalogue.js';
 import { renderBriefLine, renderBriefSummary } from '../report/brief.js';
 import { renderReportMarkdown } from '../report/markdown.js';
 import { renderReportHtml } from '../report/html.js';
@@ -31,6 +32,7 @@ export function reportModel(source: SourceModel, connections: ConnectionModel[],
     source,
     connections: connections.sort((a, b) => a.id - b.id),
     summary,
+    catalogue: catalogueFor(Object.keys(summary.diagnoses)),
   };
 }
 
@@ -76,7 +78,9 @@ export function renderStreamed(format: 'text', c: ConnectionModel, color: boolea
 }
 
 export function renderStreamSummary(format: 'text', r: Pick<ReportModel, 'source' | 'summary'>, color: boolean, layout: TextLayout = {}): string {
-  return layout.brief ? `${renderBriefSummary(r.summary, r)}\n` : `${renderSummaryText(r.summary, r, { ...layout, color })}\n`;
+  if (layout.brief) return `${renderBriefSummary(r.summary, r)}\n`;
+  const fixes = renderFixesText(r.summary, { ...layout, color });
+  return `${fixes ? `${fixes}\n\n` : ''}${renderSummaryText(r.summary, r, { ...layout, color })}\n`;
 }
 
 /** Where the report goes: stdout or -o FILE. Ignores EPIPE (`| head`). */

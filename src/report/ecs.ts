@@ -8,6 +8,7 @@
 import type { CertificateModel, ConnectionModel } from '../analysis/model.js';
 import { certVersion, dnAttributes, dnValues, epochMicros, keyFacts } from './cert-fields.js';
 import { serverCurve, zeekEstablished, zeekUid } from './zeek.js';
+import { DIAGNOSIS_CATALOGUE } from '../analysis/diagnosis-catalogue.js';
 
 export const ECS_VERSION = '8.17.0';
 
@@ -118,7 +119,7 @@ export function ecsDocument(c: ConnectionModel, source?: { path?: string; kind: 
       code: d.code,
       severity: d.severity,
       summary: d.summary,
-      ...(d.fix ? { fix: d.fix } : {}),
+      fix: DIAGNOSIS_CATALOGUE[d.code].fix,
       evidence_frames: d.evidenceFrames,
       ...(d.inferred ? { inferred: true } : {}),
     })),

@@ -11,6 +11,7 @@ import { decisiveAlert } from './ladder.js';
 import { LADDER_SVG_CSS, ladderSvg } from './html-ladder-svg.js';
 import { caComparison, certTable, PARTS_CSS, SEARCH_SCRIPT, SEARCH_SCRIPT_HASH, searchText } from './html-parts.js';
 import { escapeHtml as h } from './sanitize.js';
+import { fixAnchor, fixEntries } from './fixes.js';
 import { endpointText } from '../net/address.js';
 import { verdictWords } from './text.js';
 import { quicLine } from './text.js';
@@ -41,8 +42,8 @@ function ep(e: { ip: string; port: number }): string {
 function diagnosis(d: ConnectionModel['diagnoses'][number]): string {
   return (
     `<div class="diag sev-${d.severity}"><b>${d.severity} <code>${h(d.code)}</code>${d.inferred ? ' <span class="inferred">inferred</span>' : ''}</b> — ${h(d.summary)}` +
-    (d.explanation ? `<br><i>Why:</i> ${h(d.explanation)}` : '') +
-    (d.fix ? `<br><i>Fix:</i> ${h(d.fix)}` : '') +
+    ` <a href="#${fixAnchor(d.code)}">why and fix</a>` +
+    (d.evidence && d.evidence.length > 0 ? `<ul>${d.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul>` : '') +
     (d.evidenceFrames.length > 0 ? `<br><i>Evidence:</i> frames ${d.evidenceFrames.join(', ')}` : '') +
     '</div>'
   );
@@ -112,7 +113,13 @@ export const HTML_PARTS: ReportParts = {
   section: (c) => `\n${connection(c)}`,
   tail(r) {
     const s = r.summary;
+    const fixes = fixEntries(s).map(
+      ({ code, entry, sameFixAs }) =>
+        `<div class="diag" id="${fixAnchor(code)}"><b><code>${h(code)}</code></b> (${h(entry.rfc)})<br><i>Why:</i> ${h(entry.explanation)}<br><i>Fix:</i> ` +
+        `${sameFixAs ? `as for <a href="#${fixAnchor(sameFixAs)}"><code>${h(sameFixAs)}</code></a>` : h(entry.fix)}</div>`,
+    );
     const rest = [
+      ...(fixes.length > 0 ? [`<h2>Fixes</h2>`, ...fixes] : []),
       `<h2>Summary</h2><ul>`,
       `<li>Verdicts: ${counts(s.verdicts)}</li><li>Client certificates: ${counts(s.clientCertificates)}</li>`,
       `<li>Alerts: ${counts(s.alerts)}</li><li>Diagnoses: ${counts(s.diagnoses)}</li><li>Client certificate subjects: ${counts(s.clientCertSubjects)}</li>`,

@@ -1,7 +1,8 @@
 /**
  * `--format markdown`: a summary table, then per connection the ladder (a mermaid sequenceDiagram,
  * which GitHub renders: ./markdown-mermaid.ts), the client-certificate sentence and the diagnoses
- * with explanation and fix. Wire strings escaped.
+ * with their evidence; a Fixes section (each code's explanation and fix once) before the summary.
+ * Wire strings escaped.
  */
 import type { ConnectionModel, ReportModel } from '../analysis/model.js';
 import { connectionHeader, quicLine } from './text.js';
@@ -9,6 +10,7 @@ import { mermaidLadder } from './markdown-mermaid.js';
 import { joinParts, type ReportParts } from './report-parts.js';
 import { verdictWords } from './paint.js';
 import { escapeMarkdown as md, escapeMarkdownCell as cell } from './sanitize.js';
+import { fixEntries } from './fixes.js';
 
 function table(head: string[], rows: string[][]): string {
   const out = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
@@ -41,9 +43,8 @@ function connectionSection(c: ConnectionModel): string {
   }
   for (const d of c.diagnoses) {
     out.push('');
-    out.push(`- **${d.severity} \`${d.code}\`** — ${md(d.summary)}`);
-    if (d.explanation) out.push(`  - *Why:* ${md(d.explanation)}`);
-    if (d.fix) out.push(`  - *Fix:* ${md(d.fix)}`);
+    out.push(`- **${d.severity} \`${d.code}\`** — ${md(d.summary)} ([why and fix](#${d.code}))`);
+    for (const e of d.evidence ?? []) out.push(`  - ${md(e)}`);
     if (d.evidenceFrames.length > 0) out.push(`  - *Evidence:* frames ${d.evidenceFrames.join(', ')}`);
   }
   for (const w of c.warnings.slice(0, 10)) out.push(`- warning: ${md(w.message)}`);
@@ -82,7 +83,16 @@ export const MARKDOWN_PARTS: ReportParts = {
       out.push(`- Top failing pairs: ${s.failingPairs.slice(0, 5).map((p) => `${md(p.client)} → ${md(p.server)} (${p.failures})`).join(', ')}`);
     }
     for (const w of r.source.warnings.slice(0, 20)) out.push(`- Capture warning: ${md(w.message)}`);
-    return `\n\n## Summary\n\n${out.join('\n')}\n`;
+    const fixes = fixEntries(s).flatMap(({ code, entry, sameFixAs }) => [
+      '',
+      `### ${code}`,
+      '',
+      `${md(entry.explanation)} (${md(entry.rfc)})`,
+      '',
+      `*Fix:* ${sameFixAs ? `as for [${sameFixAs}](#${sameFixAs})` : md(entry.fix)}`,
+    ]);
+    const fixPart = fixes.length > 0 ? `\n\n## Fixes\n${fixes.join('\n')}` : '';
+    return `${fixPart}\n\n## Summary\n\n${out.join('\n')}\n`;
   },
 };
 

@@ -10,6 +10,7 @@ import { endpointText } from '../net/address.js';
 import { timeCells } from './time-column.js';
 import { wrapText } from './wrap.js';
 import { Painter, verdictText, type ANSI_NAME, type TextOptions } from './paint.js';
+import { fixEntries } from './fixes.js';
 
 export { Painter, verdictInferred, verdictText, verdictWords, type TextOptions } from './paint.js';
 
@@ -135,9 +136,7 @@ export function renderConnectionText(c: ConnectionModel, opt: TextOptions): stri
   for (const d of c.diagnoses) {
     const sev = d.severity === 'error' ? p.paint('red', 'error') : d.severity === 'warning' ? p.paint('yellow', 'warning') : 'info';
     out.push(`  ${sev} ${d.code}: ${san(d.summary)}`);
-    const why = d.explanation && reasoning ? d.explanation.split(reasoning).join('see "inference" above') : d.explanation;
-    if (why) out.push(`      why: ${san(why)}`);
-    if (d.fix && d.severity !== 'info') out.push(`      fix: ${san(d.fix)}`);
+    for (const e of d.evidence ?? []) out.push(`      - ${san(reasoning ? e.split(reasoning).join('see "inference" above') : e)}`);
     if (d.evidenceFrames.length > 0) out.push(`      evidence: frame${d.evidenceFrames.length > 1 ? 's' : ''} ${d.evidenceFrames.join(', ')}`);
   }
   for (const w of c.warnings.slice(0, 10)) out.push(p.paint('dim', `  warning: ${san(w.message)}`));
@@ -183,6 +182,20 @@ export function renderSummaryText(s: SummaryModel, report: Pick<ReportModel, 'so
   return out.map((l) => wrapText(l, opt.width)).join('\n');
 }
 
+/** Each diagnosis code of the report once: why and what to change (before the summary; '' without diagnoses). */
+export function renderFixesText(s: Pick<SummaryModel, 'diagnoses'>, opt: TextOptions): string {
+  const entries = fixEntries(s);
+  if (entries.length === 0) return '';
+  const p = new Painter(opt.color);
+  const out = [p.paint('bold', 'Fixes (why and what to change, once per diagnosis code above)')];
+  for (const { code, entry, sameFixAs } of entries) {
+    out.push(`  ${code} (${entry.rfc})`);
+    out.push(`      why: ${entry.explanation}`);
+    out.push(`      fix: ${sameFixAs ? `as for ${sameFixAs}` : entry.fix}`);
+  }
+  return out.map((l) => wrapText(l, opt.width)).join('\n');
+}
+
 /** What to say when no connection is reported. */
 export function nothingReported(r: Pick<ReportModel, 'summary'>): string {
   const f = r.summary.filter;
@@ -210,7 +223,12 @@ export function* reportTextPieces(
 ): Generator<string | Uint8Array> {
   if (count === 0) yield `${nothingReported(r)}${opt.brief ? '\n' : '\n\n'}`;
   yield* blocks;
-  yield `${opt.brief ? renderBriefSummary(r.summary, r) : renderSummaryText(r.summary, r, opt)}\n`;
+  if (opt.brief) {
+    yield `${renderBriefSummary(r.summary, r)}\n`;
+    return;
+  }
+  const fixes = renderFixesText(r.summary, opt);
+  yield `${fixes ? `${fixes}\n\n` : ''}${renderSummaryText(r.summary, r, opt)}\n`;
 }
 
 export function renderReportText(r: ReportModel, opt: TextOptions): string {
@@ -222,6 +240,8 @@ export function renderReportText(r: ReportModel, opt: TextOptions): string {
   }
   const blocks = r.connections.map((c) => renderConnectionText(c, opt));
   if (blocks.length === 0) blocks.push(nothingReported(r));
+  const fixes = renderFixesText(r.summary, opt);
+  if (fixes) blocks.push(fixes);
   blocks.push(renderSummaryText(r.summary, r, opt));
   return `${blocks.join('\n\n')}\n`;
 }

@@ -21,6 +21,7 @@ import { sourceModel } from '../../src/cli/file-command.js';
 import { ladderLayoutFor, ladderRows } from '../../src/tui/view-model/ladder-view.js';
 import { eventTree } from '../../src/tui/view-model/detail-tree.js';
 import type { ConnectionModel, EventModel, ReportModel } from '../../src/analysis/model.js';
+import { fixOf, said } from '../helpers/diagnosis.js';
 
 const CAP = (n: string) => join(REPO, 'captures', `${n}.pcap`);
 const KEYS = (n: string) => join(REPO, 'captures', `${n}.keys`);
@@ -68,10 +69,10 @@ describe('nginx 400 inside TLS, with the key log', () => {
     expect(d!.inferred).toBeUndefined();
     expect(d!.evidenceFrames).toContain(resp.frame);
     expect(d!.summary).toContain(`"HTTP/1.1 400 Bad Request" ("${reason}") in frame ${resp.frame}`);
-    expect(d!.fix).toMatch(/ssl_verify_client/);
-    expect(d!.fix).toMatch(/ssl_client_certificate/);
-    expect(d!.fix).toMatch(/ssl_trusted_certificate/);
-    expect(d!.fix).toMatch(/ssl_verify_depth/);
+    expect(fixOf(d!)).toMatch(/ssl_verify_client/);
+    expect(fixOf(d!)).toMatch(/ssl_client_certificate/);
+    expect(fixOf(d!)).toMatch(/ssl_trusted_certificate/);
+    expect(fixOf(d!)).toMatch(/ssl_verify_depth/);
     if (cert === 'wrong-ca') {
       expect(d!.summary).toContain('CN=evil-client');
       expect(d!.summary).toContain('not among the CAs the server accepts (CN=Test CA,O=tls-inspect test PKI)');
@@ -80,7 +81,7 @@ describe('nginx 400 inside TLS, with the key log', () => {
       expect(c.clientCertificate.status).toBe('empty');
     }
     // nothing on the same connection says "no alert was seen" as if that were the end of the story
-    for (const x of c.diagnoses) expect(`${x.summary} ${x.explanation ?? ''}`).not.toMatch(/No alert was seen/);
+    for (const x of c.diagnoses) expect(said(x)).not.toMatch(/No alert was seen/);
     expect(c.diagnoses.some((x) => x.code === 'client-cert-wrong-ca')).toBe(false);
     await noClaimWithoutKeys(name);
   });

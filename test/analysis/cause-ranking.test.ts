@@ -13,6 +13,7 @@ import { rankClientCertCauses, type CauseInput } from '../../src/analysis/cause-
 import { FIX } from '../../src/analysis/fixes.js';
 import type { CertificateModel, EventModel } from '../../src/analysis/model.js';
 import { loadPemBundle } from '../../src/tls/x509/index.js';
+import { fixOf, said } from '../helpers/diagnosis.js';
 
 async function main(name: string, keys = true) {
   const pcap = join(REPO, 'captures', `${name}.pcap`);
@@ -36,12 +37,12 @@ describe('GnuTLS servers: the cause from the certificate and the signature, not 
       expect(c.diagnoses.map((d) => d.code)).toEqual([code]);
       const d = c.diagnoses[0];
       expect(d.severity).toBe('error');
-      expect(d.fix).toBe(fix);
-      expect(d.explanation).toMatch(validity);
-      expect(d.explanation).toContain('issuer listed in CertificateRequest: yes');
-      expect(d.explanation).toContain('clientAuth EKU: yes');
-      expect(d.explanation).toContain('CertificateVerify signature: valid (ecdsa_secp256r1_sha256)');
-      expect(d.evidence?.length).toBe(4);
+      expect(fixOf(d)).toBe(fix);
+      expect(said(d)).toMatch(validity);
+      expect(said(d)).toContain('issuer listed in CertificateRequest: yes');
+      expect(said(d)).toContain('clientAuth EKU: yes');
+      expect(said(d)).toContain('CertificateVerify signature: valid (ecdsa_secp256r1_sha256)');
+      expect(d.evidence?.length).toBe(5); // the alerts' sentence and the 4 checked facts
       // both alerts of the pair are evidence, neither is left as a separate handshake-alert error
       const pair = c.alerts.filter((x) => x.code === 49 || x.code === 42).map((x) => x.frame);
       expect(pair.length).toBe(2);
@@ -52,13 +53,13 @@ describe('GnuTLS servers: the cause from the certificate and the signature, not 
   it('TLS 1.2 without a key log: the handshake and the alerts are in clear, same diagnosis', async () => {
     const c = await main('gnutls-tls12-expired', false);
     expect(c.diagnoses.map((d) => d.code)).toEqual(['client-cert-expired']);
-    expect(c.diagnoses[0].explanation).toContain('CertificateVerify signature: valid');
+    expect(said(c.diagnoses[0])).toContain('CertificateVerify signature: valid');
   });
 
   it('wrong CA with s_client (a chain of 2): wrong-ca, the issuer is not listed', async () => {
     const c = await main('gnutls-tls13-sclient-wrong-ca');
     expect(c.diagnoses.map((d) => d.code)).toEqual(['client-cert-wrong-ca']);
-    expect(c.diagnoses[0].explanation).toMatch(/issuer listed in CertificateRequest: no \(CN=Evil CA/);
+    expect(said(c.diagnoses[0])).toMatch(/issuer listed in CertificateRequest: no \(CN=Evil CA/);
   });
 
   for (const name of ['gnutls-tls13-key-mismatch', 'gnutls-tls12-key-mismatch', 'tls13-key-mismatch', 'tls12-key-mismatch']) {
@@ -67,7 +68,7 @@ describe('GnuTLS servers: the cause from the certificate and the signature, not 
       expect(c.diagnoses.map((d) => d.code)).toEqual(['client-cert-key-mismatch']);
       const d = c.diagnoses[0];
       expect(d.summary).toMatch(/signature does not verify with the public key of its certificate CN=test-client/);
-      expect(d.explanation).toContain('CertificateVerify signature: INVALID (ecdsa_secp256r1_sha256');
+      expect(said(d)).toContain('CertificateVerify signature: INVALID (ecdsa_secp256r1_sha256');
     });
   }
 });
@@ -106,7 +107,7 @@ describe('rankClientCertCauses', () => {
   it('an ambiguous alert with nothing proven: unknown-ca, saying everything checked out', () => {
     const r = rankClientCertCauses(input());
     expect(r?.diagnoses.map((d) => d.code)).toEqual(['client-cert-unknown-ca']);
-    expect(r?.diagnoses[0].explanation).toContain('Nothing in the capture explains it otherwise');
+    expect(said(r!.diagnoses[0])).toContain('Nothing in the capture explains it otherwise');
   });
 
   it('a failed signature ranks first; the other proven causes follow as warnings', () => {
@@ -121,7 +122,7 @@ describe('rankClientCertCauses', () => {
   it('decrypt_error with a signature that verifies: still the server\'s key-mismatch code, but the key is said to match', () => {
     const r = rankClientCertCauses(input({ alerts: [alert(51)] }));
     expect(r?.diagnoses.map((d) => d.code)).toEqual(['client-cert-key-mismatch']);
-    expect(r?.diagnoses[0].explanation).toMatch(/the key matches/);
+    expect(said(r!.diagnoses[0])).toMatch(/the key matches/);
     expect(rankClientCertCauses(input({ alerts: [alert(51)], frames: { certificate: 8 } }))).toBeNull(); // no CertificateVerify: a Finished failure
   });
 
@@ -137,14 +138,14 @@ describe('rankClientCertCauses', () => {
     const leaf = cert({ extendedKeyUsage: ['serverAuth'] });
     const r = rankClientCertCauses(input({ leaf, usage: ['extendedKeyUsage is serverAuth without clientAuth (RFC 5280 §4.2.1.12)'] }));
     expect(r?.diagnoses.map((d) => d.code)).toEqual(['client-cert-bad-usage']);
-    expect(r?.diagnoses[0].explanation).toContain('clientAuth EKU: no (serverAuth)');
+    expect(said(r!.diagnoses[0])).toContain('clientAuth EKU: no (serverAuth)');
   });
 
   it('--ca: a chain that does not verify against the given CAs is a wrong CA, and the check is listed', () => {
     const chain = { text: ' Offline check against --ca: no path.', verified: false, trustProblem: 'untrusted' as const, diagnosis: { code: 'client-cert-wrong-ca', severity: 'warning' as const, summary: 's' } };
     const r = rankClientCertCauses(input({ chain, caGiven: true }));
     expect(r?.diagnoses.map((d) => d.code)).toEqual(['client-cert-wrong-ca']);
-    expect(r?.diagnoses[0].explanation).toContain('chain against --ca: does not verify (no path to a --ca CA)');
+    expect(said(r!.diagnoses[0])).toContain('chain against --ca: does not verify (no path to a --ca CA)');
   });
 
   it('--ca with a chain that fails on its dates only is not a wrong CA (real capture)', async () => {
@@ -152,16 +153,16 @@ describe('rankClientCertCauses', () => {
     const a = await analyse(join(REPO, 'captures/gnutls-tls12-expired.pcap'), { trusted, all: false });
     const c = a.connections[0];
     expect(c.diagnoses.map((d) => d.code)).toEqual(['client-cert-expired']);
-    expect(c.diagnoses[0].explanation).toContain('chain against --ca: does not verify (dates only)');
+    expect(said(c.diagnoses[0])).toContain('chain against --ca: does not verify (dates only)');
     const evil = await analyse(join(REPO, 'captures/gnutls-tls12-sclient-wrong-ca.pcap'), { trusted, all: false });
     expect(evil.connections[0].diagnoses.map((d) => d.code)).toEqual(['client-cert-wrong-ca']);
-    expect(evil.connections[0].diagnoses[0].explanation).toContain('chain against --ca: does not verify (its issuer is neither sent nor among the --ca CAs)');
+    expect(said(evil.connections[0].diagnoses[0])).toContain('chain against --ca: does not verify (its issuer is neither sent nor among the --ca CAs)');
   });
 
   it('says when the signature could not be checked or was not visible', () => {
     const un = rankClientCertCauses(input({ cv: { checked: false, reason: 'the ClientHello was not captured', frame: 8 } }));
-    expect(un?.diagnoses[0].explanation).toContain('CertificateVerify signature: not checked (the ClientHello was not captured)');
+    expect(said(un!.diagnoses[0])).toContain('CertificateVerify signature: not checked (the ClientHello was not captured)');
     const hidden = rankClientCertCauses(input({ cv: undefined, cvHidden: true }));
-    expect(hidden?.diagnoses[0].explanation).toContain('not visible (encrypted, no keys)');
+    expect(said(hidden!.diagnoses[0])).toContain('not visible (encrypted, no keys)');
   });
 });

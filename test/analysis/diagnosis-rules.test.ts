@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../helpers/golden.js';
 import { DIAGNOSIS_CODES } from '../../src/analysis/diagnosis-codes.js';
+import { DIAGNOSIS_CATALOGUE } from '../../src/analysis/diagnosis-catalogue.js';
 import { DIAGNOSIS_RULES, runRules } from '../../src/analysis/rules/index.js';
 import { VISIBILITY_RULES } from '../../src/analysis/rules/visibility.js';
 import { RuleContext, type DiagnosisFacts } from '../../src/analysis/rules/types.js';
@@ -304,5 +305,28 @@ describe('the rule order', () => {
       'capture-gap:gap',
       'encrypted-alert-ambiguous:INFER',
     ]);
+  });
+});
+
+describe('the catalogue (issue 14): generic text once per code, from the rule table', () => {
+  it('has every code, and every rule of a code carries that code\'s one text', () => {
+    expect(Object.keys(DIAGNOSIS_CATALOGUE).sort()).toEqual([...DIAGNOSIS_CODES].sort());
+    for (const r of DIAGNOSIS_RULES) {
+      expect({ rfc: r.rfc, explanation: r.explanation, fix: r.fix }, r.name).toEqual(DIAGNOSIS_CATALOGUE[r.code]);
+    }
+  });
+  it('holds nothing about a particular connection (frames, times, names)', () => {
+    for (const [code, e] of Object.entries(DIAGNOSIS_CATALOGUE)) {
+      for (const t of [e.rfc, e.explanation, e.fix]) {
+        expect(t, code).toMatch(/\S/);
+        expect(t, code).not.toMatch(/\bframe \d|\d{4}-\d\d-\d\dT|CN=|undefined/);
+      }
+    }
+  });
+  it('diagnoses carry no explanation or fix: summary, evidence, frames', () => {
+    const m = model([...FLIGHT, { f: 7, d: 'c', type: 'Certificate' }, { f: 8, d: 's', code: 40 }], { cc: { status: 'empty', acceptedAuthorities: ['CN=Good CA'] } });
+    const ds = diagnose(m, newCertContext(), FACTS);
+    for (const d of ds) expect(Object.keys(d).filter((k) => k === 'explanation' || k === 'fix')).toEqual([]);
+    expect(ds[0].evidence?.join(' ')).toContain('CN=Good CA');
   });
 });

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyse } from '../helpers/analyse.js';
 import { REPO, rows } from '../helpers/golden.js';
+import { explanationOf, fixOf } from '../helpers/diagnosis.js';
 
 interface Expect {
   /** error/warning diagnosis codes, sorted */
@@ -106,8 +107,8 @@ describe('each scenario gets the diagnosis it was made for (with its key log)', 
       if (exp.cert === 'sent' || exp.cert === 'empty') {
         expect(main.evidenceFrames).toContain(c.clientCertificate.frame);
       }
-      expect(main.fix && main.fix.length).toBeGreaterThan(20);
-      expect(main.explanation).toMatch(/RFC \d+/);
+      expect(fixOf(main).length).toBeGreaterThan(20);
+      expect(explanationOf(main)).toMatch(/RFC \d+/);
     });
   }
 });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { REPO } from '../helpers/golden.js';
+import { said } from '../helpers/diagnosis.js';
 
 const BIN = join(REPO, 'bin', 'tls-inspect');
 const TMP = mkdtempSync(join(tmpdir(), 'tli-cli-'));
@@ -189,18 +190,13 @@ describe('tls-inspect CLI', () => {
   it('--ca verifies the captured client chain offline and names the CA that would be needed', () => {
     const r = cli(['file', CAP('tls13-chain-missing-intermediate.pcap'), '--keylog', CAP('tls13-chain-missing-intermediate.keys'), '--format', 'json', '--ca', CAP('pki/test-ca.pem')]);
     expect(r.code, r.stderr).toBe(0);
-    // the words of the diagnosis: its summary and evidence, and the catalogue's text of its code
-    const words = (report: { connections: Array<{ diagnoses: Array<{ code: string; summary: string; evidence?: string[] }> }>; catalogue: Record<string, { explanation: string }> }) => {
-      const d = report.connections[0]!.diagnoses.find((x) => x.code === 'client-cert-unknown-ca')!;
-      return [d.summary, ...(d.evidence ?? []), report.catalogue[d.code]!.explanation].join(' ');
-    };
-    const d = { explanation: words(JSON.parse(r.stdout)) };
-    expect(d.explanation).toContain('Offline check against --ca');
-    expect(d.explanation).toContain('To be trusted, the server needs CN=Test Intermediate CA,O=tls-inspect test PKI');
+    const d = JSON.parse(r.stdout).connections[0].diagnoses.find((x: { code: string }) => x.code === 'client-cert-unknown-ca');
+    expect(said(d)).toContain('Offline check against --ca');
+    expect(said(d)).toContain('To be trusted, the server needs CN=Test Intermediate CA,O=tls-inspect test PKI');
     // with the intermediate in the bundle the chain verifies: the server trusts other CAs than the bundle
     const ok = cli(['file', CAP('tls13-chain-missing-intermediate.pcap'), '--keylog', CAP('tls13-chain-missing-intermediate.keys'), '--format', 'json', '--ca', CAP('pki/test-ca.pem'), '--ca', CAP('pki/test-int-ca.pem')]);
-    const d2 = { explanation: words(JSON.parse(ok.stdout)) };
-    expect(d2.explanation).toContain('Verified offline against --ca');
+    const d2 = JSON.parse(ok.stdout).connections[0].diagnoses.find((x: { code: string }) => x.code === 'client-cert-unknown-ca');
+    expect(said(d2)).toContain('Verified offline against --ca');
     const bad = cli(['file', CAP('tls13-wrong-ca.pcap'), '--ca', CAP('tls13-wrong-ca.keys')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.split('\n').filter(Boolean).length).toBe(1);

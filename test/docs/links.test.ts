@@ -62,7 +62,8 @@ describe('README and docs', () => {
 
   it('the diagnosis catalogue lists every code in src/analysis', () => {
     const codes = new Set<string>();
-    for (const f of readdirSync(join(REPO, 'src', 'analysis'))) {
+    for (const f of readdirSync(join(REPO, 'src', 'analysis'), { recursive: true, encoding: 'utf8' })) {
+      if (!f.endsWith('.ts')) continue;
       const src = readFileSync(join(REPO, 'src', 'analysis', f), 'utf8');
       for (const m of src.matchAll(/code: ([^,\n]+)/g)) for (const q of m[1].matchAll(/'([a-z0-9]+(?:-[a-z0-9]+)+)'/g)) codes.add(q[1]);
     }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { JsonReport, renderJsonReport, utf8Batches } from '../../src/report/json.js';
 import { escapeJsonText, safeJson } from '../../src/report/json-escape.js';
-import { CatalogueCollector, rfcReference } from '../../src/report/catalogue.js';
+import { CatalogueCollector } from '../../src/report/catalogue.js';
+import { DIAGNOSIS_CATALOGUE } from '../../src/analysis/diagnosis-catalogue.js';
 import { JsonlCertificates } from '../../src/report/json-certificates.js';
 import { reportModel } from '../../src/cli/output.js';
 import { sourceModel } from '../../src/cli/file-command.js';
@@ -122,24 +123,18 @@ describe('utf8Batches: pieces joined into large UTF-8 buffers', () => {
 });
 
 describe('catalogue: the generic text of each code once', () => {
-  it('rfc is the RFC reference the explanation opens with, else empty', () => {
-    expect(rfcReference('RFC 8446 §4.4.2 / RFC 5246 §7.4.6: a client with no suitable certificate ...')).toBe('RFC 8446 §4.4.2 / RFC 5246 §7.4.6');
-    expect(rfcReference('RFC 9000 §6: a client that gets Version Negotiation ...')).toBe('RFC 9000 §6');
-    expect(rfcReference('The capture lost packets (RFC 793 §3.9).')).toBe('');
-    expect(rfcReference('')).toBe('');
-  });
-
-  it('the collector keeps the codes of every connection, with the text of the lowest connection id', () => {
-    const conn = (id: number, diagnoses: Array<{ code: string; explanation?: string; fix?: string }>) =>
-      ({ id, diagnoses: diagnoses.map((d) => ({ severity: 'error', summary: '', evidenceFrames: [], ...d })) }) as unknown as ConnectionModel;
+  it('the collector keeps the codes of every connection, with the catalogue text of each code, in catalogue order', () => {
+    const conn = (id: number, codes: string[]) =>
+      ({ id, diagnoses: codes.map((code) => ({ code, severity: 'error', summary: '', evidenceFrames: [] })) }) as unknown as ConnectionModel;
     const k = new CatalogueCollector();
-    k.note(conn(7, [{ code: 'b-code', explanation: 'RFC 1 §2: later', fix: 'f7' }]));
-    k.note(conn(3, [{ code: 'b-code', explanation: 'RFC 1 §2: first', fix: 'f3' }, { code: 'a-code' }]));
+    k.note(conn(7, ['client-cert-unknown-ca']));
+    k.note(conn(3, ['client-cert-unknown-ca', 'client-cert-empty']));
     k.note(conn(5, []));
     const cat = k.catalogue();
-    expect(Object.keys(cat)).toEqual(['a-code', 'b-code']);
-    expect(cat['b-code']).toEqual({ rfc: 'RFC 1 §2', explanation: 'RFC 1 §2: first', fix: 'f3' });
-    expect(cat['a-code']).toEqual({ rfc: '', explanation: '', fix: '' });
+    expect(Object.keys(cat)).toEqual(['client-cert-empty', 'client-cert-unknown-ca']);
+    expect(cat['client-cert-unknown-ca']).toEqual(DIAGNOSIS_CATALOGUE['client-cert-unknown-ca']);
+    expect(cat['client-cert-empty']!.fix.length).toBeGreaterThan(20);
+    expect(cat['client-cert-empty']!.rfc).toMatch(/RFC \d+/);
   });
 });
 

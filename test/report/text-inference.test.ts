@@ -20,7 +20,7 @@ describe('text report: inference reasoning once', () => {
     expect(out.split(reason).length - 1).toBe(1);
     expect(out).toContain(`\n  inference: ${reason}`);
     expect(out).toContain('\n  client certificate: INFERRED EMPTY Certificate in frame 8 (a 25-byte encrypted record)\n');
-    expect(out).toContain('why: From encrypted record sizes (no keys): see "inference" above. RFC 8446 §4.4.2.4');
+    expect(out).toContain('- From encrypted record sizes (no keys): see "inference" above.\n');
     expect(out).toContain('Inferred: see "inference" above.');
     expect(out).toMatch(/\[failed\?\]/);
   });

@@ -113,11 +113,19 @@ describe('where the client certificate is', () => {
     expect(prev[prev.length - 1]).toMatch(/^ERROR: The server rejected/);
   });
 
-  it('diagnosis pane: summary, why, fix and evidence frames', () => {
-    const text = diagnosisLines(wrongCaTls12(), 70).map(lineText);
+  it('diagnosis pane: summary, evidence, frames, and the catalogue\'s why and fix of the code, once', () => {
+    const c = wrongCaTls12();
+    const text = diagnosisLines(c, 70).map(lineText);
     expect(text[0]).toMatch(/^ERROR client-cert-unknown-ca: The server rejected/);
-    expect(text.some((l) => l.startsWith('  why: the server sent alert unknown_ca (48)'))).toBe(true);
-    expect(text.some((l) => l.startsWith("  fix: Add the client's issuing CA"))).toBe(true);
+    expect(text.some((l) => l.startsWith('  evidence: The server sent alert unknown_ca (48)'))).toBe(true);
+    expect(text.some((l) => l.startsWith('  why: The server could not build a path'))).toBe(true);
+    expect(text.some((l) => l.startsWith('  fix: Either issue the client certificate from a CA'))).toBe(true);
+    // a second diagnosis of the same code: its own summary, no second why/fix
+    c.diagnoses.push({ ...c.diagnoses[0], severity: 'warning', summary: 'Also: another chain problem.' });
+    const twice = diagnosisLines(c, 70).map(lineText);
+    expect(twice.filter((l) => l.startsWith('  why: ')).length).toBe(1);
+    expect(twice.filter((l) => l.startsWith('  fix: ')).length).toBe(1);
+    expect(twice.some((l) => l.startsWith('WARNING client-cert-unknown-ca: Also: another chain problem.'))).toBe(true);
     expect(text).toContain('  frames: 68, 70, 71');
     for (const l of text) expect(displayWidth(l)).toBeLessThanOrEqual(70);
     expect(diagnosisLines(oneWayTls13(1), 70).map(lineText)).toEqual(['No problem found (verdict: ok).']);

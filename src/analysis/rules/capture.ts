@@ -21,6 +21,9 @@ const malformed = rule({
   code: 'client-cert-malformed',
   severity: 'warning',
   rfc: 'RFC 8446 §4.4.2 / RFC 5246 §7.4.2',
+  explanation:
+    'RFC 8446 §4.4.2 / RFC 5246 §7.4.2: certificate_list is a vector of length-prefixed certificates; here a length runs past the end of the message. ' +
+    'A peer receiving it would answer decode_error (50). Nothing is concluded about the client certificate from these bytes.',
   fix: FIX_MALFORMED,
   cites: "the client's Certificate message whose certificate_list lengths run past the message",
   appliesWhen: (x) => x.m.clientCertificate.status === 'malformed' && x.m.clientCertificate.frame !== undefined,
@@ -28,9 +31,6 @@ const malformed = rule({
     const frame = x.m.clientCertificate.frame!;
     return {
       summary: `The client's Certificate message in frame ${frame} is malformed: its certificate list does not parse, so whether it carried a certificate is unknown.`,
-      explanation:
-        'RFC 8446 §4.4.2 / RFC 5246 §7.4.2: certificate_list is a vector of length-prefixed certificates; here a length runs past the end of the message. ' +
-        'A peer receiving it would answer decode_error (50). Nothing is concluded about the client certificate from these bytes.',
       evidenceFrames: [frame],
     };
   },
@@ -55,6 +55,9 @@ const certificateUnparseable = rule<EventModel>({
   code: 'certificate-unparseable',
   severity: 'warning',
   rfc: 'RFC 5280 §4.1',
+  explanation:
+    'RFC 5280 §4.1: a certificate is a DER-encoded X.509 Certificate. These bytes are not one, so no validity window, key usage or issuer is read from them ' +
+    'and no diagnosis rests on them. A peer receiving them would answer bad_certificate (42) or decode_error (50).',
   fix: FIX_UNPARSEABLE,
   cites: 'certificates in a Certificate message (the first such message per side) that are not DER X.509',
   each: (x) => x.once('unparseable', () => unparseableMessages(x.events)),
@@ -65,9 +68,6 @@ const certificateUnparseable = rule<EventModel>({
     const whose = e.direction === 'client->server' ? 'client' : 'server';
     return {
       summary: `${bad.length} of the ${certs.length} certificate(s) the ${whose} sent in frame ${e.frame} do not parse as X.509: ${bad[0].error}.`,
-      explanation:
-        'RFC 5280 §4.1: a certificate is a DER-encoded X.509 Certificate. These bytes are not one, so no validity window, key usage or issuer is read from them ' +
-        `and no diagnosis rests on them. A peer receiving them would answer bad_certificate (42) or decode_error (50).`,
       evidenceFrames: [e.frame],
     };
   },
@@ -78,6 +78,9 @@ const noKeys = rule({
   code: 'encrypted-no-keys',
   severity: 'info',
   rfc: 'RFC 8446 §2',
+  explanation:
+    'TLS 1.3 encrypts everything after the ServerHello: the CertificateRequest, both Certificate messages and the alerts. ' +
+    'Without the handshake traffic secrets only record sizes and order are visible; conclusions drawn from them are marked inferred.',
   fix: FIX.noKeys,
   cites: 'TLS 1.3 without decrypted records; the key-log problem or the missing secrets; the size inference',
   appliesWhen: (x) => x.m.version === 'TLS 1.3' && !x.m.decrypted,
@@ -88,10 +91,10 @@ const noKeys = rule({
       summary: keyProblem
         ? `Key-log secrets exist for this connection but do not decrypt it: ${keyProblem}.`
         : 'TLS 1.3 encrypts the CertificateRequest, the client Certificate and the alerts; no key-log secrets were given for this connection.',
-      explanation:
-        'Without the handshake traffic secrets only record sizes and order are visible; conclusions drawn from them are marked inferred.' +
-        (inf && inf.reasons.length > 0 ? ` Inferred: ${inf.reasons.join('; ')}.` : '') +
-        (missingSecrets && missingSecrets.length > 0 ? ` Missing from the key log: ${missingSecrets.join(', ')}.` : ''),
+      evidence: [
+        inf && inf.reasons.length > 0 && `Inferred: ${inf.reasons.join('; ')}.`,
+        missingSecrets && missingSecrets.length > 0 && `Missing from the key log: ${missingSecrets.join(', ')}.`,
+      ],
       evidenceFrames: [],
     };
   },
@@ -102,6 +105,7 @@ const gap = rule({
   code: 'capture-gap',
   severity: 'warning',
   rfc: 'RFC 9293 §3.4 (TCP sequence numbers)',
+  explanation: 'The capture lost packets (or started mid-connection); records spanning the gap could not be decoded, so part of the TLS exchange may be hidden.',
   fix: FIX.gap,
   cites: 'gaps in the reassembled TLS stream: the first gap, its length and stream offset',
   appliesWhen: (x) => (x.tls.gaps?.length ?? 0) > 0,
@@ -110,7 +114,6 @@ const gap = rule({
     const g = gaps[0];
     return {
       summary: `${gaps.length} capture gap(s): ${g.length} bytes missing at stream offset ${g.streamOffset}; part of the TLS exchange may be hidden.`,
-      explanation: 'The capture lost packets (or started mid-connection); records spanning the gap could not be decoded.',
       evidenceFrames: g.frames.slice(0, 2),
     };
   },

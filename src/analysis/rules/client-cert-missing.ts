@@ -21,12 +21,45 @@ function requiredAlert(x: RuleContext): EventModel | undefined {
   });
 }
 
+/** The catalogue text of each code these rules make (../diagnosis-catalogue.ts). */
+const TEXT = {
+  empty: {
+    rfc: 'RFC 8446 §4.4.2 / RFC 5246 §7.4.6',
+    explanation:
+      'RFC 8446 §4.4.2 / RFC 5246 §7.4.6: a client with no suitable certificate sends a Certificate message with no certificates. ' +
+      "Clients pick a certificate whose issuer is among the CAs of the server's CertificateRequest: either the client has no certificate configured, or none issued by these CAs. " +
+      'A server that requires one then aborts (certificate_required in TLS 1.3, handshake_failure in TLS 1.2); one that does not goes on without client authentication.',
+    fix: FIX.emptyCert,
+  },
+  required: {
+    rfc: 'RFC 8446 §4.4.2.4 / RFC 5246 §7.4.6',
+    explanation:
+      'RFC 8446 §4.4.2.4: a server that requires client authentication aborts with certificate_required (116) when the client sends an empty Certificate. ' +
+      'RFC 5246 §7.4.6: in TLS 1.2, without client certificates the server MAY abort with a fatal handshake_failure alert (stacks also send decode_error or bad_certificate).',
+    fix: FIX.emptyCert,
+  },
+  notRequested: {
+    rfc: 'RFC 8446 §4.3.2 / RFC 5246 §7.4.4',
+    explanation: 'RFC 8446 §4.3.2 / RFC 5246 §7.4.4: a client sends a certificate only when the server requests one.',
+    fix: FIX.notRequested,
+  },
+  rejected: {
+    rfc: 'RFC 8446 §4.4.2.4',
+    explanation:
+      "TLS 1.3 without keys: the client's Certificate, CertificateVerify and Finished are encrypted, and so is the server's answer; record sizes and order show the flow. " +
+      'A server that answers them with an alert-sized record and closes rejected the certificate; one that sends nothing and closes most likely did too — ' +
+      'Node.js servers (requestCert + rejectUnauthorized) reject client certificates exactly like this in TLS 1.3, where the handshake already looks complete. ' +
+      'Which alert (unknown_ca, bad_certificate, certificate_expired, decrypt_error ...) and which certificate are hidden by TLS 1.3 encryption; ' +
+      'give the key log (--keylog) to see them. It is the server rejecting the client, not a local failure.',
+    fix: `${FIX.noKeys} Then compare the client certificate's issuer with the CAs the server accepts.`,
+  },
+} as const;
+
 const empty = rule({
   name: 'empty-certificate',
   code: 'client-cert-empty',
   severity: (x) => (requiredAlert(x) ? 'error' : 'warning'),
-  rfc: 'RFC 8446 §4.4.2 / RFC 5246 §7.4.6',
-  fix: FIX.emptyCert,
+  ...TEXT.empty,
   cites: "the client's Certificate message with an empty certificate_list; the CAs of the CertificateRequest",
   appliesWhen: (x) => x.m.clientCertificate.status === 'empty' && x.clientCert !== undefined,
   evaluate: (x) => {
@@ -34,11 +67,11 @@ const empty = rule({
     const cert = x.clientCert!;
     return {
       summary: `The server asked for a client certificate and the client answered with an EMPTY Certificate message (frame ${cert.frame}).`,
-      explanation:
-        'RFC 8446 §4.4.2 / RFC 5246 §7.4.6: a client with no suitable certificate sends a Certificate message with no certificates. ' +
-        (accepted.length > 0
+      evidence: [
+        accepted.length > 0
           ? `The server accepts certificates issued by: ${accepted.join('; ')}. Either the client has no certificate configured, or none issued by these CAs (clients filter by this list).`
-          : 'The server named no CAs, so the client had no certificate configured at all.'),
+          : 'The server named no CAs, so the client had no certificate configured at all.',
+      ],
       evidenceFrames: known(x.certRequest?.frame, cert.frame),
     };
   },
@@ -48,8 +81,7 @@ const required = rule({
   name: 'certificate-required',
   code: 'client-cert-required',
   severity: 'error',
-  rfc: 'RFC 8446 §4.4.2.4 / RFC 5246 §7.4.6',
-  fix: FIX.emptyCert,
+  ...TEXT.required,
   cites: "the server's certificate_required alert, or its handshake_failure / decode_error / bad_certificate right after an EMPTY Certificate",
   appliesWhen: (x) => {
     const a = requiredAlert(x);
@@ -61,10 +93,6 @@ const required = rule({
     const a = requiredAlert(x)!;
     return {
       summary: `The server requires a client certificate and the client sent none: ${alertSentence(a, '')}.`,
-      explanation:
-        a.code === AD.certificate_required
-          ? 'RFC 8446 §4.4.2.4: a server that requires client authentication aborts with certificate_required when the client sends an empty Certificate.'
-          : `RFC 5246 §7.4.6: without client certificates the server MAY abort with a fatal handshake_failure alert; this server sent ${a.description} (${a.code}).`,
       evidenceFrames: known(x.certRequest?.frame, x.clientCert?.frame, a.frame),
     };
   },
@@ -78,8 +106,7 @@ const notRequested = rule({
   name: 'not-requested',
   code: 'client-cert-not-requested',
   severity: 'info',
-  rfc: 'RFC 8446 §4.3.2 / RFC 5246 §7.4.4',
-  fix: FIX.notRequested,
+  ...TEXT.notRequested,
   cites: "the server's flight (ServerHelloDone / Finished) without a CertificateRequest",
   appliesWhen: (x) => {
     const m = x.m;
@@ -88,7 +115,6 @@ const notRequested = rule({
   },
   evaluate: (x) => ({
     summary: 'The server never sent a CertificateRequest: this is one-way TLS, no client certificate was involved.',
-    explanation: 'RFC 8446 §4.3.2 / RFC 5246 §7.4.4: a client sends a certificate only when the server requests one.',
     evidenceFrames: x.events
       .filter((e) => e.type === 'ServerHelloDone' || (e.type === 'Finished' && e.direction === 'server->client'))
       .map((e) => e.frame)
@@ -106,14 +132,13 @@ const inferredRequired = rule({
   name: 'inferred:certificate-required',
   code: 'client-cert-required',
   severity: 'error',
-  rfc: 'RFC 8446 §4.4.2.4',
-  fix: FIX.emptyCert,
+  ...TEXT.required,
   cites: `${SIZES_CITE}: an empty-Certificate-sized client record, then an alert-sized server record`,
   inferred: true,
   appliesWhen: (x) => x.inf?.clientCert === 'empty' && x.inf.certEvent !== undefined && x.inf.alertEvent !== undefined,
   evaluate: (x) => ({
     summary: `INFERRED: the client sent an EMPTY Certificate and the server closed with an encrypted alert — most likely certificate_required (116).`,
-    explanation: `From encrypted record sizes (no keys): ${why(x)}. RFC 8446 §4.4.2.4: a server requiring client authentication aborts with certificate_required when the client sends no certificate. Give the key log to confirm.`,
+    evidence: [`From encrypted record sizes (no keys): ${why(x)}.`, 'Give the key log to confirm.'],
     evidenceFrames: [x.inf!.certEvent!.frame, x.inf!.alertEvent!.frame],
   }),
 });
@@ -122,14 +147,13 @@ const inferredEmpty = rule({
   name: 'inferred:empty-certificate',
   code: 'client-cert-empty',
   severity: 'warning',
-  rfc: 'RFC 8446 §4.4.2.4',
-  fix: FIX.emptyCert,
+  ...TEXT.empty,
   cites: `${SIZES_CITE}: an empty-Certificate-sized client record`,
   inferred: true,
   appliesWhen: (x) => x.inf?.clientCert === 'empty' && x.inf.certEvent !== undefined && x.inf.alertEvent === undefined,
   evaluate: (x) => ({
     summary: `INFERRED: the client answered the server's CertificateRequest with an EMPTY Certificate.`,
-    explanation: `From encrypted record sizes (no keys): ${why(x)}. RFC 8446 §4.4.2.4: a server requiring client authentication aborts with certificate_required when the client sends no certificate. Give the key log to confirm.`,
+    evidence: [`From encrypted record sizes (no keys): ${why(x)}.`, 'Give the key log to confirm.'],
     evidenceFrames: [x.inf!.certEvent!.frame],
   }),
 });
@@ -138,22 +162,17 @@ function closeFrames(m: ConnectionModel): number[] {
   return [m.tcp.finFrames?.[1] ?? 0, m.tcp.rstFrames?.[1] ?? 0].filter((f) => f > 0);
 }
 
-const INFERRED_REJECT_FIX = `${FIX.noKeys} Then compare the client certificate's issuer with the CAs the server accepts.`;
-
 const inferredRejectedSilently = rule({
   name: 'inferred:rejected-silently',
   code: 'client-cert-rejected',
   severity: 'warning',
-  rfc: 'RFC 8446 §4.4.2.4',
-  fix: INFERRED_REJECT_FIX,
+  ...TEXT.rejected,
   cites: `${SIZES_CITE}: Certificate + CertificateVerify + Finished from the client, then nothing from the server but its close (../acceptance.ts)`,
   inferred: true,
   appliesWhen: (x) => x.inf?.clientCert === 'sent' && x.inf.certEvent !== undefined && !x.inf.alertEvent && x.acceptance.verdict === 'rejected-silently',
   evaluate: (x) => ({
     summary: `INFERRED: the server sent nothing after the client's certificate and closed (${x.acceptance.serverClose?.how ?? 'no close seen'}) — most likely it rejected the certificate without an alert.`,
-    explanation:
-      `From encrypted record sizes (no keys): ${why(x)}. No application data and no alert came from the server after the client's flight; ` +
-      'Node.js servers (requestCert + rejectUnauthorized) reject client certificates exactly like this in TLS 1.3, where the handshake already looks complete. Give the key log to confirm.',
+    evidence: [`From encrypted record sizes (no keys): ${why(x)}.`, "No application data and no alert came from the server after the client's flight.", 'Give the key log to confirm.'],
     evidenceFrames: frames(x.inf!.certEvent!.frame, ...closeFrames(x.m)),
   }),
 });
@@ -162,16 +181,13 @@ const inferredRejectedAlert = rule({
   name: 'inferred:rejected-by-alert',
   code: 'client-cert-rejected',
   severity: 'error',
-  rfc: 'RFC 8446 §4.4.2.4',
-  fix: INFERRED_REJECT_FIX,
+  ...TEXT.rejected,
   cites: `${SIZES_CITE}: Certificate + CertificateVerify + Finished from the client, then an alert-sized server record`,
   inferred: true,
   appliesWhen: (x) => x.inf?.clientCert === 'sent' && x.inf.certEvent !== undefined && x.inf.alertEvent !== undefined,
   evaluate: (x) => ({
     summary: 'INFERRED: the server rejected the client\'s certificate — it answered the client\'s Certificate/CertificateVerify/Finished with an encrypted alert and closed.',
-    explanation:
-      `From encrypted record sizes (no keys): ${why(x)}. Which alert (unknown_ca, bad_certificate, certificate_expired, decrypt_error ...) and which certificate are hidden by TLS 1.3 encryption; ` +
-      'give the key log (--keylog) to see them. It is the server rejecting the client, not a local failure.',
+    evidence: [`From encrypted record sizes (no keys): ${why(x)}.`],
     evidenceFrames: [x.inf!.certEvent!.frame, x.inf!.alertEvent!.frame],
   }),
 });

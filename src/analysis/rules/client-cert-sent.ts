@@ -7,8 +7,8 @@
  */
 import type { CertificateModel, ConnectionModel, EventModel } from '../model.js';
 import { FIX } from '../fixes.js';
-import { dnKeyOfString } from '../certificates.js';
-import { chainProblems, type ChainCheck } from '../chain-check.js';
+import { dnKeyOfString } from '../dn-key.js';
+import type { ChainCheck } from '../chain-check.js';
 import type { Acceptance } from '../acceptance.js';
 import { causeCode, causeDiagnosis, rankCauses, validityOf, type Cause, type Ranking } from '../cause-ranking.js';
 import type { DiagnosisCode } from '../diagnosis-codes.js';
@@ -93,7 +93,7 @@ function computeSent(x: RuleContext): Sent | null {
   const a = alerts[0];
   const validity = validityOf(leaf, m.startTime);
   const usage = usageIssues(leaf);
-  const chain = chainProblems(cc.chain ?? [], x.certs, m.startTime);
+  const chain = x.chainCheck(cc.chain ?? [], m.startTime);
   const silent = !a && acc.verdict === 'rejected-silently';
   // "not enforced" needs the acceptance as a fact: with the data decrypted or the handshake visible
   const accepts = !a && acc.verdict === 'accepted' && !acc.inferred && m.decrypted === true;
@@ -128,14 +128,70 @@ function noAlert(s: Sent | null): s is Sent {
   return s !== null && !s.notEnforced && s.alerts.length === 0;
 }
 
-const CERT_REJECTION_RFC = 'RFC 8446 §4.4.2.4 / RFC 5246 §7.4.6';
+/** The catalogue text of each code these rules make (../diagnosis-catalogue.ts). */
+const TEXT = {
+  notEnforced: {
+    rfc: 'RFC 8446 §4.4.2.4 / RFC 5246 §7.4.6',
+    explanation:
+      'A server that requires client authentication aborts the handshake when the certificate does not verify ' +
+      '(RFC 8446 §4.4.2.4 / RFC 5246 §7.4.6: bad_certificate, unknown_ca, certificate_expired); this one requested a certificate but ignores the verification result, ' +
+      'so any client with any certificate gets in (OpenSSL s_server -Verify without -verify_return_error, nginx ssl_verify_client optional_no_ca, Go RequireAnyClientCert, Node requestCert without rejectUnauthorized). ' +
+      'A server may trust more CAs than its CertificateRequest names; if the issuer is one of them, the acceptance is intended. ' +
+      'If the application rejects the certificate instead (nginx answers HTTP 400 inside TLS), its first decrypted response shows that.',
+    fix: `${FIX.notEnforced} Then give the client a valid certificate: renew an expired or not yet valid one, or issue it from a CA the server trusts.`,
+  },
+  keyMismatch: {
+    rfc: 'RFC 8446 §4.4.3 / RFC 5246 §7.4.8',
+    explanation:
+      "CertificateVerify is signed with the client's private key over the handshake transcript (RFC 8446 §4.4.3, RFC 5246 §7.4.8). " +
+      'decrypt_error means the signature did not verify with the public key in the client certificate — the key does not match the certificate, or the signature scheme is not acceptable (RFC 8446 §6.2). ' +
+      'tls-inspect checks the signature itself when the transcript is visible.',
+    fix: FIX.keyMismatch,
+  },
+  expired: {
+    rfc: 'RFC 5280 §4.1.2.5, RFC 8446 §6.2',
+    explanation:
+      'Validity is checked at the capture time, not today. RFC 5280 §4.1.2.5: a certificate is valid only between notBefore and notAfter; ' +
+      'RFC 8446 §6.2 certificate_expired. A server that verifies certificates rejects it, with an alert (certificate_expired, bad_certificate) or silently.',
+    fix: FIX.expired,
+  },
+  notYetValid: {
+    rfc: 'RFC 5280 §4.1.2.5, RFC 8446 §6.2',
+    explanation:
+      'Validity is checked at the capture time, not today. RFC 5280 §4.1.2.5: a certificate is valid only between notBefore and notAfter; ' +
+      'RFC 8446 §6.2 certificate_expired (OpenSSL servers answer bad_certificate). A server that verifies certificates rejects it, with an alert or silently.',
+    fix: FIX.notYetValid,
+  },
+  badUsage: {
+    rfc: 'RFC 5280 §4.2.1.12 / §4.2.1.3, RFC 8446 §6.2',
+    explanation:
+      'A client certificate needs the clientAuth extended key usage (when it has an EKU extension) and, with a keyUsage extension, digitalSignature to sign CertificateVerify. ' +
+      'Servers that check key usage reject it with unsupported_certificate (43, RFC 8446 §6.2); OpenSSL does, GnuTLS does not check EKU.',
+    fix: FIX.badUsage,
+  },
+  unknownCa: {
+    rfc: 'RFC 8446 §6.2 / RFC 5246 §7.2.2',
+    explanation:
+      "The server could not build a path from the client's certificate to a CA it trusts (unknown_ca), or rejected it with a broader alert and nothing in the capture points to another cause: " +
+      'its client-CA bundle lacks the issuer, a different CA has the same name, or an intermediate is missing. It is the server rejecting the client, not a local failure. ' +
+      "RFC 8446 §4.4.2: the sender's certificate comes first, each following certificate certifies the one before it.",
+    fix: FIX.unknownCa,
+  },
+  wrongCa: {
+    rfc: 'RFC 8446 §4.3.2 / RFC 5246 §7.4.4',
+    explanation:
+      'RFC 8446 §4.3.2 / RFC 5246 §7.4.4: certificate_authorities lists the CAs the server accepts; a certificate from another CA is normally rejected — ' +
+      'with an alert (bad_certificate, unknown_ca, certificate_unknown, access_denied), or without one: some servers (Node, nginx) close the connection or answer at the HTTP level instead. ' +
+      "With --ca, the chain does not lead to a CA of the given bundle (RFC 8446 §4.4.2: the sender's certificate comes first, each following certificate certifies the one before it).",
+    fix: FIX.unknownCa,
+  },
+} as const;
 
 const notEnforced = rule({
   name: 'client-cert-not-enforced',
   code: 'client-cert-not-enforced',
   severity: 'warning',
-  rfc: CERT_REJECTION_RFC,
-  fix: FIX.notEnforced,
+  ...TEXT.notEnforced,
   cites: 'a certificate the server should refuse (expired, not yet valid, issuer not in its CertificateRequest, failing --ca) that it accepted as a fact (decrypted data or tickets, no alert)',
   appliesWhen: (x) => sentEvidence(x)?.notEnforced != null,
   evaluate: (x) => {
@@ -144,33 +200,19 @@ const notEnforced = rule({
     const how = acc.servedDecrypted ? 'and served application data' : 'and went on with the session';
     return {
       summary: `The server accepted a client certificate it should have refused ${how}: ${s.notEnforced}. It does not appear to enforce client-certificate verification.`,
-      explanation:
-        `No alert, and ${accText(acc)}. A server that requires client authentication aborts the handshake when the certificate does not verify ` +
-        '(RFC 8446 §4.4.2.4 / RFC 5246 §7.4.6: bad_certificate, unknown_ca, certificate_expired); this one requested a certificate but ignores the verification result, ' +
-        'so any client with any certificate gets in (OpenSSL s_server -Verify without -verify_return_error, nginx ssl_verify_client optional_no_ca, Go RequireAnyClientCert, Node requestCert without rejectUnauthorized).' +
-        (s.validity ? '' : ' (A server may trust more CAs than its CertificateRequest names; if the issuer is one of them, the acceptance is intended.)') +
-        (acc.servedDecrypted ? '' : ' If the application rejects it instead (nginx answers HTTP 400 inside TLS), its first response shows that.'),
-      fix: `${FIX.notEnforced} Then give the client a valid certificate: ${s.validity ? (s.validity === 'expired' ? FIX.expired : FIX.notYetValid) : FIX.unknownCa}`,
+      evidence: [`No alert, and ${accText(acc)}.`],
       evidenceFrames: frames(x.certRequest?.frame, s.clientCert.frame, ...acc.frames),
     };
   },
 });
 
-const CAUSE_FIX: Record<Cause, string> = {
-  'key-mismatch': FIX.keyMismatch,
-  expired: FIX.expired,
-  'not-yet-valid': FIX.notYetValid,
-  'bad-usage': FIX.badUsage,
-  'unknown-ca': FIX.unknownCa,
-  'wrong-ca': FIX.unknownCa,
-};
-const CAUSE_RFC: Record<Cause, string> = {
-  'key-mismatch': 'RFC 8446 §4.4.3 / RFC 5246 §7.4.8',
-  expired: 'RFC 5280 §4.1.2.5, RFC 8446 §6.2',
-  'not-yet-valid': 'RFC 5280 §4.1.2.5, RFC 8446 §6.2',
-  'bad-usage': 'RFC 5280 §4.2.1.12, RFC 8446 §6.2',
-  'unknown-ca': 'RFC 8446 §6.2 / RFC 5246 §7.2.2',
-  'wrong-ca': 'RFC 8446 §4.3.2 / RFC 5246 §7.4.4',
+const CODE_TEXT: Partial<Record<DiagnosisCode, (typeof TEXT)[keyof typeof TEXT]>> = {
+  'client-cert-key-mismatch': TEXT.keyMismatch,
+  'client-cert-expired': TEXT.expired,
+  'client-cert-not-yet-valid': TEXT.notYetValid,
+  'client-cert-bad-usage': TEXT.badUsage,
+  'client-cert-unknown-ca': TEXT.unknownCa,
+  'client-cert-wrong-ca': TEXT.wrongCa,
 };
 const RANKING_CITES =
   "the server's fatal alert after the client's Certificate, and the checked facts: validity at the packet time, issuer vs the CertificateRequest CAs (and --ca), EKU / key usage, the CertificateVerify signature";
@@ -181,8 +223,7 @@ function primaryCause(c: Cause, code: DiagnosisCode): AnyRule {
     name: `rejected-by-alert:${c}${c === 'unknown-ca' && code === 'client-cert-wrong-ca' ? ':unlisted' : ''}`,
     code,
     severity: 'error',
-    rfc: CAUSE_RFC[c],
-    fix: CAUSE_FIX[c],
+    ...CODE_TEXT[code]!,
     cites: RANKING_CITES,
     appliesWhen: (x) => {
       const r = sentEvidence(x)?.ranking;
@@ -199,8 +240,7 @@ function alsoCause(c: Cause, code: DiagnosisCode): AnyRule {
     name: `rejected-by-alert:also-${c}`,
     code,
     severity: 'warning',
-    rfc: CAUSE_RFC[c],
-    fix: CAUSE_FIX[c],
+    ...CODE_TEXT[code]!,
     cites: RANKING_CITES,
     appliesWhen: (x) => sentEvidence(x)?.ranking?.also.includes(c) === true,
     evaluate: (x) => causeDiagnosis(c, sentEvidence(x)!.ranking!, 'warning'),
@@ -212,8 +252,7 @@ function validityRule(v: 'expired' | 'not-yet-valid'): AnyRule {
     name: `${v}-no-alert`,
     code: v === 'expired' ? 'client-cert-expired' : 'client-cert-not-yet-valid',
     severity: (x) => (sentEvidence(x)!.silent ? 'error' : 'warning'),
-    rfc: 'RFC 5280 §4.1.2.5, RFC 8446 §6.2',
-    fix: v === 'expired' ? FIX.expired : FIX.notYetValid,
+    ...(v === 'expired' ? TEXT.expired : TEXT.notYetValid),
     cites: "the leaf's validity window against the connection's start time; no server alert; how the server went on or closed",
     appliesWhen: (x) => {
       const s = sentEvidence(x);
@@ -228,9 +267,7 @@ function validityRule(v: 'expired' | 'not-yet-valid'): AnyRule {
           v === 'expired'
             ? `The client certificate ${leaf.subject} expired on ${leaf.notAfter}, before this connection (${m.startTime}).`
             : `The client certificate ${leaf.subject} is valid only from ${leaf.notBefore}, after this connection (${m.startTime}).`,
-        explanation:
-          `Validity is checked at the capture time, not today. ${silent ? '' : 'No alert was seen; a server that verifies certificates rejects it. '}` +
-          `RFC 5280 §4.1.2.5: a certificate is valid only between notBefore and notAfter; RFC 8446 §6.2 certificate_expired.${s.silentText}${s.wentOn}`,
+        evidence: [!silent && 'No alert was seen; a server that verifies certificates rejects it.', s.silentText.trim(), s.wentOn.trim()],
         evidenceFrames: silent ? frames(s.clientCert.frame, x.acceptance.serverClose?.frame) : [s.clientCert.frame],
       };
     },
@@ -241,8 +278,7 @@ const wrongCaNoAlert = rule({
   name: 'wrong-ca-no-alert',
   code: 'client-cert-wrong-ca',
   severity: (x) => (sentEvidence(x)!.silent ? 'error' : 'warning'),
-  rfc: 'RFC 8446 §4.3.2 / RFC 5246 §7.4.4',
-  fix: FIX.unknownCa,
+  ...TEXT.wrongCa,
   cites: "the leaf's issuer (and its chain) against the certificate_authorities of the CertificateRequest; no server alert; how the server went on or closed",
   appliesWhen: (x) => {
     const s = sentEvidence(x);
@@ -255,9 +291,10 @@ const wrongCaNoAlert = rule({
       summary: s.silent
         ? `The server closed the connection without an alert right after the client sent a certificate issued by ${s.leaf.issuer}, which is not among the CAs it accepts.`
         : `The client sent a certificate issued by ${s.leaf.issuer}, which is not among the CAs the server accepts.`,
-      explanation:
-        `RFC 8446 §4.3.2 / RFC 5246 §7.4.4: certificate_authorities lists the CAs the server accepts; a certificate from another CA is normally rejected.${s.caNote}` +
-        (s.silent ? s.silentText : s.wentOn || ' No alert was seen — some servers (Node, nginx) close the connection or answer at the HTTP level instead.'),
+      evidence: [
+        s.caNote.trim(),
+        (s.silent ? s.silentText : s.wentOn || ' No alert was seen — some servers (Node, nginx) close the connection or answer at the HTTP level instead.').trim(),
+      ],
       evidenceFrames: frames(x.certRequest?.frame, s.clientCert.frame, ...(s.silent ? acc.frames : [acc.serverClose?.frame])),
     };
   },
@@ -267,8 +304,7 @@ const badUsage = rule({
   name: 'bad-usage',
   code: 'client-cert-bad-usage',
   severity: 'warning',
-  rfc: 'RFC 5280 §4.2.1.12 / §4.2.1.3',
-  fix: FIX.badUsage,
+  ...TEXT.badUsage,
   cites: "the leaf's extendedKeyUsage and keyUsage",
   // after the ranking rules: a bad-usage rejection already says it
   appliesWhen: (x) => (sentEvidence(x)?.usage.length ?? 0) > 0 && !x.has('client-cert-bad-usage'),
@@ -276,7 +312,6 @@ const badUsage = rule({
     const s = sentEvidence(x)!;
     return {
       summary: `The client certificate ${s.leaf.subject} is not fit for client authentication: ${s.usage.join('; ')}.`,
-      explanation: 'Servers that check key usage reject it with unsupported_certificate (43); OpenSSL does, GnuTLS does not check EKU.',
       evidenceFrames: [s.clientCert.frame],
     };
   },
@@ -288,8 +323,7 @@ function chainRule(code: 'client-cert-unknown-ca' | 'client-cert-wrong-ca'): Any
     name: code === 'client-cert-unknown-ca' ? 'ca-bundle:missing-intermediate' : 'ca-bundle:untrusted',
     code,
     severity: 'warning',
-    rfc: 'RFC 8446 §4.4.2',
-    fix: FIX.unknownCa,
+    ...(code === 'client-cert-unknown-ca' ? TEXT.unknownCa : TEXT.wrongCa),
     cites: 'the client chain verified offline against the --ca bundle',
     // after every rule above: a CA diagnosis (or non-enforcement) already covers the chain
     appliesWhen: (x) => {

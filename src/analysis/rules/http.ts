@@ -3,7 +3,7 @@
  * with HTTP 400 inside TLS, and no alert): the rule of ../app-layer.ts. A proven rejection
  * supersedes the diagnoses that only said "no alert was seen" or guessed from a silent close.
  */
-import { httpRejectionFinding, SUPERSEDED } from '../app-layer.js';
+import { HTTP_REJECTION_TEXT, httpRejectionFinding, SUPERSEDED } from '../app-layer.js';
 import { rule, type AnyRule, type RuleContext } from './types.js';
 
 function finding(x: RuleContext): ReturnType<typeof httpRejectionFinding> {
@@ -14,13 +14,13 @@ const httpRejected = rule({
   name: 'client-cert-rejected-http',
   code: 'client-cert-rejected-http',
   severity: 'error',
-  rfc: 'RFC 9110 §15.5.1 (400 Bad Request); nginx ssl_verify_client',
+  ...HTTP_REJECTION_TEXT,
   cites: "the CertificateRequest and its CAs, the client's Certificate, the server's first decrypted HTTP response (status, page title), no TLS alert before it",
   // after every TLS-level rule: it supersedes some of them
   appliesWhen: (x) => finding(x) !== null,
   evaluate: (x) => {
     const f = finding(x)!;
-    return { ...f, ...(f.proven ? {} : { inferred: true }) };
+    return { summary: f.summary, evidence: f.evidence, evidenceFrames: f.evidenceFrames, ...(f.proven ? {} : { inferred: true }) };
   },
   supersedes: (x, _it, d) => finding(x)!.proven && SUPERSEDED.has(d.code) && (d.severity !== 'error' || d.inferred === true),
 });

@@ -44,16 +44,14 @@ export function runRules(rules: readonly AnyRule[], x: RuleContext): DiagnosisMo
     for (const it of items) {
       if (!r.appliesWhen(x, it)) continue;
       const f = r.evaluate(x, it);
-      const fix = f.fix ?? r.fix;
+      const evidence = f.evidence?.filter((e): e is string => typeof e === 'string' && e !== '');
       // the key order is the JSON report's
       const d: DiagnosisModel = {
         code: r.code,
         severity: typeof r.severity === 'function' ? r.severity(x, it) : r.severity,
         summary: f.summary,
-        ...(f.explanation !== undefined ? { explanation: f.explanation } : {}),
-        ...(fix !== undefined ? { fix } : {}),
+        ...(evidence && evidence.length > 0 ? { evidence } : {}),
         evidenceFrames: f.evidenceFrames,
-        ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
         ...(r.inferred || f.inferred ? { inferred: true } : {}),
       };
       if (r.explains) for (const a of r.explains(x, it)) x.explained.add(a);

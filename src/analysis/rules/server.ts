@@ -18,6 +18,9 @@ const serverRejected = rule({
   code: 'server-cert-rejected',
   severity: 'error',
   rfc: 'RFC 8446 §6.2 / RFC 5246 §7.2.2',
+  explanation:
+    "The client does not accept the server's certificate chain and said so with an alert (RFC 8446 §6.2 / RFC 5246 §7.2.2): unknown_ca (no path to a CA it trusts), " +
+    'bad_certificate, certificate_expired, certificate_unknown ... It is the client rejecting the server, not the server rejecting the client: check the server chain and the CAs the client trusts.',
   fix: FIX.serverRejected,
   cites: "the client's certificate alert (bad_certificate ... access_denied) after the server's Certificate; the server chain",
   appliesWhen: (x) => x.clientRejectAlert !== undefined && x.serverCert !== undefined,
@@ -27,7 +30,7 @@ const serverRejected = rule({
     const serverCert = x.serverCert!;
     return {
       summary: `The client rejected the server's certificate: ${alertSentence(a, '')}.`,
-      explanation: `${alertMeaning(a.code ?? 0).text}. Server chain: ${chainText(serverCert) || '(empty)'}.`,
+      evidence: [`${alertMeaning(a.code ?? 0).text}.`, `Server chain: ${chainText(serverCert) || '(empty)'}.`],
       evidenceFrames: [serverCert.frame, a.frame],
     };
   },
@@ -46,6 +49,10 @@ const serverRejectedSilently = rule({
   code: 'server-cert-rejected-silently',
   severity: 'warning',
   rfc: 'RFC 8446 §6.2 / RFC 5246 §7.2.2',
+  explanation:
+    "A client that rejects the server's certificate should send a fatal alert (RFC 8446 §6.2 / RFC 5246 §7.2.2: bad_certificate, unknown_ca, certificate_expired); " +
+    'Node.js clients (tls.connect with rejectUnauthorized, the default) send none and just close — in TLS 1.3 before their own Finished, in TLS 1.2 right after completing the handshake. ' +
+    'It may also be a client that only probes the port.',
   fix: `${FIX.serverRejected} The client's error log names the reason (Node: SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID).`,
   cites: "the client's FIN/RST right after the server's flight, without an alert, close_notify or data (../acceptance.ts clientAbort)",
   inferred: true,
@@ -56,13 +63,13 @@ const serverRejectedSilently = rule({
     const chain = chainText(serverCert);
     return {
       summary: `INFERRED: the client aborted after the server's certificate — it closed the connection (${ab.how} in frame ${ab.frame}) without an alert and without sending any data; most likely it rejected the server's certificate.`,
-      explanation:
-        `Evidence: ${ab.evidence}. A client that rejects the server's certificate should send a fatal alert (RFC 8446 §6.2 / RFC 5246 §7.2.2: bad_certificate, unknown_ca, certificate_expired); ` +
-        'Node.js clients (tls.connect with rejectUnauthorized, the default) send none and just close' +
-        (ab.abandonedHandshake ? ', in TLS 1.3 before their own Finished' : ', in TLS 1.2 after completing the handshake') +
-        `. It may also be a client that only probes the port. ${chain ? `Server chain: ${chain}.` : "The server's certificate is encrypted (TLS 1.3): give the key log (--keylog) to see it."}` +
-        (x.m.clientCertificate.status === 'sent' ? " The client's own certificate was sent; it is not the problem here." : '') +
-        lateAlerts(x, ab.frame),
+      evidence: [
+        `${ab.evidence.charAt(0).toUpperCase()}${ab.evidence.slice(1)}.`,
+        ab.abandonedHandshake ? 'TLS 1.3: the client closed before its own Finished.' : 'TLS 1.2: the client closed after completing the handshake.',
+        chain ? `Server chain: ${chain}.` : "The server's certificate is encrypted (TLS 1.3): give the key log (--keylog) to see it.",
+        x.m.clientCertificate.status === 'sent' && "The client's own certificate was sent; it is not the problem here.",
+        lateAlerts(x, ab.frame).trim(),
+      ],
       evidenceFrames: [serverCert?.frame ?? 0, ab.afterFrame, ab.frame].filter((f) => f > 0),
     };
   },
@@ -72,7 +79,11 @@ const handshakeAlert = rule<EventModel>({
   name: 'handshake-alert',
   code: 'handshake-alert',
   severity: (_x, a) => (a.level === 'fatal' ? 'error' : a.code === AD.user_canceled || a.code === AD.unrecognized_name ? 'info' : 'warning'),
-  rfc: 'RFC 8446 §6 / RFC 5246 §7.2 (the section of each alert: src/tls/registry/alerts.ts)',
+  rfc: 'RFC 8446 §6 / RFC 5246 §7.2',
+  explanation:
+    'An alert no more specific diagnosis explains. The sender of an alert is telling its peer what it refused or what went wrong: ' +
+    'a fatal alert ends the connection, a warning alert does not. The evidence gives the meaning of this alert, its defining RFC section and its usual fix.',
+  fix: "Fix what the alert names on the side it is about (the sender's peer); the evidence gives this alert's usual fix. The sender's log usually says more.",
   cites: 'every alert no earlier rule accounts for: who sent it, its level and code',
   // after every rule that explains alerts
   each: (x) => x.m.alerts,
@@ -81,8 +92,7 @@ const handshakeAlert = rule<EventModel>({
     const meaning = alertMeaning(a.code!);
     return {
       summary: `The ${who(a)} sent ${a.level ?? ''} alert ${a.description} (${a.code}) in frame ${a.frame}.`.replace('  ', ' '),
-      explanation: meaning.text,
-      fix: meaning.fix,
+      evidence: [meaning.text, meaning.fix && `Usual fix for ${a.description}: ${meaning.fix}`],
       evidenceFrames: [a.frame],
     };
   },
@@ -98,6 +108,9 @@ const quicVersionNegotiation = rule({
   code: 'quic-version-negotiation',
   severity: 'info',
   rfc: 'RFC 9000 §6',
+  explanation:
+    'RFC 9000 §6: a client that gets Version Negotiation starts a new connection with a version the server offers (often from a new UDP port: a new udp.stream). ' +
+    'This attempt carries no handshake beyond the ClientHello.',
   fix: 'Nothing, if the client retried with an offered version (look for the next QUIC connection to the same server); otherwise configure a version both sides support.',
   cites: "the server's Version Negotiation packet and the versions it offers; no ServerHello",
   appliesWhen: versionNegotiated,
@@ -106,7 +119,6 @@ const quicVersionNegotiation = rule({
     const vn = q.versionNegotiation!;
     return {
       summary: `The server does not speak the client's QUIC version (${q.version}): it answered with Version Negotiation in frame ${vn.frame}, offering ${vn.versions.join(', ')}.`,
-      explanation: 'RFC 9000 §6: a client that gets Version Negotiation starts a new connection with a version the server offers (often from a new UDP port: a new udp.stream). This attempt carries no handshake beyond the ClientHello.',
       evidenceFrames: [vn.frame],
     };
   },
@@ -117,6 +129,9 @@ const incomplete = rule({
   code: 'handshake-incomplete',
   severity: 'warning',
   rfc: 'RFC 8446 §4 / RFC 5246 §7.3',
+  explanation:
+    'The handshake stopped without an alert and before both Finished messages: the connection was closed (FIN or RST) or the capture ended in the middle of it. ' +
+    'Many stacks (Node, nginx) close without an alert when they reject a certificate; firewalls, load balancers and timeouts end handshakes the same way.',
   fix: FIX.incomplete,
   cites: 'no Finished from both sides, no alert (plain or inferred), the TCP FIN/RST or the end of the capture',
   // after every rule that may find an error: an error already explains the stop
@@ -129,7 +144,7 @@ const incomplete = rule({
     const last = ev[ev.length - 1];
     return {
       summary: `The handshake did not complete and no alert was sent (${closer}).`,
-      explanation: `Last TLS message: ${ev.length > 0 ? `${last.type ?? last.kind} from the ${who(last)} in frame ${last.frame}` : 'none'}.`,
+      evidence: [`Last TLS message: ${ev.length > 0 ? `${last.type ?? last.kind} from the ${who(last)} in frame ${last.frame}` : 'none'}.`],
       evidenceFrames: [...(m.tcp.finFrames ?? []), ...(m.tcp.rstFrames ?? [])].filter((f) => f > 0),
     };
   },

@@ -7,7 +7,8 @@
 import type { TlsFacts } from '../../tls/events.js';
 import type { CertContext } from '../certificates.js';
 import type { Tls13Inference } from '../infer-tls13.js';
-import type { ConnectionModel, DiagnosisModel, EventModel } from '../model.js';
+import type { CatalogueEntry, CertificateModel, ConnectionModel, DiagnosisModel, EventModel } from '../model.js';
+import type { ChainCheck } from '../chain-check.js';
 import type { DiagnosisCode, Severity } from '../diagnosis-codes.js';
 import { clientAbort, serverAcceptance, type Acceptance, type ClientAbort } from '../acceptance.js';
 import { AlertDescription as AD } from '../../tls/registry/index.js';
@@ -42,32 +43,33 @@ export function diagnosisFacts(f: TlsFacts): DiagnosisFacts {
   };
 }
 
-/** What a rule states about one connection; the engine adds code, severity and `inferred`. */
+/** What a rule states about one connection: only what is specific to it (the generic
+ * explanation and the fix are the rule's, in the catalogue). The engine adds code, severity and `inferred`. */
 export interface Finding {
   summary: string;
-  explanation?: string;
-  /** Overrides the rule's fix when the fix depends on the evidence. */
-  fix?: string;
+  /** Connection-specific facts and conclusions, in words (alerts, CA lists, names, frames, times). */
+  evidence?: Array<string | undefined | false>;
   evidenceFrames: number[];
-  evidence?: string[];
   /** For rules whose `inferred` depends on the evidence. */
   inferred?: boolean;
 }
 
+/** The generic text of a diagnosis code (../diagnosis-catalogue.ts): rfc (the RFC section or other
+ * reference the rule rests on), explanation (what the code means, nothing about a particular
+ * connection) and fix (what to change, for the stacks our users run). */
+export type CodeText = CatalogueEntry;
+
 /**
  * One rule: when it applies, what it cites, and the diagnosis it makes. `each` makes a rule
- * apply per item (every unexplained alert, every side's Certificate message).
+ * apply per item (every unexplained alert, every side's Certificate message). Rules with the
+ * same code share one CodeText.
  */
-export interface DiagnosisRule<T = undefined> {
+export interface DiagnosisRule<T = undefined> extends CodeText {
   /** Unique, stable name of the rule (tests name rules by it). */
   name: string;
   code: DiagnosisCode;
   /** Fixed, or decided by the evidence. */
   severity: Severity | ((x: RuleContext, it: T) => Severity);
-  /** The RFC section (or other reference) the rule rests on. */
-  rfc: string;
-  /** The concrete fix (a finding may give an evidence-specific one). */
-  fix?: string;
   /** The evidence the diagnosis cites, in words. */
   cites: string;
   /** Every diagnosis of this rule rests on inference (sizes, timing). */
@@ -101,6 +103,9 @@ export class RuleContext {
     readonly certs: CertContext,
     readonly inf: Tls13Inference | undefined,
     readonly tls: DiagnosisFacts,
+    /** The client chain verified offline against --ca (../chain-check.ts; given by ../diagnose.ts, so
+     * that the rules — and the catalogue built from them — do not load the X.509 code). */
+    readonly chainCheck: (chain: CertificateModel[], atIso: string) => ChainCheck = () => ({ text: '' }),
   ) {}
 
   /** Computes `f` once per connection. */

@@ -1,9 +1,10 @@
 /**
- * Text blocks about one connection: the diagnosis pane (each diagnosis with its explanation, fix
- * and evidence), the client-certificate box, the one-line title and the preview under the table.
+ * Text blocks about one connection: the diagnosis pane (each diagnosis with its evidence, and the
+ * catalogue's explanation and fix of its code), the client-certificate box, the one-line title and the preview under the table.
  * All wrapped to a width; wire strings made terminal-safe.
  */
 import type { ConnectionModel } from '../../analysis/model.js';
+import { DIAGNOSIS_CATALOGUE } from '../../analysis/diagnosis-catalogue.js';
 import { displayText as san } from './text.js';
 import { clientCertPath } from './cert-path.js';
 import { verdictLabel } from './rows.js';
@@ -31,14 +32,23 @@ export function diagnosisLines(c: ConnectionModel, width: number): StyledLine[] 
   if (c.diagnoses.length === 0) {
     out.push(...wrapped(c.isTls ? `No problem found (verdict: ${verdictLabel(c)}).` : 'Not a TLS connection.', width, 'ok'));
   }
+  // the catalogue's why and fix, once per code and once per fix text in this connection
+  const shownCodes = new Set<string>();
+  const shownFixes = new Map<string, string>();
   for (const d of c.diagnoses) {
     const sev: Style = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info';
     const head = `${d.severity.toUpperCase()} ${d.code}${d.inferred ? ' (inferred)' : ''}: `;
     out.push(...labelled(head, san(d.summary), width, sev));
-    if (d.explanation) out.push(...labelled('  why: ', san(d.explanation), width));
-    if (d.fix) out.push(...labelled('  fix: ', san(d.fix), width));
     if (d.evidence && d.evidence.length > 0) out.push(...labelled('  evidence: ', d.evidence.map(san).join('; '), width));
     if (d.evidenceFrames.length > 0) out.push(...labelled('  frames: ', d.evidenceFrames.join(', '), width));
+    const entry = DIAGNOSIS_CATALOGUE[d.code];
+    if (entry && !shownCodes.has(d.code)) {
+      shownCodes.add(d.code);
+      out.push(...labelled('  why: ', `${entry.explanation} (${entry.rfc})`, width));
+      const same = shownFixes.get(entry.fix);
+      out.push(...labelled('  fix: ', same ? `as for ${same} above` : entry.fix, width));
+      if (!same) shownFixes.set(entry.fix, d.code);
+    }
     out.push([seg('')]);
   }
   if (c.warnings.length > 0) {
