@@ -57,14 +57,14 @@ async function main(rawArgv: string[]): Promise<number> {
     .scriptName('tls-inspect')
     .usage('$0 <command> [options]\n\nExplains TLS handshakes — above all mutual TLS: is the client certificate requested, sent, empty, rejected, and why.\ntshark habits work too: $0 -r CAPTURE (= file), $0 -i IFACE (= live), $0 -D (= interfaces).')
     .command(
-      'file <capture>',
-      'analyse a pcap / pcapng file (gzip ok; - for stdin)',
+      'file <capture..>',
+      'analyse pcap / pcapng files (gzip ok; a directory: its captures; - for stdin)',
       (y) =>
         textOptions(
           filterOptions(
             inputOptions(
               y
-                .positional('capture', { type: 'string', describe: 'capture file, or - for stdin', demandOption: true })
+                .positional('capture', { type: 'string', array: true, describe: 'capture file(s) or directories, or - for stdin', demandOption: true })
                 .option('format', { alias: 'F', choices: [...FORMATS, ...LOG_FORMATS], requiresArg: true, describe: 'report format (default: TUI on a terminal, else text); zeek/zeek-json: ssl.log + x509.log into -o DIR; ecs: Elastic Common Schema JSON lines' })
                 .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write the report to this file' }),
               false,
@@ -76,13 +76,29 @@ async function main(rawArgv: string[]): Promise<number> {
           .option('fail-on', { choices: ['error', 'warning'] as const, requiresArg: true, describe: 'exit 1 when a diagnosis of this severity exists' })
           .option('max-buffer-mb', { type: 'number', default: 256, requiresArg: true, describe: 'max out-of-order TCP bytes buffered (MiB, all connections)' })
           .option('max-connections', { type: 'number', default: 1_000_000, requiresArg: true, describe: 'max TCP connections tracked at once' })
-          .option('max-message-kb', { type: 'number', default: 1024, requiresArg: true, describe: 'max size of one handshake message (KiB)' }),
+          .option('max-message-kb', { type: 'number', default: 1024, requiresArg: true, describe: 'max size of one handshake message (KiB)' })
+          .option('jobs', { alias: 'j', type: 'number', requiresArg: true, describe: 'worker threads (default: the available cores; 1: no worker); the report is the same whatever N' }),
       async (args) => {
         rejectRepeats(args);
-        positiveNumbers(args, ['max-buffer-mb', 'max-connections', 'max-message-kb'], argv);
+        positiveNumbers(args, ['max-buffer-mb', 'max-connections', 'max-message-kb', 'jobs'], argv);
         portNumber(args, argv);
-        const { runFileCommand } = await import('./file-command.js');
-        exitCode = await runFileCommand(args as unknown as FileArgs);
+        const a = args as unknown as FileArgs & { jobs?: number };
+        const { defaultJobs, isDirectory, workersFit } = await import('./jobs-plan.js');
+        const jobs = a.jobs === undefined ? defaultJobs() : Math.max(1, Math.floor(a.jobs));
+        // yargs turns a lone "-" positional into ""; "-" means stdin
+        const given = ([] as string[]).concat(a.capture).map((c) => (c === '' ? '-' : String(c)));
+        a.capture = given[0]!;
+        const tuiPossible = a.tui && a.format === undefined && !a.output && process.stdout.isTTY === true && process.stdin.isTTY === true;
+        if (given.length > 1 || isDirectory(a.capture)) {
+          const { runCaptureList } = await import('./files-command.js');
+          exitCode = await runCaptureList(a, given, jobs);
+        } else if (jobs > 1 && !tuiPossible && workersFit(a.capture, a.format ?? 'text')) {
+          const { runFileWithJobs } = await import('./files-command.js');
+          exitCode = await runFileWithJobs(a, jobs);
+        } else {
+          const { runFileCommand } = await import('./file-command.js');
+          exitCode = await runFileCommand(a);
+        }
       },
     )
     .command(
