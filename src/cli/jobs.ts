@@ -44,14 +44,13 @@ export class FileSink {
   constructor(a: FileArgs, readonly format: Format, keepLog = false) {
     this.filter = new ConnectionFilter(a);
     this.log = keepLog ? [] : null;
-    const piece = (c: ConnectionModel): string => (c as unknown as { piece: string }).piece;
     const two = format === 'html' || format === 'markdown';
-    this.spool = two ? null : new ConnectionJsonSpool({ render: piece });
-    this.rows = two ? new ConnectionJsonSpool({ render: piece }) : null;
-    this.sections = two ? new ConnectionJsonSpool({ render: piece }) : null;
+    this.spool = two ? null : new ConnectionJsonSpool();
+    this.rows = two ? new ConnectionJsonSpool() : null;
+    this.sections = two ? new ConnectionJsonSpool() : null;
   }
 
-  add(r: JobRecord): void {
+  add(r: JobRecord, piece: (i: number) => Buffer): void {
     this.all.add(r.view);
     this.log?.push({ view: r.view, kept: r.kept });
     if (!r.kept) return;
@@ -61,10 +60,10 @@ export class FileSink {
     }
     if (r.fail) this.failing = true;
     const id = this.format === 'jsonl' ? this.arrivals++ : r.id;
-    if (this.spool) this.spool.add({ id, piece: r.pieces[0] } as unknown as ConnectionModel);
+    if (this.spool) this.spool.addPiece(id, piece(0));
     else {
-      this.rows!.add({ id, piece: r.pieces[0] } as unknown as ConnectionModel);
-      this.sections!.add({ id, piece: r.pieces[1] } as unknown as ConnectionModel);
+      this.rows!.addPiece(id, piece(0));
+      this.sections!.addPiece(id, piece(1));
     }
   }
 
@@ -144,6 +143,13 @@ function jobInputs(p: ShardPlan): JobInput[] {
   }));
 }
 
+/** A record waiting to be merged, with where its pieces start in its batch's buffer. */
+interface Queued {
+  r: JobRecord;
+  buf: Buffer;
+  at: number;
+}
+
 /** Worker threads that run shards one at a time each (module loading is paid once per worker). */
 export class WorkerPool {
   private readonly idle: Worker[] = [];
@@ -203,7 +209,7 @@ export class WorkerPool {
  * (on `pool`, or on a pool of p.workers made for it; p.workers 0: in this thread). */
 export async function runShards(p: ShardPlan, sink: FileSink, pool?: WorkerPool): Promise<void> {
   const inputs = jobInputs(p);
-  const queues: JobRecord[][] = inputs.map(() => []);
+  const queues: Queued[][] = inputs.map(() => []);
   const heads = inputs.map(() => 0);
   const finished = inputs.map(() => false);
   // the smallest head is safe to hand on once every shard still running has one queued
@@ -212,16 +218,23 @@ export async function runShards(p: ShardPlan, sink: FileSink, pool?: WorkerPool)
       let best = -1;
       for (let i = 0; i < queues.length; i++) {
         if (heads[i]! < queues[i]!.length) {
-          const r = queues[i]![heads[i]!]!;
+          const r = queues[i]![heads[i]!]!.r;
           if (best < 0) best = i;
           else {
-            const b = queues[best]![heads[best]!]!;
+            const b = queues[best]![heads[best]!]!.r;
             if (compareKeys([r.k0, r.k1], [b.k0, b.k1]) < 0) best = i;
           }
         } else if (!finished[i]) return;
       }
       if (best < 0) return;
-      sink.add(queues[best]![heads[best]!++]!);
+      const q = queues[best]![heads[best]!++]!;
+      let at = q.at;
+      const slices = q.r.lens.map((n) => {
+        const b = q.buf.subarray(at, at + n);
+        at += n;
+        return b;
+      });
+      sink.add(q.r, (i) => slices[i]!);
       if (heads[best]! > 4096) {
         queues[best]!.splice(0, heads[best]!);
         heads[best] = 0;
@@ -229,7 +242,14 @@ export async function runShards(p: ShardPlan, sink: FileSink, pool?: WorkerPool)
     }
   };
   const onMessage = (i: number, m: JobMessage): void => {
-    if (m.t === 'batch') queues[i]!.push(...m.recs);
+    if (m.t === 'batch') {
+      const buf = Buffer.from(m.buf.buffer, m.buf.byteOffset, m.buf.byteLength);
+      let at = 0;
+      for (const r of m.recs) {
+        queues[i]!.push({ r, buf, at });
+        for (const n of r.lens) at += n;
+      }
+    }
     else if (m.t === 'done') {
       sink.dones.push(m);
       finished[i] = true;

@@ -44,7 +44,8 @@ export interface JobRecord {
   kept: boolean;
   fail: boolean;
   view: ConnectionModel;
-  pieces: string[];
+  /** Byte lengths of its pieces (UTF-8) in the batch's buffer, one after the other. */
+  lens: number[];
 }
 
 export interface JobDone {
@@ -62,13 +63,13 @@ export interface JobDone {
   firstPacket?: { sec: number; nsec: number };
 }
 
-export type JobMessage = { t: 'batch'; recs: JobRecord[] } | JobDone | { t: 'error'; name: string; message: string; code?: string };
+export type JobMessage = { t: 'batch'; recs: JobRecord[]; buf: Uint8Array } | JobDone | { t: 'error'; name: string; message: string; code?: string };
 
 const BATCH_RECORDS = 256;
 const BATCH_BYTES = 1 << 20;
 
 /** Analyses `d.path` as shard d.index of d.count, posting batches of records and then the summary of the run. */
-export async function runShard(d: JobInput, port: { postMessage(m: JobMessage): void }): Promise<void> {
+export async function runShard(d: JobInput, port: { postMessage(m: JobMessage, transfer?: ArrayBuffer[]): void }): Promise<void> {
   const a = d.args;
   const shard = new Shard(d.index, d.count);
   const { keys, warnings: keyWarnings, given } = loadKeyMaterial(a.keylog);
@@ -78,11 +79,17 @@ export async function runShard(d: JobInput, port: { postMessage(m: JobMessage): 
   const transcriptBudget = newTranscriptBudget(d.transcripts);
   const deferBudget = newDeferBudget(d.deferred);
   let batch: JobRecord[] = [];
+  let parts: Buffer[] = [];
   let batchBytes = 0;
   const flush = (): void => {
     if (batch.length === 0) return;
-    port.postMessage({ t: 'batch', recs: batch });
+    // a buffer of its own (not Node's shared pool) is moved to the main thread, not copied
+    const buf = Buffer.allocUnsafeSlow(batchBytes);
+    let at = 0;
+    for (const p of parts) at += p.copy(buf, at);
+    port.postMessage({ t: 'batch', recs: batch, buf }, [buf.buffer]);
     batch = [];
+    parts = [];
     batchBytes = 0;
   };
   const render = (model: ConnectionModel): string[] => {
@@ -108,9 +115,16 @@ export async function runShard(d: JobInput, port: { postMessage(m: JobMessage): 
     shard,
     onConnection: (c) => {
       const kept = filter.test(c);
-      const pieces = kept ? render(c) : [];
-      for (const p of pieces) batchBytes += p.length;
-      batch.push({ k0: shard.key[0], k1: shard.key[1], id: c.id, kept, fail: kept && failOnCode([c], a.failOn) === 1, view: summaryView(c), pieces });
+      const lens: number[] = [];
+      if (kept) {
+        for (const text of render(c)) {
+          const b = Buffer.from(text);
+          parts.push(b);
+          lens.push(b.length);
+          batchBytes += b.length;
+        }
+      }
+      batch.push({ k0: shard.key[0], k1: shard.key[1], id: c.id, kept, fail: kept && failOnCode([c], a.failOn) === 1, view: summaryView(c), lens });
       if (batch.length >= BATCH_RECORDS || batchBytes >= BATCH_BYTES) flush();
     },
   });

@@ -65,8 +65,12 @@ export class ConnectionJsonSpool {
 
   /** Serialises `c` (as connectionJsonPiece, or `render`) and keeps its text. */
   add(c: ConnectionModel): void {
-    const text = Buffer.from(this.render(c));
-    this.ids.push(c.id);
+    this.addPiece(c.id, Buffer.from(this.render(c)));
+  }
+
+  /** Keeps a piece rendered elsewhere (a --jobs worker's), as add() keeps its rendering. */
+  addPiece(id: number, text: Buffer): void {
+    this.ids.push(id);
     this.lengths.push(text.length);
     if (this.fd < 0 && this.held !== null) {
       this.held.push(text);

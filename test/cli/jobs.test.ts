@@ -5,7 +5,8 @@
  * writing with -o; workers are forced on these small captures by calling runFileWithJobs directly.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../helpers/golden.js';
@@ -74,4 +75,73 @@ describe('--jobs N is byte-identical to --jobs 1', () => {
       expect(back.length).toBeLessThan(all.length / 4);
     }, 600_000);
   }
+});
+
+describe('several captures: file A B DIR/', () => {
+  const BIN = join(REPO, 'bin', 'tls-inspect');
+  const A = join(REPO, 'captures', 'tls13-wrong-ca.pcap');
+  const B = join(REPO, 'captures', 'tls12-no-cert-dsb.pcapng');
+  const DIR = join(TMP, 'dir');
+  const BAD = join(REPO, 'package.json');
+  const cli = async (argv: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, ...argv], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', SSLKEYLOGFILE: '' }, encoding: 'utf8', timeout: 120_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  mkdirSync(DIR);
+  copyFileSync(join(REPO, 'captures', 'tls13-mtls-ok.pcap'), join(DIR, 'b.pcap'));
+  copyFileSync(join(REPO, 'captures', 'tls12-mtls-ok.pcap'), join(DIR, 'a.pcap'));
+  writeFileSync(join(DIR, 'notes.txt'), 'not a capture\n');
+  const argv = ['file', A, B, DIR, BAD, '--keylog', join(REPO, 'captures', 'tls13-wrong-ca.keys'), '--keylog', join(REPO, 'captures', 'tls12-mtls-ok.keys')];
+
+  it('json: sources in command-line order (a directory sorted, its other files left out), connections with their source, one stderr line for the bad file, exit 2', async () => {
+    const r = await cli([...argv, '--format', 'json', '--jobs', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`tls-inspect: not a pcap/pcapng file: ${BAD} (skipped; the other captures are reported)\n`);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).toEqual(['schemaVersion', 'tool', 'sources', 'connections', 'summary']);
+    const order = [A, B, join(DIR, 'a.pcap'), join(DIR, 'b.pcap'), BAD];
+    expect(j.sources.map((s: { path: string }) => s.path)).toEqual(order);
+    expect(j.sources[4].error).toBe(`not a pcap/pcapng file: ${BAD}`);
+    expect(j.sources[0].summary.connections).toBe(1);
+    expect(j.connections.map((c: { source: string; id: number }) => `${c.source}#${c.id}`)).toEqual(order.slice(0, 4).map((p) => `${p}#0`));
+    // the overall summary counts every capture's connections
+    expect(j.summary.connections).toBe(4);
+    expect(j.summary.verdicts).toEqual({ failed: 2, 'mtls-ok': 2 });
+    // --jobs 1 writes the same bytes
+    const one = await cli([...argv, '--format', 'json', '--jobs', '1']);
+    expect(one.stdout).toBe(r.stdout);
+    expect(one.code).toBe(2);
+  }, 120_000);
+
+  it('jsonl: per capture a source line, its connections, its summary; the overall summary last', async () => {
+    const r = await cli([...argv, '--format', 'jsonl', '--jobs', '2']);
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const kinds = lines.map((l) => l.record ?? `connection:${l.source === lines.find((x) => x.record === 'source' && x.path === l.source)?.path}`);
+    expect(kinds).toEqual(['source', 'connection:true', 'summary', 'source', 'connection:true', 'summary', 'source', 'connection:true', 'summary', 'source', 'connection:true', 'summary', 'source', 'summary']);
+    expect(lines.at(-1).source).toBeUndefined();
+    expect(lines.at(-1).connections).toBe(4);
+    expect(lines.at(-2)).toEqual({ record: 'source', path: BAD, error: `not a pcap/pcapng file: ${BAD}` });
+  }, 120_000);
+
+  it('text: each capture then its summary, then the overall one; without a bad file the exit code is 0', async () => {
+    const r = await cli(['file', A, DIR, '--format', 'text', '--jobs', '2']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/^Summary$/gm)).toHaveLength(3);
+    expect(r.stdout).toMatch(/\nOverall summary\n {2}source: 3 captures, \d+ frames\n {2}connections: 3 TCP, 3 TLS\n/);
+    const single = await cli(['file', A, '--format', 'text', '--jobs', '1']);
+    expect(r.stdout.startsWith(single.stdout)).toBe(true);
+  }, 120_000);
+
+  it('--fail-on over several captures: exit 1; a directory without captures is a usage error', async () => {
+    const r = await cli(['file', A, DIR, '--format', 'json', '--fail-on', 'error', '--jobs', '1']);
+    expect(r.code).toBe(1);
+    const empty = join(TMP, 'empty');
+    mkdirSync(empty);
+    const e = await cli(['file', A, empty, '--format', 'json']);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toBe(`tls-inspect: ${empty} is a directory without pcap or pcapng files: give capture files or a directory holding some\n`);
+    expect(e.stdout).toBe('');
+  }, 120_000);
 });
