@@ -25,6 +25,9 @@ import { VERSION } from './version.js';
 // Only the growth factor changes, not the heap limit: nothing that fits today runs out of memory.
 v8.setFlagsFromString('--heap-growing-percent=60');
 
+/** A capture "-" (stdin) on the command line, as yargs keeps it in an array positional. */
+const STDIN = '\u0000stdin';
+
 /** Which connections are reported (file and live). */
 function filterOptions<T>(y: Argv<T>) {
   return y
@@ -52,7 +55,7 @@ function inputOptions<T>(y: Argv<T>, live: boolean) {
 
 async function main(rawArgv: string[]): Promise<number> {
   let exitCode = 0;
-  const argv = tsharkStyle(rawArgv);
+  const argv = tsharkStyle(rawArgv).map((t, i, all) => (t === '-' && i > 0 && (all[i - 1] === 'file' || !all[i - 1]!.startsWith('-')) ? STDIN : t));
   const parser = yargs(argv)
     .scriptName('tls-inspect')
     .usage('$0 <command> [options]\n\nExplains TLS handshakes — above all mutual TLS: is the client certificate requested, sent, empty, rejected, and why.\ntshark habits work too: $0 -r CAPTURE (= file), $0 -i IFACE (= live), $0 -D (= interfaces).')
@@ -86,7 +89,9 @@ async function main(rawArgv: string[]): Promise<number> {
         const { defaultJobs, isDirectory, workersFit } = await import('./jobs-plan.js');
         const jobs = a.jobs === undefined ? defaultJobs() : Math.max(1, Math.floor(a.jobs));
         // yargs turns a lone "-" positional into ""; "-" means stdin
-        const given = ([] as string[]).concat(a.capture).map((c) => (c === '' ? '-' : String(c)));
+        // yargs drops a "-" from an array positional: it is given as STDIN (after `--all` it is lost: then stdin)
+        const given = ([] as string[]).concat(a.capture).map((c) => (c === '' || c === STDIN ? '-' : String(c)));
+        if (given.length === 0) given.push('-');
         a.capture = given[0]!;
         const tuiPossible = a.tui && a.format === undefined && !a.output && process.stdout.isTTY === true && process.stdin.isTTY === true;
         if (given.length > 1 || isDirectory(a.capture)) {

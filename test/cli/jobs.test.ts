@@ -145,3 +145,32 @@ describe('several captures: file A B DIR/', () => {
     expect(e.stdout).toBe('');
   }, 120_000);
 });
+
+describe('--jobs on the command line', () => {
+  const BIN = join(REPO, 'bin', 'tls-inspect');
+  const CAPTURE = join(REPO, 'captures', 'tls13-mtls-ok.pcap');
+  const cli = (argv: string[], input?: Buffer, env: Record<string, string> = {}) => {
+    const r = spawnSync(process.execPath, [BIN, ...argv], { cwd: REPO, input, env: { ...process.env, NO_COLOR: '1', SSLKEYLOGFILE: '', ...env }, encoding: 'utf8', timeout: 120_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  it('stdin (-r -, file -) runs in one process whatever --jobs says: the same report', () => {
+    const want = cli(['file', CAPTURE, '--format', 'json', '--jobs', '1']);
+    const input = readFileSync(CAPTURE);
+    for (const argv of [['-r', '-'], ['file', '-']]) {
+      const r = cli([...argv, '--format', 'json', '--jobs', '2'], input, { TLS_INSPECT_JOBS_MIN_BYTES: '0' });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(want.stdout.replace(`"path": ${JSON.stringify(CAPTURE)}`, '"path": "-"'));
+    }
+  });
+  it('a --jobs that is not a positive number is one line, exit 2', () => {
+    const r = cli(['file', CAPTURE, '--jobs', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('tls-inspect: --jobs needs a positive number, got "0"\n');
+  });
+  it('workers on a capture given on the command line: the same bytes (the size threshold off)', () => {
+    const one = cli(['file', CAPTURE, '--format', 'json', '--jobs', '1']);
+    const two = cli(['file', CAPTURE, '--format', 'json', '--jobs', '2'], undefined, { TLS_INSPECT_JOBS_MIN_BYTES: '0' });
+    expect(two.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+  });
+});
