@@ -77,6 +77,28 @@ describe('--jobs N is byte-identical to --jobs 1', () => {
   }
 });
 
+describe('--jobs 3 is byte-identical with options, every format (all-scenarios.pcap)', () => {
+  const cap = join(REPO, 'captures', 'all-scenarios.pcap');
+  const options: Array<[string, Args]> = [
+    ['no option', {}],
+    ['--all', { all: true }],
+    ['--only failed', { only: ['failed'] }],
+    ['-Y with a field no connection has', { displayFilter: 'verdict == "failed" || nosuchfield == 1' }],
+    ['--brief --details', { brief: true, details: true }],
+    ['--fail-on warning', { failOn: 'warning' }],
+  ];
+  for (const format of ['json', 'text', 'jsonl', 'html', 'markdown']) {
+    it(format, async () => {
+      for (const [what, extra] of options) {
+        const one = await run(args(cap, format, '', extra), 1);
+        const many = await run(args(cap, format, '', extra), 3);
+        expect(many.code, what).toBe(one.code);
+        expect(many.bytes.toString(), what).toBe(one.bytes.toString());
+      }
+    }, 120_000);
+  }
+});
+
 describe('several captures: file A B DIR/', () => {
   const BIN = join(REPO, 'bin', 'tls-inspect');
   const A = join(REPO, 'captures', 'tls13-wrong-ca.pcap');
