@@ -17,6 +17,7 @@ export const ALIASES: Record<string, string> = {
   snaplen: 's',
   'display-filter': 'Y',
   'time-format': 't',
+  jobs: 'j',
 };
 
 /** Options that may be given more than once (their values are lists). */
