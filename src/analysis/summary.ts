@@ -82,3 +82,20 @@ export class SummaryCounter {
     return s;
   }
 }
+
+/** What SummaryCounter.add reads of a connection, as plain data (--jobs: a worker sends this to
+ * the main thread, which counts the connections of all workers in one order). */
+export function summaryView(m: ConnectionModel): ConnectionModel {
+  const leaf = m.clientCertificate.chain?.[0];
+  const gaps = m.tcp?.gaps;
+  return {
+    isTls: m.isTls,
+    verdict: m.verdict,
+    client: { ip: m.client.ip },
+    server: { ip: m.server.ip, port: m.server.port },
+    tcp: gaps ? { gaps: { clientToServer: gaps.clientToServer, serverToClient: gaps.serverToClient } } : undefined,
+    clientCertificate: { status: m.clientCertificate.status, chain: leaf ? [{ subject: leaf.subject, issuer: leaf.issuer }] : undefined },
+    alerts: m.alerts.map((a) => ({ description: a.description, code: a.code })),
+    diagnoses: m.diagnoses.map((d) => ({ code: d.code })),
+  } as unknown as ConnectionModel;
+}

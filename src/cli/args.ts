@@ -17,10 +17,11 @@ export const ALIASES: Record<string, string> = {
   snaplen: 's',
   'display-filter': 'Y',
   'time-format': 't',
+  jobs: 'j',
 };
 
 /** Options that may be given more than once (their values are lists). */
-export const REPEATABLE = new Set(['keylog', 'ca', 'only']);
+export const REPEATABLE = new Set(['keylog', 'ca', 'only', 'capture']);
 
 /** `-F/--format`, or `--host` for an option without a short alias. */
 export function optionName(name: string): string {

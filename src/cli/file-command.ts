@@ -185,7 +185,7 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
 }
 
 /** An HTML / Markdown report from its spooled rows and sections (the same bytes as renderReport). */
-function* partPieces(p: ReportParts, r: ReportModel, rows: ConnectionJsonSpool, sections: ConnectionJsonSpool): Generator<string | Uint8Array> {
+export function* partPieces(p: ReportParts, r: ReportModel, rows: ConnectionJsonSpool, sections: ConnectionJsonSpool): Generator<string | Uint8Array> {
   yield p.head(r, rows.count);
   yield* rows.pieces();
   yield p.middle();

@@ -25,6 +25,9 @@ import { VERSION } from './version.js';
 // Only the growth factor changes, not the heap limit: nothing that fits today runs out of memory.
 v8.setFlagsFromString('--heap-growing-percent=60');
 
+/** A capture "-" (stdin) on the command line, as yargs keeps it in an array positional. */
+const STDIN = '\u0000stdin';
+
 /** Which connections are reported (file and live). */
 function filterOptions<T>(y: Argv<T>) {
   return y
@@ -53,19 +56,19 @@ function inputOptions<T>(y: Argv<T>, live: boolean) {
 
 async function main(rawArgv: string[]): Promise<number> {
   let exitCode = 0;
-  const argv = tsharkStyle(rawArgv);
+  const argv = tsharkStyle(rawArgv).map((t, i, all) => (t === '-' && i > 0 && (all[i - 1] === 'file' || !all[i - 1]!.startsWith('-')) ? STDIN : t));
   const parser = yargs(argv)
     .scriptName('tls-inspect')
     .usage('$0 <command> [options]\n\nExplains TLS handshakes — above all mutual TLS: is the client certificate requested, sent, empty, rejected, and why.\ntshark habits work too: $0 -r CAPTURE (= file), $0 -i IFACE (= live), $0 -D (= interfaces).')
     .command(
-      'file <capture>',
-      'analyse a pcap / pcapng file (gzip ok; - for stdin)',
+      'file <capture..>',
+      'analyse pcap / pcapng files (gzip ok; a directory: its captures; - for stdin)',
       (y) =>
         textOptions(
           filterOptions(
             inputOptions(
               y
-                .positional('capture', { type: 'string', describe: 'capture file, or - for stdin', demandOption: true })
+                .positional('capture', { type: 'string', array: true, describe: 'capture file(s) or directories, or - for stdin', demandOption: true })
                 .option('format', { alias: 'F', choices: [...FORMATS, ...LOG_FORMATS], requiresArg: true, describe: 'report format (default: TUI on a terminal, else text); zeek/zeek-json: ssl.log + x509.log into -o DIR; ecs: Elastic Common Schema JSON lines' })
                 .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'write the report to this file' }),
               false,
@@ -77,13 +80,31 @@ async function main(rawArgv: string[]): Promise<number> {
           .option('fail-on', { choices: ['error', 'warning'] as const, requiresArg: true, describe: 'exit 1 when a diagnosis of this severity exists' })
           .option('max-buffer-mb', { type: 'number', default: 256, requiresArg: true, describe: 'max out-of-order TCP bytes buffered (MiB, all connections)' })
           .option('max-connections', { type: 'number', default: 1_000_000, requiresArg: true, describe: 'max TCP connections tracked at once' })
-          .option('max-message-kb', { type: 'number', default: 1024, requiresArg: true, describe: 'max size of one handshake message (KiB)' }),
+          .option('max-message-kb', { type: 'number', default: 1024, requiresArg: true, describe: 'max size of one handshake message (KiB)' })
+          .option('jobs', { alias: 'j', type: 'number', requiresArg: true, describe: 'worker threads (default: the available cores; 1: no worker); the report is the same whatever N' }),
       async (args) => {
         rejectRepeats(args);
-        positiveNumbers(args, ['max-buffer-mb', 'max-connections', 'max-message-kb'], argv);
+        positiveNumbers(args, ['max-buffer-mb', 'max-connections', 'max-message-kb', 'jobs'], argv);
         portNumber(args, argv);
-        const { runFileCommand } = await import('./file-command.js');
-        exitCode = await runFileCommand(args as unknown as FileArgs);
+        const a = args as unknown as FileArgs & { jobs?: number };
+        const { defaultJobs, isDirectory, workersFit } = await import('./jobs-plan.js');
+        const jobs = a.jobs === undefined ? defaultJobs() : Math.max(1, Math.floor(a.jobs));
+        // yargs turns a lone "-" positional into ""; "-" means stdin
+        // yargs drops a "-" from an array positional: it is given as STDIN (after `--all` it is lost: then stdin)
+        const given = ([] as string[]).concat(a.capture).map((c) => (c === '' || c === STDIN ? '-' : String(c)));
+        if (given.length === 0) given.push('-');
+        a.capture = given[0]!;
+        const tuiPossible = a.tui && a.format === undefined && !a.output && process.stdout.isTTY === true && process.stdin.isTTY === true;
+        if (given.length > 1 || isDirectory(a.capture)) {
+          const { runCaptureList } = await import('./files-command.js');
+          exitCode = await runCaptureList(a, given, jobs);
+        } else if (jobs > 1 && !tuiPossible && workersFit(a.capture, a.format ?? 'text')) {
+          const { runFileWithJobs } = await import('./files-command.js');
+          exitCode = await runFileWithJobs(a, jobs);
+        } else {
+          const { runFileCommand } = await import('./file-command.js');
+          exitCode = await runFileCommand(a);
+        }
       },
     )
     .command(

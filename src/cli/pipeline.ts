@@ -15,6 +15,7 @@ import type { KeyMaterial } from '../tls/keys.js';
 import { DerInterner } from '../tls/der-interner.js';
 import { QuicStage } from '../quic/index.js';
 import { warning, type Warning } from '../warning-codes.js';
+import type { Shard } from './shard.js';
 
 export interface PipelineOptions {
   limits?: Partial<ReassemblyLimits>;
@@ -29,6 +30,8 @@ export interface PipelineOptions {
   /** Called every `progressEvery` packets with the frame count. */
   onProgress?: (packets: number, bytes: number) => void;
   progressEvery?: number;
+  /** --jobs: this worker's share of the connections (see shard.ts); all of them without. */
+  shard?: Shard;
 }
 
 export interface PipelineResult {
@@ -66,9 +69,11 @@ export class Pipeline {
     const tlsOpts: Partial<TlsStageOptions> = { ...opts.tls };
     if (opts.keys) tlsOpts.keys = opts.keys.provider();
     tlsOpts.derInterner ??= new DerInterner();
-    this.tls = new TlsStage(this.analyzer, tlsOpts);
-    this.quic = new QuicStage(this.analyzer, tlsOpts);
-    this.reassembler = new TcpReassembler(this.tls.factory, opts.limits);
+    const shard = opts.shard;
+    const observer = shard ? shard.observer(this.analyzer) : this.analyzer;
+    this.tls = new TlsStage(observer, tlsOpts);
+    this.quic = new QuicStage(observer, tlsOpts);
+    this.reassembler = new TcpReassembler(shard ? shard.factory(this.tls.factory) : this.tls.factory, opts.limits);
     this.tls.useMemoryBudget(this.reassembler.memory);
   }
 
@@ -96,6 +101,7 @@ export class Pipeline {
         if (every > 0 && this.packets % every === 0) this.opts.onProgress?.(this.packets, this.bytes);
       },
       secrets: (s: DecryptionSecrets) => {
+        this.opts.shard?.moment();
         if (this.opts.keys) {
           const n = this.opts.keys.addSecretsBlock(s);
           if (n.warning) this.captureWarning(warning('pcapng-dsb-unusable', n.warning, undefined, s.offset));
@@ -109,6 +115,7 @@ export class Pipeline {
       },
     });
     this.reassembler.flush();
+    this.opts.shard?.moment();
     this.tls.flush();
     this.quic.flush();
     for (const w of this.quic.warnings) this.captureWarning(w);

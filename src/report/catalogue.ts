@@ -13,7 +13,7 @@ export type { CatalogueEntry };
 export class CatalogueCollector {
   private readonly codes = new Set<string>();
 
-  note(c: ConnectionModel): void {
+  note(c: Pick<ConnectionModel, 'diagnoses'>): void {
     for (const d of c.diagnoses) this.codes.add(d.code);
   }
 

@@ -30,7 +30,7 @@ export function certificateJson(m: CertificateModel): string {
 }
 
 /** Pretty JSON of the certificate as a member value at depth 2 (`certificates` -> sha -> value). */
-function certificatePrettyJson(m: CertificateModel): string {
+export function certificatePrettyJson(m: CertificateModel): string {
   let t = prettyText.get(m);
   if (t === undefined) {
     t = safeJson(m, 2).replace(/\n/g, '\n    ');
@@ -68,6 +68,19 @@ export class CertificateTable {
     this.spool.addText(n, this.pretty ? certificatePrettyJson(m) : certificateJson(m));
   };
 
+  /** As add(), for a certificate whose JSON text (compact or pretty, as this table) was made
+   * elsewhere (a --jobs worker's). */
+  addText(sha256: string, text: () => string, id: number): void {
+    const known = this.index.get(sha256);
+    if (known !== undefined) {
+      if (id < known[1]) known[1] = id;
+      return;
+    }
+    const n = this.index.size;
+    this.index.set(sha256, [n, id]);
+    this.spool.addText(n, text());
+  }
+
   /** The `certificates` object's text (`{}` when empty), in pieces. */
   *objectPieces(): Generator<string | Buffer> {
     if (this.index.size === 0) {
@@ -103,12 +116,15 @@ export class JsonlCertificates {
   /** The certificate lines (with their newlines) `refs` needs that were not written yet. */
   linesFor(certs: Iterable<CertificateModel>): string {
     let out = '';
-    for (const m of certs) {
-      if (this.seen.has(m.sha256)) continue;
-      if (this.seen.size >= MAX_SEEN) this.seen = new Set();
-      this.seen.add(m.sha256);
-      out += `{"record":"certificate",${certificateJson(m).slice(1)}\n`;
-    }
+    for (const m of certs) out += this.lineOf(m.sha256, () => certificateJson(m));
     return out;
+  }
+
+  /** The line of one certificate (compact JSON text from `text`) if it was not written yet, else ''. */
+  lineOf(sha256: string, text: () => string): string {
+    if (this.seen.has(sha256)) return '';
+    if (this.seen.size >= MAX_SEEN) this.seen = new Set();
+    this.seen.add(sha256);
+    return `{"record":"certificate",${text().slice(1)}\n`;
   }
 }

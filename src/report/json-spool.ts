@@ -62,10 +62,11 @@ export class ConnectionJsonSpool {
 
   /** Renders `c` and keeps its text. */
   add(c: ConnectionModel): void {
-    this.addBuffer(c.id, Buffer.from(this.render(c)));
+    this.addPiece(c.id, Buffer.from(this.render(c)));
   }
 
-  private addBuffer(id: number, text: Buffer): void {
+  /** Keeps a piece rendered elsewhere (a --jobs worker's), as add() keeps its rendering. */
+  addPiece(id: number, text: Buffer): void {
     this.ids.push(id);
     this.lengths.push(text.length);
     if (this.fd < 0 && this.held !== null) {
@@ -81,7 +82,7 @@ export class ConnectionJsonSpool {
 
   /** Keeps `text` under `id` (a piece rendered elsewhere). */
   addText(id: number, text: string): void {
-    this.addBuffer(id, Buffer.from(text));
+    this.addPiece(id, Buffer.from(text));
   }
 
   /** The pieces in ascending connection id (ties: order of arrival). Each is a fresh buffer. */

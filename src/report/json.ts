@@ -24,7 +24,7 @@
 import type { ConnectionModel, ReportModel } from '../analysis/model.js';
 import { CatalogueCollector } from './catalogue.js';
 import { CertificateTable } from './json-certificates.js';
-import { connectionJsonObject, type ConnectionJsonOptions } from './json-connection.js';
+import { connectionJsonObject, type CertificateSink, type ConnectionJsonOptions } from './json-connection.js';
 import { escapeJsonText, safeJson } from './json-escape.js';
 import type { SpoolOptions } from './json-spool.js';
 
@@ -44,6 +44,15 @@ function shift(json: string, indent: string): string {
 const NEST_OPEN = `[\n${GAP}[\n`.length;
 const NEST_CLOSE = `\n${GAP}]\n]`.length;
 
+/** `c` as an element of the `connections` array (no separator; pretty: indented to depth 2); `sink`
+ * gets the certificates it refers to (a --jobs worker collects them for the main thread's table). */
+export function connectionPieceText(c: ConnectionModel, opt: JsonReportOptions, sink: CertificateSink): string {
+  const o = connectionJsonObject(c, opt, sink);
+  if (!opt.pretty) return escapeJsonText(JSON.stringify(o));
+  const nested = safeJson([[o]], 2);
+  return nested.slice(NEST_OPEN, nested.length - NEST_CLOSE);
+}
+
 /** One JSON report being written: its certificate table and catalogue fill as connections are serialised. */
 export class JsonReport {
   readonly certificates: CertificateTable;
@@ -58,10 +67,7 @@ export class JsonReport {
   /** `c` as an element of the `connections` array (no separator; pretty: indented to depth 2). */
   connectionPiece(c: ConnectionModel): string {
     this.catalogue.note(c);
-    const o = connectionJsonObject(c, this.opt, this.certificates.add);
-    if (!this.opt.pretty) return escapeJsonText(JSON.stringify(o));
-    const nested = safeJson([[o]], 2);
-    return nested.slice(NEST_OPEN, nested.length - NEST_CLOSE);
+    return connectionPieceText(c, this.opt, this.certificates.add);
   }
 
   /**

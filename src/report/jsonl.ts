@@ -15,12 +15,12 @@
 import type { CertificateModel, ConnectionModel, SourceModel, SummaryModel } from '../analysis/model.js';
 import { CatalogueCollector } from './catalogue.js';
 import { JsonlCertificates } from './json-certificates.js';
-import { connectionJsonObject, type ConnectionJsonOptions } from './json-connection.js';
+import { connectionJsonObject, type CertificateSink, type ConnectionJsonOptions } from './json-connection.js';
 import { escapeJsonText, safeJson } from './json-escape.js';
 
 export class JsonlReport {
   private readonly certs = new JsonlCertificates();
-  private readonly catalogue = new CatalogueCollector();
+  readonly catalogue = new CatalogueCollector();
   private readonly pending: CertificateModel[] = [];
   private readonly sink = (m: CertificateModel): void => {
     this.pending.push(m);
@@ -45,9 +45,24 @@ export class JsonlReport {
     return `${certs}{"record":"connection",${escapeJsonText(JSON.stringify(o)).slice(1)}\n`;
   }
 
-  /** The last line. */
-  summaryLine(source: SourceModel, summary: SummaryModel): string {
+  /** A connection's line alone (a --jobs worker's: the main thread adds the certificate lines with
+   * mergedLines); `sink` gets the certificates it refers to. */
+  static connectionLine(c: ConnectionModel, opt: ConnectionJsonOptions, sink: CertificateSink): string {
+    return `{"record":"connection",${escapeJsonText(JSON.stringify(connectionJsonObject(c, opt, sink))).slice(1)}\n`;
+  }
+
+  /** The lines of a connection rendered by a worker: the certificate lines its references need (in
+   * reference order, compact text from `text`), then `line`; `codes`: its diagnoses, for the catalogue. */
+  mergedLines(codes: Pick<ConnectionModel, 'diagnoses'>, refs: readonly string[], text: (sha256: string) => string, line: string): string {
+    this.catalogue.note(codes);
+    let out = '';
+    for (const sha of refs) out += this.certs.lineOf(sha, () => text(sha));
+    return out + line;
+  }
+
+  /** The last line (several captures: each capture's summary line names it as `source`). */
+  summaryLine(source: SourceModel, summary: SummaryModel, of?: string): string {
     const { kind: _kind, path: _path, warnings, ...facts } = source;
-    return `${safeJson({ record: 'summary', ...summary, catalogue: this.catalogue.catalogue(), ...facts, sourceWarnings: warnings })}\n`;
+    return `${safeJson({ record: 'summary', source: of, ...summary, catalogue: this.catalogue.catalogue(), ...facts, sourceWarnings: warnings })}\n`;
   }
 }

@@ -30,6 +30,8 @@ export interface BudgetMember {
 export class BufferBudget implements MemoryCharge {
   /** Payload + per-segment overhead currently buffered. */
   charge = 0;
+  /** Highest value `charge` reached (--jobs: a worker's share of the budget is checked with it). */
+  peak = 0;
   private head: BudgetMember | null = null;
   private tail: BudgetMember | null = null;
 
@@ -42,6 +44,7 @@ export class BufferBudget implements MemoryCharge {
    * `holding` says whether `dir` still holds anything afterwards. */
   account(dir: BudgetMember, bytes: number, segments: number, holding: boolean): void {
     this.charge += bytes + segments * SEGMENT_OVERHEAD;
+    if (this.charge > this.peak) this.peak = this.charge;
     const s = this.stats;
     s.bufferedBytes += bytes;
     s.bufferedSegments += segments;
@@ -53,6 +56,7 @@ export class BufferBudget implements MemoryCharge {
   /** Open-connection state and partial handshake messages (negative `bytes` releases). */
   chargeState(bytes: number): void {
     this.charge += bytes;
+    if (this.charge > this.peak) this.peak = this.charge;
     this.stats.stateBytes += bytes;
   }
 

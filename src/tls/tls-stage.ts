@@ -13,7 +13,7 @@ import { newTranscriptBudget, type TranscriptBudget } from './transcript.js';
 
 export { DEFAULT_TLS_OPTIONS, type ConnectionHolder, type TlsStageOptions } from './stage-options.js';
 
-const MAX_HELD = 10_000;
+export const MAX_HELD = 10_000;
 
 /**
  * The tls stage: the StreamConsumer factory for src/tcp, plus the connections that finished while
@@ -22,6 +22,8 @@ const MAX_HELD = 10_000;
 export class TlsStage implements ConnectionHolder {
   private readonly opts: TlsStageOptions;
   private held: HeldConnection[] = [];
+  /** Most connections held at once (--jobs checks the workers' sum against MAX_HELD). */
+  peakHeld = 0;
   readonly factory: (conn: TcpConnection) => StreamConsumer;
 
   constructor(observer: TlsObserver, opts: Partial<TlsStageOptions> = {}) {
@@ -46,6 +48,7 @@ export class TlsStage implements ConnectionHolder {
   hold(c: HeldConnection): void {
     c.heldAt = Date.now();
     this.held.push(c);
+    if (this.held.length > this.peakHeld) this.peakHeld = this.held.length;
     if (this.held.length > MAX_HELD) this.held.shift()!.finishComplete();
   }
 

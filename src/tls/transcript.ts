@@ -27,6 +27,8 @@ export const MAX_TRANSCRIPT_BYTES = 128 * 1024;
 export interface TranscriptBudget {
   used: number;
   max: number;
+  /** A transcript was refused for lack of budget (--jobs: a worker's share was too small). */
+  refused?: boolean;
 }
 
 export function newTranscriptBudget(max = 32 * 1024 * 1024): TranscriptBudget {
@@ -149,6 +151,7 @@ export class HandshakeTranscript {
       return;
     }
     if (this.budget.used + raw.length > this.budget.max) {
+      this.budget.refused = true;
       this.broken = `too many handshakes in progress at once: their transcripts exceed ${Math.round(this.budget.max / 1048576)} MiB, more than this tool keeps to check signatures`;
       this.release();
       return;

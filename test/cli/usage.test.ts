@@ -31,7 +31,8 @@ describe('one clear line per mistake, exit 2', () => {
     ['a key log that is not one', ['file', CAP, '--keylog', 'README.md'], '--keylog README.md is not an NSS key log (line 3: the first field is not a label such as CLIENT_RANDOM): give the file SSLKEYLOGFILE wrote, lines like "CLIENT_RANDOM <random> <secret>"'],
     ['an unknown option', ['file', CAP, '--bogus'], 'unknown option --bogus for file (see tls-inspect file --help)'],
     ['a live-only option on a file', ['-r', CAP, '-w', 'x.pcapng'], 'unknown option -w for file (see tls-inspect file --help)'],
-    ['an extra argument', ['file', CAP, 'more'], 'unexpected argument "more" (see tls-inspect file --help)'],
+    // (`file CAP more` is two captures: test/cli/jobs.test.ts)
+    ['an extra argument', ['live', '-i', 'lo', 'more'], 'unexpected argument "more" (see tls-inspect live --help)'],
     ['file without a capture', ['file'], 'file needs a capture: tls-inspect file CAPTURE (or -r CAPTURE; - reads stdin)'],
     ['live without an interface', ['live'], 'live needs an interface: tls-inspect live -i IFACE (tls-inspect -D lists them)'],
     ['-i without a value', ['-i'], '-i/--interface needs a value (see tls-inspect live --help)'],
