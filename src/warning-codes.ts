@@ -73,7 +73,11 @@ export const WARNING_CATALOGUE = {
   // ---- tls handshake ----
   'tls-handshake-message-too-long': c('resource-limit', 'a handshake message longer than --max-message-kb: skipped'),
   'tls-handshake-cut-by-encryption': c('malformed', 'a handshake message was still incomplete when its direction switched to encryption'),
-  'tls-message-malformed': c('malformed', 'decoding one handshake message found a problem (a field overrunning it, trailing bytes, a value its RFC forbids): the message says which'),
+  'tls-message-malformed': c('malformed', 'a handshake message field overruns the message, or bytes trail after it: the fields after it are unknown'),
+  'tls-message-field-invalid': c('malformed', 'a handshake message field has a value its RFC forbids (a length over its maximum, an odd list length, an empty required value)'),
+  'tls-message-not-decoded': c('weird', 'a handshake message layout this decoder does not know: its fields are not shown'),
+  'tls-certificates-not-kept': c('resource-limit', 'a Certificate message holds more certificates than are kept (32): the rest are counted'),
+  'tls-decoder-internal-error': c('weird', 'a decoder bug was caught: the message\'s fields are unknown (please report it with the capture)'),
   // ---- tls decryption ----
   'keylog-secret-missing': c('key-material', 'the key log has this connection but lacks the secret a stage needs'),
   'tls-decryption-unsupported': c('key-material', 'the secrets are there, but this cipher suite / version cannot be decrypted'),

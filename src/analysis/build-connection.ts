@@ -15,6 +15,7 @@ import type {
   WarningModel,
 } from './model.js';
 import type { StageWarning, WarningCode } from '../warning-codes.js';
+import { decodeWarningCode, decodeWarningText } from '../tls/messages/reader.js';
 import { certificateModel, dnString, type CertContext } from './certificates.js';
 import { alertDescriptionName, alertLevelName, cipherSuiteDisplayName, versionDisplayName } from './names.js';
 import { historyLetters } from './history.js';
@@ -245,7 +246,7 @@ function decodeWarnings(events: readonly TlsEvent[], cs: Side, into: WarningMode
   for (const e of events) {
     for (const w of e.warnings ?? []) {
       if (n++ < MAX_DECODE_WARNINGS) {
-        into.push({ code: 'tls-message-malformed', message: `${e.type ?? e.kind} in frame ${e.frame}: ${w}`, frame: e.frame, offset: e.streamOffset, direction: directionOf(e.side, cs) });
+        into.push({ code: decodeWarningCode(w), message: `${e.type ?? e.kind} in frame ${e.frame}: ${decodeWarningText(w)}`, frame: e.frame, offset: e.streamOffset, direction: directionOf(e.side, cs) });
       } else dropped++;
     }
   }

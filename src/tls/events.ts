@@ -5,6 +5,7 @@
  */
 import type { Side, TcpConnection } from '../tcp/types.js';
 import type { StageWarning } from '../warning-codes.js';
+import type { DecodeWarning } from './messages/reader.js';
 
 export type TlsEventKind = 'handshake' | 'alert' | 'change_cipher_spec' | 'encrypted' | 'heartbeat';
 
@@ -72,7 +73,7 @@ export interface TlsEvent {
   app?: AppDataInfo;
   /** Inference reasoning or decoder remarks. */
   reason?: string;
-  warnings?: string[];
+  warnings?: DecodeWarning[];
   /** The message's structure did not parse: its contents are unknown, not empty. */
   malformed?: boolean;
 }

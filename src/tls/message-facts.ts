@@ -6,6 +6,7 @@
 import type { Side } from '../tcp/types.js';
 import type { ClientHelloFacts, ServerHelloFacts, TlsFacts } from './events.js';
 import { decodeHandshake, decodeSslv2Handshake } from './messages/index.js';
+import type { DecodeWarning } from './messages/reader.js';
 import type { ClientHello, EncryptedExtensions, ServerHello, TlsExtension } from './messages/types.js';
 import { copyBytes } from '../net/bytes.js';
 import { ProtocolVersion } from './registry/versions.js';
@@ -25,7 +26,7 @@ export interface DecodedMessage {
   certificates?: Uint8Array[];
   certificateAuthorities?: Uint8Array[];
   typed: unknown;
-  warnings: string[];
+  warnings: DecodeWarning[];
   malformed?: boolean;
 }
 
@@ -39,7 +40,7 @@ export function decodeMessage(type: number, body: Uint8Array, ctx: MessageContex
   }) as DecodedMessage;
 }
 
-export function decodeSslv2Hello(body: Uint8Array): { details: Record<string, unknown>; warnings: string[]; random?: Uint8Array } {
+export function decodeSslv2Hello(body: Uint8Array): { details: Record<string, unknown>; warnings: DecodeWarning[]; random?: Uint8Array } {
   const r = decodeSslv2Handshake(body);
   const details: Record<string, unknown> = { ...r.details };
   const typed = r.typed as { challenge?: Uint8Array } | undefined;

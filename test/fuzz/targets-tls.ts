@@ -133,8 +133,8 @@ export const handshakeTarget: FuzzTarget<HandshakeInput> = {
     const r = i.sslv2
       ? decodeSslv2Handshake(i.body)
       : decodeHandshake(i.type, i.body, { tls13: i.tls13, fromServer: i.fromServer, cipherSuite: i.cipherSuite, version: i.version });
-    const internal = r.warnings.find((w) => w.startsWith('internal decoder error'));
-    if (internal !== undefined) throw new Error(`decoder threw (caught by decodeHandshake): ${internal}`);
+    const internal = r.warnings.find((w) => typeof w !== 'string' && w.code === 'tls-decoder-internal-error');
+    if (internal !== undefined) throw new Error(`decoder threw (caught by decodeHandshake): ${typeof internal === 'string' ? internal : internal.message}`);
     const json = JSON.stringify(r.details);
     if (json.length > 64 * i.body.length + 4096) throw new Error(`details of ${json.length} characters from ${i.body.length} bytes`);
     for (const list of [r.certificates, r.certificateAuthorities]) {

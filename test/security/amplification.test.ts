@@ -44,6 +44,14 @@ describe(`a client Certificate listing ${ENTRIES} four-byte junk entries (${CONN
     const cert = c.events.find((e: { type?: string; direction: string }) => e.type === 'Certificate' && e.direction === 'client->server');
     expect(cert.certificates).toHaveLength(32);
     expect(cert.certificatesNotKept).toBe(ENTRIES - 32);
+    // the limit is a named warning about that message's frame and direction
+    expect(c.warnings.filter((w: { code: string }) => w.code === 'tls-certificates-not-kept')).toEqual([{
+      code: 'tls-certificates-not-kept',
+      message: `Certificate in frame ${cert.frame}: ${ENTRIES - 32} more certificates not kept (at most 32 per Certificate message)`,
+      frame: cert.frame,
+      offset: cert.streamOffset,
+      direction: 'client->server',
+    }]);
     const codes = c.diagnoses.map((d: { code: string }) => d.code);
     expect(codes).toContain('certificate-unparseable');
     expect(codes).not.toContain('client-cert-expired');

@@ -210,7 +210,7 @@ describe('key exchange', () => {
     const guessed = decodeServerKeyExchange(cat(u8(3), u16(0x0017), vec8(fill(65)), u16(0x0403), vec16(fill(70))), ctx12);
     expect(guessed).toMatchObject({ keyExchange: 'ECDHE', guessed: true, namedGroup: 0x17 });
     expect(decodeServerKeyExchange(cat(u8(3)), { ...ctx12, cipherSuite: 0xc02f }).warnings).toEqual(['namedcurve needs 2 bytes, 0 remaining']);
-    expect(decodeServerKeyExchange(cat(u8(1), fill(10)), { ...ctx12, cipherSuite: 0xc02f }).warnings[0]).toBe('curve_type 1 (explicit curve parameters) not decoded');
+    expect(decodeServerKeyExchange(cat(u8(1), fill(10)), { ...ctx12, cipherSuite: 0xc02f }).warnings[0]).toEqual({ code: 'tls-message-not-decoded', message: 'curve_type 1 (explicit curve parameters) not decoded' });
   });
 
   it('ClientKeyExchange: RSA (TLS and SSL 3.0), ECDHE, PSK variants', () => {
@@ -234,15 +234,15 @@ describe('other messages', () => {
     const t = decodeNewSessionTicket(cat(u32(7200), u32(0xdeadbeef), vec8(fill(8)), vec16(fill(150)), vec16(ext(42, u32(16384)))), true);
     expect(t).toMatchObject({ lifetime: 7200, ageAdd: 0xdeadbeef, nonceLength: 8, ticketLength: 150, maxEarlyDataSize: 16384, warnings: [] });
     expect(decodeNewSessionTicket(cat(u32(300), vec16(fill(160))), false)).toMatchObject({ lifetime: 300, ticketLength: 160, warnings: [] });
-    expect(decodeNewSessionTicket(cat(u32(700000), u32(0), vec8(), vec16(fill(1)), vec16()), true).warnings).toEqual(['ticket_lifetime 700000 exceeds 7 days (604800 s)']);
+    expect(decodeNewSessionTicket(cat(u32(700000), u32(0), vec8(), vec16(fill(1)), vec16()), true).warnings).toEqual([{ code: 'tls-message-field-invalid', message: 'ticket_lifetime 700000 exceeds 7 days (604800 s)' }]);
   });
 
   it('KeyUpdate, empty messages, unknown types, MessageHash', () => {
     expect(decodeKeyUpdate(new Uint8Array([1]))).toEqual({ requestUpdate: 1, warnings: [] });
-    expect(decodeKeyUpdate(new Uint8Array([2])).warnings).toEqual(['request_update 2 is neither 0 nor 1']);
+    expect(decodeKeyUpdate(new Uint8Array([2])).warnings).toEqual([{ code: 'tls-message-field-invalid', message: 'request_update 2 is neither 0 nor 1' }]);
     expect(decodeKeyUpdate(new Uint8Array([0, 0])).warnings).toEqual(['1 trailing bytes after KeyUpdate']);
     expect(decodeHandshake(0, new Uint8Array(), ctx12)).toMatchObject({ name: 'HelloRequest', details: {}, warnings: [] });
-    expect(decodeHandshake(14, new Uint8Array([1]), ctx12).warnings).toEqual(['ServerHelloDone should be empty but has 1 bytes']);
+    expect(decodeHandshake(14, new Uint8Array([1]), ctx12).warnings).toEqual([{ code: 'tls-message-field-invalid', message: 'ServerHelloDone should be empty but has 1 bytes' }]);
     expect(decodeHandshake(99, new Uint8Array(5), ctx12)).toMatchObject({ name: 'Unknown(0x63)', details: { length: 5 } });
     expect(decodeHandshake(254, fill(32), ctx12)).toMatchObject({ name: 'MessageHash', details: { length: 32 } });
     expect(decodeHandshake(3, cat(u16(0xfeff), vec8(fill(20))), ctx12).details).toEqual({ serverVersion: 'DTLS 1.0', cookieLength: 20 });

@@ -5,7 +5,7 @@
  */
 import { ExtensionType as E } from '../registry/extensions.js';
 import { decodeExtensions, findExtension, readDistinguishedNames, readU16List, readU8List } from './extensions.js';
-import { ByteReader } from './reader.js';
+import { ByteReader, type DecodeWarning } from './reader.js';
 import type { CertificateRequest } from './types.js';
 
 /**
@@ -24,7 +24,7 @@ function hasSignatureAlgorithms(body: Uint8Array, version: number | undefined): 
 }
 
 export function decodeCertificateRequest(body: Uint8Array, tls13: boolean, version?: number): CertificateRequest {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const msg: CertificateRequest = { tls13, certificateAuthorities: [], warnings };
   if (tls13) {
@@ -36,7 +36,7 @@ export function decodeCertificateRequest(body: Uint8Array, tls13: boolean, versi
     r.expectEnd('CertificateRequest');
     const sa = findExtension(extensions, E.signature_algorithms);
     if (sa?.signatureSchemes) msg.signatureAlgorithms = sa.signatureSchemes;
-    else warnings.push('TLS 1.3 CertificateRequest lacks the mandatory signature_algorithms extension');
+    else warnings.push({ code: 'tls-message-field-invalid', message: 'TLS 1.3 CertificateRequest lacks the mandatory signature_algorithms extension' });
     const sac = findExtension(extensions, E.signature_algorithms_cert);
     if (sac?.signatureSchemes) msg.signatureAlgorithmsCert = sac.signatureSchemes;
     const ca = findExtension(extensions, E.certificate_authorities);

@@ -3,7 +3,7 @@
  * CompressedCertificate (RFC 8879 §4). Certificates are returned as DER views in message order.
  */
 import { decodeExtensions } from './extensions.js';
-import { ByteReader } from './reader.js';
+import { ByteReader, type DecodeWarning } from './reader.js';
 import type { CertificateEntry, CertificateMessage, CertificateStatus, CompressedCertificate } from './types.js';
 
 /** Certificates kept per Certificate message: real chains are 1-5 long; a crafted list of 100,000
@@ -17,7 +17,7 @@ export const MAX_CERTIFICATES_KEPT = 32;
  * An empty list is legal (a client without a suitable certificate).
  */
 export function decodeCertificate(body: Uint8Array, tls13: boolean): CertificateMessage {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const msg: CertificateMessage = { tls13, entries: [], notKept: 0, warnings };
   if (tls13) {
@@ -45,12 +45,12 @@ export function decodeCertificate(body: Uint8Array, tls13: boolean): Certificate
       if (tls13) skipExtensions(list);
       continue;
     }
-    if (der.length === 0) warnings.push(`certificate ${n} is empty`);
+    if (der.length === 0) warnings.push({ code: 'tls-message-field-invalid', message: `certificate ${n} is empty` });
     const entry: CertificateEntry = { der };
     if (tls13) entry.extensions = decodeExtensions(list, 'certificate');
     msg.entries.push(entry);
   }
-  if (msg.notKept > 0) warnings.push(`${msg.notKept} more certificates not kept (at most ${MAX_CERTIFICATES_KEPT} per Certificate message)`);
+  if (msg.notKept > 0) warnings.push({ code: 'tls-certificates-not-kept', message: `${msg.notKept} more certificates not kept (at most ${MAX_CERTIFICATES_KEPT} per Certificate message)` });
   r.expectEnd('Certificate');
   return msg;
 }
@@ -62,7 +62,7 @@ function skipExtensions(r: ByteReader): void {
 
 /** status_type(1) then OCSPResponse<1..2^24-1> (ocsp) or OCSPResponseList (ocsp_multi). */
 export function decodeCertificateStatus(body: Uint8Array): CertificateStatus {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const msg: CertificateStatus = { statusType: r.u8('status_type'), ocspResponseLength: 0, warnings };
   if (r.failed) return msg;
@@ -80,7 +80,7 @@ export function decodeCertificateStatus(body: Uint8Array): CertificateStatus {
     msg.responseCount = n;
     msg.ocspResponseLength = total;
   } else {
-    if (msg.statusType !== 1) warnings.push(`unknown status_type ${msg.statusType}`);
+    if (msg.statusType !== 1) warnings.push({ code: 'tls-message-field-invalid', message: `unknown status_type ${msg.statusType}` });
     const resp = r.vector(3, 'OCSPResponse');
     if (resp !== null) msg.ocspResponseLength = resp.length;
   }
@@ -90,7 +90,7 @@ export function decodeCertificateStatus(body: Uint8Array): CertificateStatus {
 
 /** algorithm(2) uncompressed_length(3) compressed_certificate_message<1..2^24-1>. */
 export function decodeCompressedCertificate(body: Uint8Array): CompressedCertificate {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const msg: CompressedCertificate = {
     algorithm: r.u16('algorithm'),

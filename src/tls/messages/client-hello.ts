@@ -4,11 +4,11 @@
  */
 import { ExtensionType as E } from '../registry/extensions.js';
 import { decodeExtensions, findExtension } from './extensions.js';
-import { ByteReader } from './reader.js';
+import { ByteReader, type DecodeWarning } from './reader.js';
 import type { ClientHello, Sslv2ClientHello } from './types.js';
 
 export function decodeClientHello(body: Uint8Array): ClientHello {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const hello: ClientHello = {
     legacyVersion: r.u16('legacy_version'),
@@ -21,11 +21,11 @@ export function decodeClientHello(body: Uint8Array): ClientHello {
   };
   const sid = r.vector(1, 'legacy_session_id');
   if (sid === null) return hello;
-  if (sid.length > 32) warnings.push(`legacy_session_id length ${sid.length} exceeds 32`);
+  if (sid.length > 32) warnings.push({ code: 'tls-message-field-invalid', message: `legacy_session_id length ${sid.length} exceeds 32` });
   hello.sessionId = sid;
   const suites = r.vector(2, 'cipher_suites');
   if (suites === null) return hello;
-  if (suites.length % 2 !== 0) warnings.push(`cipher_suites length ${suites.length} is odd`);
+  if (suites.length % 2 !== 0) warnings.push({ code: 'tls-message-field-invalid', message: `cipher_suites length ${suites.length} is odd` });
   const list: number[] = new Array(suites.length >> 1);
   for (let i = 0, j = 0; j + 1 < suites.length; i++, j += 2) list[i] = (suites[j] << 8) | suites[j + 1];
   hello.cipherSuites = list;
@@ -49,7 +49,7 @@ export function decodeClientHello(body: Uint8Array): ClientHello {
  * challenge_length(2) cipher_specs session_id challenge.
  */
 export function decodeSslv2ClientHello(body: Uint8Array): Sslv2ClientHello {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const hello: Sslv2ClientHello = {
     messageType: r.u8('msg_type'),
@@ -59,13 +59,13 @@ export function decodeSslv2ClientHello(body: Uint8Array): Sslv2ClientHello {
     challenge: body.subarray(0, 0),
     warnings,
   };
-  if (!r.failed && hello.messageType !== 1) warnings.push(`SSLv2 message type ${hello.messageType} is not CLIENT-HELLO (1)`);
+  if (!r.failed && hello.messageType !== 1) warnings.push({ code: 'tls-message-field-invalid', message: `SSLv2 message type ${hello.messageType} is not CLIENT-HELLO (1)` });
   const specsLength = r.u16('cipher_specs_length');
   const sidLength = r.u16('session_id_length');
   const challengeLength = r.u16('challenge_length');
   if (r.failed) return hello;
-  if (specsLength % 3 !== 0) warnings.push(`cipher_specs_length ${specsLength} is not a multiple of 3`);
-  if (challengeLength < 16 || challengeLength > 32) warnings.push(`challenge_length ${challengeLength} outside 16..32`);
+  if (specsLength % 3 !== 0) warnings.push({ code: 'tls-message-field-invalid', message: `cipher_specs_length ${specsLength} is not a multiple of 3` });
+  if (challengeLength < 16 || challengeLength > 32) warnings.push({ code: 'tls-message-field-invalid', message: `challenge_length ${challengeLength} outside 16..32` });
   if (specsLength > r.remaining) {
     r.fail(`cipher_specs length ${specsLength} exceeds remaining ${r.remaining} bytes`);
     return hello;

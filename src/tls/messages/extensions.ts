@@ -6,14 +6,14 @@
 import { ExtensionType as E } from '../registry/extensions.js';
 import { extensionName } from '../registry/extensions.js';
 import { isGrease } from '../registry/grease.js';
-import { ByteReader, toText } from './reader.js';
+import { ByteReader, toText, type DecodeWarning } from './reader.js';
 import type { ExtensionContext, KeyShareInfo, PskIdentityInfo, TlsExtension } from './types.js';
 
 /** Read a length-prefixed list of u16 values ("<what> length N is odd" when N is odd). */
 export function readU16List(r: ByteReader, lenBytes: 1 | 2, what: string): number[] {
   const v = r.vector(lenBytes, what);
   if (v === null) return [];
-  if (v.length % 2 !== 0) r.warnings.push(`${what} length ${v.length} is odd`);
+  if (v.length % 2 !== 0) r.warnings.push({ code: 'tls-message-field-invalid', message: `${what} length ${v.length} is odd` });
   const out: number[] = new Array(v.length >> 1);
   for (let i = 0, j = 0; j + 1 < v.length; i++, j += 2) out[i] = (v[j] << 8) | v[j + 1];
   return out;
@@ -61,13 +61,13 @@ export function decodeExtensions(r: ByteReader, context: ExtensionContext): TlsE
 }
 
 /** Decode one extension body; warnings go to `warnings` prefixed with the extension name. */
-export function decodeExtension(type: number, data: Uint8Array, context: ExtensionContext, warnings: string[]): TlsExtension {
+export function decodeExtension(type: number, data: Uint8Array, context: ExtensionContext, warnings: DecodeWarning[]): TlsExtension {
   const ext: TlsExtension = { type, length: data.length, grease: isGrease(type) };
-  const local: string[] = [];
+  const local: DecodeWarning[] = [];
   const r = new ByteReader(data, local);
   decodeBody(ext, r, context);
   if (local.length === 0 && !r.failed) r.expectEnd(extensionName(type));
-  for (const w of local) warnings.push(`${extensionName(type)}: ${w}`);
+  for (const w of local) warnings.push(typeof w === 'string' ? `${extensionName(type)}: ${w}` : { code: w.code, message: `${extensionName(type)}: ${w.message}` });
   return ext;
 }
 

@@ -21,7 +21,7 @@ import { decodeCertificateRequest } from './certificate-request.js';
 import { decodeClientHello, decodeSslv2ClientHello } from './client-hello.js';
 import { cipherSuiteNames, extensionsDetails, type Json, names } from './extension-details.js';
 import { decodeClientKeyExchange, decodeServerKeyExchange } from './key-exchange.js';
-import { toHex } from './reader.js';
+import { toHex, type DecodeWarning } from './reader.js';
 import { decodeEncryptedExtensions, decodeHelloVerifyRequest, decodeServerHello } from './server-hello.js';
 import { decodeNewSessionTicket } from './session-ticket.js';
 import { decodeEmptyMessage, decodeKeyUpdate, decodeOpaqueMessage } from './simple-messages.js';
@@ -43,7 +43,7 @@ export interface HandshakeDecodeResult {
   /** CertificateRequest: DER Name views of acceptable CAs. */
   certificateAuthorities?: Uint8Array[];
   typed: DecodedMessage;
-  warnings: string[];
+  warnings: DecodeWarning[];
   /** The structure did not parse (see Decoded.malformed). */
   malformed?: boolean;
 }
@@ -216,7 +216,7 @@ export function decodeHandshake(type: number, body: Uint8Array, ctx: T.DecodeCon
   } catch (err) {
     // Defensive: a decoder bug must not take the pipeline down.
     const m = decodeOpaqueMessage(body);
-    m.warnings.push(`internal decoder error: ${err instanceof Error ? err.message : String(err)}`);
+    m.warnings.push({ code: 'tls-decoder-internal-error', message: `internal decoder error: ${err instanceof Error ? err.message : String(err)}` });
     return { name: handshakeTypeName(type), details: { length: body.length }, typed: m, warnings: m.warnings };
   }
 }

@@ -6,7 +6,7 @@
  */
 import { cipherSuiteInfo } from '../registry/cipher-suites.js';
 import { namedGroupKind } from '../registry/named-groups.js';
-import { ByteReader } from './reader.js';
+import { ByteReader, type DecodeWarning } from './reader.js';
 import type { ClientKeyExchange, DecodeContext, ServerKeyExchange } from './types.js';
 
 /** Bit length of a big-endian unsigned integer (leading zero bytes/bits ignored). */
@@ -61,7 +61,7 @@ function ecParams(r: ByteReader, msg: ServerKeyExchange): void {
   msg.curveType = r.u8('curve_type');
   if (r.failed) return;
   if (msg.curveType !== 3) {
-    r.fail(`curve_type ${msg.curveType} (explicit curve parameters) not decoded`);
+    r.fail({ code: 'tls-message-not-decoded', message: `curve_type ${msg.curveType} (explicit curve parameters) not decoded` });
     return;
   }
   msg.namedGroup = r.u16('namedcurve');
@@ -70,7 +70,7 @@ function ecParams(r: ByteReader, msg: ServerKeyExchange): void {
 }
 
 export function decodeServerKeyExchange(body: Uint8Array, ctx: DecodeContext): ServerKeyExchange {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const known = kxOf(ctx);
   const kx = known ?? guessServerKx(body);
@@ -118,7 +118,7 @@ export function decodeServerKeyExchange(body: Uint8Array, ctx: DecodeContext): S
       break;
     }
     default:
-      warnings.push(`ServerKeyExchange layout for key exchange ${kx} not decoded`);
+      warnings.push({ code: 'tls-message-not-decoded', message: `ServerKeyExchange layout for key exchange ${kx} not decoded` });
       r.offset = r.end;
   }
   r.expectEnd('ServerKeyExchange');
@@ -133,7 +133,7 @@ function guessClientKx(body: Uint8Array): string {
 }
 
 export function decodeClientKeyExchange(body: Uint8Array, ctx: DecodeContext): ClientKeyExchange {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const known = kxOf(ctx);
   const kx = known ?? guessClientKx(body);

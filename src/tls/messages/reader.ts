@@ -3,15 +3,33 @@
  * sets `failed`, records one precise warning ("cipher_suites length 300 exceeds remaining 40 bytes")
  * and returns 0 / an empty view, so decoders can keep the fields decoded so far.
  */
+import type { WarningCode } from '../../warning-codes.js';
+
+/**
+ * A decode problem. A plain string is a structural one (a length beyond the data, trailing bytes:
+ * what this reader records; code `tls-message-malformed`); a value the message's RFC forbids, or a
+ * limit hit, carries its own code.
+ */
+export type DecodeWarning = string | { code: WarningCode; message: string };
+
+/** The words of a decode warning. */
+export function decodeWarningText(w: DecodeWarning): string {
+  return typeof w === 'string' ? w : w.message;
+}
+
+/** The code of a decode warning. */
+export function decodeWarningCode(w: DecodeWarning): WarningCode {
+  return typeof w === 'string' ? 'tls-message-malformed' : w.code;
+}
 
 export class ByteReader {
   readonly buf: Uint8Array;
   offset: number;
   readonly end: number;
   failed = false;
-  readonly warnings: string[];
+  readonly warnings: DecodeWarning[];
 
-  constructor(buf: Uint8Array, warnings: string[] = [], start = 0, end = buf.length) {
+  constructor(buf: Uint8Array, warnings: DecodeWarning[] = [], start = 0, end = buf.length) {
     this.buf = buf;
     this.offset = start;
     this.end = end;
@@ -31,7 +49,7 @@ export class ByteReader {
   }
 
   /** Mark the reader failed with a message (only the first failure is recorded). */
-  fail(message: string): void {
+  fail(message: DecodeWarning): void {
     if (!this.failed) {
       this.failed = true;
       this.warnings.push(message);

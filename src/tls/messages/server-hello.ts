@@ -4,7 +4,7 @@
  */
 import { ExtensionType as E } from '../registry/extensions.js';
 import { decodeExtensions, findExtension } from './extensions.js';
-import { ByteReader } from './reader.js';
+import { ByteReader, type DecodeWarning } from './reader.js';
 import type { DowngradeSentinel, EncryptedExtensions, HelloVerifyRequest, ServerHello } from './types.js';
 
 /** SHA-256("HelloRetryRequest"), the random of a HelloRetryRequest (RFC 8446 §4.1.3). */
@@ -32,7 +32,7 @@ export function downgradeSentinel(random: Uint8Array): DowngradeSentinel | undef
 }
 
 export function decodeServerHello(body: Uint8Array): ServerHello {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const legacyVersion = r.u16('legacy_version');
   const random = r.bytes(32, 'random');
@@ -52,7 +52,7 @@ export function decodeServerHello(body: Uint8Array): ServerHello {
   if (sentinel) hello.downgradeSentinel = sentinel;
   const sid = r.vector(1, 'legacy_session_id_echo');
   if (sid === null) return hello;
-  if (sid.length > 32) warnings.push(`legacy_session_id_echo length ${sid.length} exceeds 32`);
+  if (sid.length > 32) warnings.push({ code: 'tls-message-field-invalid', message: `legacy_session_id_echo length ${sid.length} exceeds 32` });
   hello.sessionId = sid;
   hello.cipherSuite = r.u16('cipher_suite');
   hello.compressionMethod = r.u8('legacy_compression_method');
@@ -69,13 +69,13 @@ export function decodeServerHello(body: Uint8Array): ServerHello {
   const alpn = findExtension(hello.extensions, E.alpn);
   if (alpn?.alpnProtocols && alpn.alpnProtocols.length > 0) {
     hello.alpnProtocol = alpn.alpnProtocols[0];
-    if (alpn.alpnProtocols.length !== 1) warnings.push(`ALPN in ServerHello lists ${alpn.alpnProtocols.length} protocols, expected 1`);
+    if (alpn.alpnProtocols.length !== 1) warnings.push({ code: 'tls-message-field-invalid', message: `ALPN in ServerHello lists ${alpn.alpnProtocols.length} protocols, expected 1` });
   }
   return hello;
 }
 
 export function decodeEncryptedExtensions(body: Uint8Array): EncryptedExtensions {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const extensions = decodeExtensions(r, 'encrypted_extensions');
   r.expectEnd('EncryptedExtensions');
@@ -91,7 +91,7 @@ export function decodeEncryptedExtensions(body: Uint8Array): EncryptedExtensions
 }
 
 export function decodeHelloVerifyRequest(body: Uint8Array): HelloVerifyRequest {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const serverVersion = r.u16('server_version');
   const cookie = r.vector(1, 'cookie');

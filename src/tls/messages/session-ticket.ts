@@ -1,7 +1,7 @@
 /** NewSessionTicket: TLS 1.2 (RFC 5077 §3.3) and TLS 1.3 (RFC 8446 §4.6.1). */
 import { ExtensionType as E } from '../registry/extensions.js';
 import { decodeExtensions, findExtension } from './extensions.js';
-import { ByteReader } from './reader.js';
+import { ByteReader, type DecodeWarning } from './reader.js';
 import type { NewSessionTicket } from './types.js';
 
 /**
@@ -10,7 +10,7 @@ import type { NewSessionTicket } from './types.js';
  * extensions<0..2^16-2> (early_data carries max_early_data_size).
  */
 export function decodeNewSessionTicket(body: Uint8Array, tls13: boolean): NewSessionTicket {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const msg: NewSessionTicket = { tls13, lifetime: r.u32(tls13 ? 'ticket_lifetime' : 'ticket_lifetime_hint'), ticketLength: 0, warnings };
   if (tls13) {
@@ -23,8 +23,8 @@ export function decodeNewSessionTicket(body: Uint8Array, tls13: boolean): NewSes
   if (ticket === null) return msg;
   msg.ticketLength = ticket.length;
   if (tls13) {
-    if (ticket.length === 0) warnings.push('TLS 1.3 ticket is empty');
-    if (msg.lifetime > 604800) warnings.push(`ticket_lifetime ${msg.lifetime} exceeds 7 days (604800 s)`);
+    if (ticket.length === 0) warnings.push({ code: 'tls-message-field-invalid', message: 'TLS 1.3 ticket is empty' });
+    if (msg.lifetime > 604800) warnings.push({ code: 'tls-message-field-invalid', message: `ticket_lifetime ${msg.lifetime} exceeds 7 days (604800 s)` });
     msg.extensions = decodeExtensions(r, 'new_session_ticket');
     const ed = findExtension(msg.extensions, E.early_data);
     if (ed?.maxEarlyDataSize !== undefined) msg.maxEarlyDataSize = ed.maxEarlyDataSize;

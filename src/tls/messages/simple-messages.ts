@@ -3,13 +3,13 @@
  * (§7.4.5), EndOfEarlyData (RFC 8446 §4.5), KeyUpdate (RFC 8446 §4.6.3), and the length-only
  * report used for MessageHash, CertificateURL, SupplementalData and unknown types.
  */
-import { ByteReader } from './reader.js';
+import { ByteReader, type DecodeWarning } from './reader.js';
 import type { KeyUpdate, OpaqueMessage } from './types.js';
 
 /** A message whose body must be empty; extra bytes are reported. */
 export function decodeEmptyMessage(body: Uint8Array, name: string): OpaqueMessage {
-  const warnings: string[] = [];
-  if (body.length !== 0) warnings.push(`${name} should be empty but has ${body.length} bytes`);
+  const warnings: DecodeWarning[] = [];
+  if (body.length !== 0) warnings.push({ code: 'tls-message-field-invalid', message: `${name} should be empty but has ${body.length} bytes` });
   return { length: body.length, warnings };
 }
 
@@ -19,10 +19,10 @@ export function decodeOpaqueMessage(body: Uint8Array): OpaqueMessage {
 
 /** request_update(1): 0 update_not_requested, 1 update_requested. */
 export function decodeKeyUpdate(body: Uint8Array): KeyUpdate {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   const requestUpdate = r.u8('request_update');
-  if (!r.failed && requestUpdate > 1) warnings.push(`request_update ${requestUpdate} is neither 0 nor 1`);
+  if (!r.failed && requestUpdate > 1) warnings.push({ code: 'tls-message-field-invalid', message: `request_update ${requestUpdate} is neither 0 nor 1` });
   r.expectEnd('KeyUpdate');
   return { requestUpdate, warnings };
 }

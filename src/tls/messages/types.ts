@@ -2,6 +2,7 @@
  * Typed results of the handshake message decoders. Byte fields are views into the input (never
  * copies); key material and signatures are reported by length only.
  */
+import type { DecodeWarning } from './reader.js';
 
 /** What the caller knows about the connection when a message is decoded. */
 export interface DecodeContext {
@@ -24,7 +25,7 @@ export interface DecodeContext {
 
 export interface Decoded {
   /** Problems found while decoding; non-empty means fields may be missing. */
-  warnings: string[];
+  warnings: DecodeWarning[];
   /** The message's structure did not parse (a length beyond its body): what it says is unknown —
    * e.g. a Certificate whose list overruns is malformed, never "empty". */
   malformed?: boolean;

@@ -1,5 +1,5 @@
 /** CertificateVerify (RFC 8446 §4.4.3, RFC 5246 §7.4.8) and Finished (RFC 8446 §4.4.4, RFC 5246 §7.4.9). */
-import { ByteReader } from './reader.js';
+import { ByteReader, type DecodeWarning } from './reader.js';
 import type { CertificateVerify, Finished } from './types.js';
 
 /**
@@ -7,7 +7,7 @@ import type { CertificateVerify, Finished } from './types.js';
  * Without a known version the layout whose length adds up is used.
  */
 export function decodeCertificateVerify(body: Uint8Array, tls13: boolean, version?: number): CertificateVerify {
-  const warnings: string[] = [];
+  const warnings: DecodeWarning[] = [];
   const r = new ByteReader(body, warnings);
   let withScheme = tls13 || version === undefined || version >= 0x0303;
   if (!tls13 && version === undefined && body.length >= 2 && ((body[0] << 8) | body[1]) + 2 === body.length) withScheme = false;
@@ -25,7 +25,7 @@ export function decodeCertificateVerify(body: Uint8Array, tls13: boolean, versio
 
 /** verify_data fills the body: 12 bytes in TLS 1.0-1.2, the hash length in TLS 1.3, 36 in SSL 3.0. */
 export function decodeFinished(body: Uint8Array): Finished {
-  const warnings: string[] = [];
-  if (body.length === 0) warnings.push('Finished verify_data is empty');
+  const warnings: DecodeWarning[] = [];
+  if (body.length === 0) warnings.push({ code: 'tls-message-field-invalid', message: 'Finished verify_data is empty' });
   return { verifyDataLength: body.length, warnings };
 }
