@@ -90,10 +90,15 @@ function diagnosisJson(d: DiagnosisModel): Record<string, unknown> {
 
 function clientCertificateJson(cc: ClientCertificateModel, details: boolean, refs: (c: CertificateModel[] | undefined) => string[] | undefined): Record<string, unknown> {
   // every member as in the model (in its order), the chain as SHA-256 references; the sentence
-  // (the answer in words, from the members) with --details
+  // (the answer in words, from the members) and the CertificateVerify check's reason (generic words)
+  // with --details
   const { sentence, ...rest } = cc;
   const o: Record<string, unknown> = details ? { ...rest, sentence } : rest;
   if (cc.chain !== undefined) o.chain = refs(cc.chain);
+  if (!details && cc.certificateVerify?.reason !== undefined) {
+    const { reason: _reason, ...cv } = cc.certificateVerify;
+    o.certificateVerify = cv;
+  }
   return o;
 }
 

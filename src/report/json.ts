@@ -91,7 +91,8 @@ export class JsonReport {
     };
     const value = (v: unknown): string => (pretty ? shift(safeJson(v, 2), GAP) : safeJson(v));
     for (const [key, v] of Object.entries({ ...r, schemaVersion: 2 })) {
-      if (key === 'connections' || key === 'summary' || !jsonVisible(v)) continue;
+      // certificates and catalogue are this writer's own (the model's catalogue is the same codes' entries)
+      if (key === 'connections' || key === 'summary' || key === 'certificates' || key === 'catalogue' || !jsonVisible(v)) continue;
       head += member(key) + value(v);
     }
     yield head + member('certificates');

@@ -120,7 +120,10 @@ describe('several captures: file A B DIR/', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`tls-inspect: not a pcap/pcapng file: ${BAD} (skipped; the other captures are reported)\n`);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j)).toEqual(['schemaVersion', 'tool', 'sources', 'connections', 'summary']);
+    expect(Object.keys(j)).toEqual(['schemaVersion', 'tool', 'sources', 'certificates', 'catalogue', 'connections', 'summary']);
+    // every certificate reference resolves in the one table of every capture
+    for (const c of j.connections) for (const sha of c.clientCertificate.chain ?? []) expect(j.certificates[sha].sha256).toBe(sha);
+    expect(Object.keys(j.catalogue)).toEqual(expect.arrayContaining(Object.keys(j.summary.diagnoses)));
     const order = [A, B, join(DIR, 'a.pcap'), join(DIR, 'b.pcap'), BAD];
     expect(j.sources.map((s: { path: string }) => s.path)).toEqual(order);
     expect(j.sources[4].error).toBe(`not a pcap/pcapng file: ${BAD}`);
@@ -139,11 +142,18 @@ describe('several captures: file A B DIR/', () => {
     const r = await cli([...argv, '--format', 'jsonl', '--jobs', '2']);
     expect(r.code).toBe(2);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    const kinds = lines.map((l) => l.record ?? `connection:${l.source === lines.find((x) => x.record === 'source' && x.path === l.source)?.path}`);
+    // certificate lines come before the connection that refers to them; each capture's certificate lines are its own
+    const kinds = lines.filter((l) => l.record !== 'certificate').map((l) => (l.record === 'connection' ? `connection:${l.source === lines.find((x) => x.record === 'source' && x.path === l.source)?.path}` : l.record));
     expect(kinds).toEqual(['source', 'connection:true', 'summary', 'source', 'connection:true', 'summary', 'source', 'connection:true', 'summary', 'source', 'connection:true', 'summary', 'source', 'summary']);
+    let seen = new Set<string>();
+    for (const l of lines) {
+      if (l.record === 'source') seen = new Set();
+      if (l.record === 'certificate') seen.add(l.sha256);
+      if (l.record === 'connection') for (const sha of l.clientCertificate.chain ?? []) expect(seen.has(sha)).toBe(true);
+    }
     expect(lines.at(-1).source).toBeUndefined();
     expect(lines.at(-1).connections).toBe(4);
-    expect(lines.at(-2)).toEqual({ record: 'source', path: BAD, error: `not a pcap/pcapng file: ${BAD}` });
+    expect(lines.at(-2)).toMatchObject({ record: 'source', schemaVersion: 2, path: BAD, error: `not a pcap/pcapng file: ${BAD}` });
   }, 120_000);
 
   it('text: each capture then its summary, then the overall one; without a bad file the exit code is 0', async () => {
@@ -181,13 +191,13 @@ describe('--jobs on the command line', () => {
     for (const argv of [['-r', '-'], ['file', '-']]) {
       const r = cli([...argv, '--format', 'json', '--jobs', '2'], input, { TLS_INSPECT_JOBS_MIN_BYTES: '0' });
       expect(r.stderr).toBe('');
-      expect(r.stdout).toBe(want.stdout.replace(`"path": ${JSON.stringify(CAPTURE)}`, '"path": "-"'));
+      expect(r.stdout).toBe(want.stdout.replace(`"path":${JSON.stringify(CAPTURE)}`, '"path":"-"'));
     }
   });
   it('a --jobs that is not a positive number is one line, exit 2', () => {
     const r = cli(['file', CAPTURE, '--jobs', '0']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('tls-inspect: --jobs needs a positive number, got "0"\n');
+    expect(r.stderr).toBe('tls-inspect: -j/--jobs needs a positive number, got "0"\n');
   });
   it('workers on a capture given on the command line: the same bytes (the size threshold off)', () => {
     const one = cli(['file', CAPTURE, '--format', 'json', '--jobs', '1']);

@@ -75,9 +75,10 @@ for (const [code, [sev, trig]] of Object.entries(TRIGGERS)) {
   const exText = ex ? `\`${ex.f.replace(/^.*\/(captures|zeek)\//, '$1/').replace(/\.pcap(ng)?$/, '')}\`` : '—';
   cat.push(`| \`${code}\` | ${sev} | ${trig} | ${exText} |`);
 }
-cat.push('', 'Each diagnosis has `summary`, `evidence` and `evidenceFrames`; its code\'s `explanation` (with the RFC section, `rfc`) and concrete `fix` are',
-  'written once per code (the JSON report\'s top-level `catalogue`);',
-  'diagnoses that rest on the TLS 1.3 size inference carry `"inferred": true` and say so in their text.');
+cat.push('', 'Each diagnosis has `summary`, `evidence` (its connection\'s facts, in words) and `evidenceFrames`; the RFC reference, general',
+  'explanation and fix of each code are in the report\'s top-level `catalogue` (`src/analysis/diagnosis-catalogue.ts`, made from the rule',
+  'table in `src/analysis/rules/`), printed once per report in a *Fixes* part before the summary (text, Markdown, HTML). Diagnoses that',
+  'rest on the TLS 1.3 size inference carry `"inferred": true` and say so in their summary.');
 
 // --- inference accuracy (from the accuracy test's output) ---
 let inference = '';
