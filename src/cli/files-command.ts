@@ -125,11 +125,11 @@ export function expandCaptures(given: string[]): string[] {
 }
 
 /** `file A B DIR/`: one capture after expansion keeps the one-capture report, more are merged. */
-export async function runCaptureList(a: FileArgs, given: string[], jobs: number): Promise<number> {
+export async function runCaptureList(a: FileArgs, given: string[], jobs: number, shardJobs = jobs): Promise<number> {
   const paths = expandCaptures(given);
   if (paths.length === 1) {
     const one = { ...a, capture: paths[0]! };
-    if (jobs > 1 && workersFit(one.capture, one.format ?? 'text')) return runFileWithJobs(one, jobs);
+    if (shardJobs > 1 && workersFit(one.capture, one.format ?? 'text')) return runFileWithJobs(one, shardJobs);
     return runFileCommand(one);
   }
   await checkInputs(a);

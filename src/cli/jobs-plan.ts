@@ -6,8 +6,18 @@ import { availableParallelism } from 'node:os';
  * more than it saves); TLS_INSPECT_JOBS_MIN_BYTES overrides it (0: always in workers). */
 export const JOBS_MIN_BYTES = 8 * 1024 * 1024;
 
+/** --jobs not given, several captures: one worker per capture, as many at once as there are cores. */
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
+}
+
+/** --jobs not given, one capture: shards only with 3 or more cores. Every shard repeats reading and
+ * TCP, and a one-process run already keeps ~1.5 cores busy (the main thread plus V8's GC threads):
+ * on the 2-core bench machine two shards were slower than one process (json, 300k packets: 5.45 s
+ * vs 4.69 s wall, median of 3, `npm run bench`). */
+export function defaultShardJobs(): number {
+  const n = availableParallelism();
+  return n >= 3 ? n : 1;
 }
 
 export function minJobBytes(): number {

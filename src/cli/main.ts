@@ -81,14 +81,16 @@ async function main(rawArgv: string[]): Promise<number> {
           .option('max-buffer-mb', { type: 'number', default: 256, requiresArg: true, describe: 'max out-of-order TCP bytes buffered (MiB, all connections)' })
           .option('max-connections', { type: 'number', default: 1_000_000, requiresArg: true, describe: 'max TCP connections tracked at once' })
           .option('max-message-kb', { type: 'number', default: 1024, requiresArg: true, describe: 'max size of one handshake message (KiB)' })
-          .option('jobs', { alias: 'j', type: 'number', requiresArg: true, describe: 'worker threads (default: the available cores; 1: no worker); the report is the same whatever N' }),
+          .option('jobs', { alias: 'j', type: 'number', requiresArg: true, describe: 'worker threads (default: the available cores for several captures; for one capture only with 3 or more cores; 1: no worker); the report is the same whatever N' }),
       async (args) => {
         rejectRepeats(args);
         positiveNumbers(args, ['max-buffer-mb', 'max-connections', 'max-message-kb', 'jobs'], argv);
         portNumber(args, argv);
         const a = args as unknown as FileArgs & { jobs?: number };
-        const { defaultJobs, isDirectory, workersFit } = await import('./jobs-plan.js');
+        const { defaultJobs, defaultShardJobs, isDirectory, workersFit } = await import('./jobs-plan.js');
         const jobs = a.jobs === undefined ? defaultJobs() : Math.max(1, Math.floor(a.jobs));
+        // shards of one capture: as --jobs says, else only with 3 or more cores (./jobs-plan.ts)
+        const shardJobs = a.jobs === undefined ? defaultShardJobs() : jobs;
         // yargs turns a lone "-" positional into ""; "-" means stdin
         // yargs drops a "-" from an array positional: it is given as STDIN (after `--all` it is lost: then stdin)
         const given = ([] as string[]).concat(a.capture).map((c) => (c === '' || c === STDIN ? '-' : String(c)));
@@ -97,10 +99,10 @@ async function main(rawArgv: string[]): Promise<number> {
         const tuiPossible = a.tui && a.format === undefined && !a.output && process.stdout.isTTY === true && process.stdin.isTTY === true;
         if (given.length > 1 || isDirectory(a.capture)) {
           const { runCaptureList } = await import('./files-command.js');
-          exitCode = await runCaptureList(a, given, jobs);
-        } else if (jobs > 1 && !tuiPossible && workersFit(a.capture, a.format ?? 'text')) {
+          exitCode = await runCaptureList(a, given, jobs, shardJobs);
+        } else if (shardJobs > 1 && !tuiPossible && workersFit(a.capture, a.format ?? 'text')) {
           const { runFileWithJobs } = await import('./files-command.js');
-          exitCode = await runFileWithJobs(a, jobs);
+          exitCode = await runFileWithJobs(a, shardJobs);
         } else {
           const { runFileCommand } = await import('./file-command.js');
           exitCode = await runFileCommand(a);

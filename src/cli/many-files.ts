@@ -124,7 +124,7 @@ function* manyPieces(format: Format, done: Done[], overall: SummaryModel, look: 
       yield jl.sourceLine({ kind: src.kind, path: d.path });
       yield* d.sink.spool!.pieces();
       yield jl.summaryLine(src, d.sink.summary(), d.path);
-      for (const code of Object.keys(jl.catalogue.catalogue())) codes.note({ diagnoses: [{ code }] } as unknown as ConnectionModel);
+      codes.noteCodes(Object.keys(jl.catalogue.catalogue()));
     }
     yield `${safeJson({ record: 'summary', ...overall, catalogue: codes.catalogue() })}\n`;
     return;

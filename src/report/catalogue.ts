@@ -17,6 +17,11 @@ export class CatalogueCollector {
     for (const d of c.diagnoses) this.codes.add(d.code);
   }
 
+  /** Codes collected elsewhere (another capture's report). */
+  noteCodes(codes: Iterable<string>): void {
+    for (const c of codes) this.codes.add(c);
+  }
+
   get size(): number {
     return this.codes.size;
   }
