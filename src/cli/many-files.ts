@@ -10,7 +10,7 @@
 import type { ConnectionModel, ReportModel, SourceModel, SummaryModel } from '../analysis/model.js';
 import { SummaryCounter } from '../analysis/summary.js';
 import { JsonReport, utf8Batches } from '../report/json.js';
-import { renderSummaryText, reportTextPieces } from '../report/text.js';
+import { renderFixesText, renderSummaryText, reportTextPieces } from '../report/text.js';
 import { renderBriefSummary } from '../report/brief.js';
 import { UsageError } from './errors.js';
 import { CaptureError } from '../capture/types.js';
@@ -138,10 +138,13 @@ function* manyPieces(format: Format, done: Done[], overall: SummaryModel, look: 
     packets += d0.source!.packets;
     if (!first) yield '\n';
     first = false;
-    yield* reportTextPieces(d.sink.spool!.pieces(), d.sink.spool!.count, { source: d0.source!, summary: d.sink.summary() }, { ...opt, captureStart: d0.firstPacket });
+    yield* reportTextPieces(d.sink.spool!.pieces(), d.sink.spool!.count, { source: d0.source!, summary: d.sink.summary() }, { ...opt, captureStart: d0.firstPacket, noFixes: true });
   }
   const n = done.filter((d) => d.sink).length;
   const source = { kind: `${n} captures`, packets, linkTypes: [], warnings: [] } as unknown as SourceModel;
+  // the Fixes part once for every capture, before the overall summary
+  const fixes = look.layout.brief ? '' : renderFixesText(overall, opt);
+  if (fixes) yield `\n${fixes}\n`;
   const text = look.layout.brief ? renderBriefSummary(overall, { source }) : renderSummaryText(overall, { source }, opt).replace('Summary', 'Overall summary');
   yield `\n${text}\n`;
 }

@@ -14,6 +14,8 @@ export interface TextOptions {
   width?: number;
   /** Also print the fingerprints (JA4, JA4_r, JA3, JA3S). */
   details?: boolean;
+  /** Leave out the Fixes part (several captures: it is printed once, before the overall summary). */
+  noFixes?: boolean;
 }
 
 export const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', off: '\x1b[0m' };

@@ -227,7 +227,7 @@ export function* reportTextPieces(
     yield `${renderBriefSummary(r.summary, r)}\n`;
     return;
   }
-  const fixes = renderFixesText(r.summary, opt);
+  const fixes = opt.noFixes ? '' : renderFixesText(r.summary, opt);
   yield `${fixes ? `${fixes}\n\n` : ''}${renderSummaryText(r.summary, r, opt)}\n`;
 }
 
