@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { clientAbort, serverAcceptance } from '../../src/analysis/acceptance.js';
 import type { ConnectionModel, EventModel } from '../../src/analysis/model.js';
 import type { Tls13Inference } from '../../src/analysis/infer-tls13.js';
+import { quietTcp } from '../helpers/model.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
@@ -64,16 +65,10 @@ function model(
     clientCertificate: { requested: true, status: 'sent' },
     alerts: evs.filter((e) => e.kind === 'alert'),
     diagnoses: [],
-    tcp: {
-      packets: { clientToServer: 0, serverToClient: 0 },
-      bytes: { clientToServer: 0, serverToClient: 0 },
-      retransmissions: { clientToServer: 0, serverToClient: 0 },
-      gaps: { clientToServer: 0, serverToClient: 0 },
-      gapBytes: { clientToServer: 0, serverToClient: 0 },
-      synSeen: true,
+    tcp: quietTcp({
       ...(o.fin ? { finFrames: o.fin } : {}),
       ...(o.rst ? { rstFrames: o.rst } : {}),
-    },
+    }),
     verdict: 'ok',
     warnings: [],
   };

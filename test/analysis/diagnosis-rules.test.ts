@@ -17,6 +17,7 @@ import { diagnose } from '../../src/analysis/diagnose.js';
 import { newCertContext } from '../../src/analysis/certificates.js';
 import type { Tls13Inference } from '../../src/analysis/infer-tls13.js';
 import type { CertificateModel, ClientCertificateModel, ConnectionModel, EventModel } from '../../src/analysis/model.js';
+import { quietTcp } from '../helpers/model.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -79,15 +80,7 @@ function model(events: Ev[], o: Partial<ConnectionModel> & { cc?: Partial<Client
     clientCertificate: { requested: true, status: 'sent', ...cc },
     alerts: evs.filter((e) => e.kind === 'alert'),
     diagnoses: [],
-    tcp: {
-      packets: { clientToServer: 0, serverToClient: 0 },
-      bytes: { clientToServer: 0, serverToClient: 0 },
-      retransmissions: { clientToServer: 0, serverToClient: 0 },
-      gaps: { clientToServer: 0, serverToClient: 0 },
-      gapBytes: { clientToServer: 0, serverToClient: 0 },
-      synSeen: true,
-      ...(fin ? { finFrames: fin } : {}),
-    },
+    tcp: quietTcp(fin ? { finFrames: fin } : {}),
     verdict: 'ok',
     warnings: [],
     ...rest,
