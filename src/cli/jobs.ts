@@ -42,7 +42,7 @@ export class FileSink {
   readonly log: Array<{ view: ConnectionModel; kept: boolean }> | null;
   failing = false;
   dones: JobDone[] = [];
-  /** json: the report's certificate table and catalogue (several captures: one for all). */
+  /** json: the report's certificate table (several captures: one for all). */
   readonly jsonReport: JsonReport | null;
   private readonly ownJsonReport: boolean;
   /** jsonl: writes the certificate lines before the first connection line that needs them. */
@@ -77,11 +77,8 @@ export class FileSink {
     const id = this.format === 'jsonl' ? this.arrivals++ : r.id;
     if (r.certTexts) for (const [sha, text] of r.certTexts) if (!this.certText.has(sha)) this.certText.set(sha, text);
     const text = (sha: string): string => this.certText.get(sha)!;
-    if (this.jsonReport) {
-      this.jsonReport.catalogue.note(r.view);
-      for (const sha of r.certs ?? []) this.jsonReport.certificates.addText(sha, () => text(sha), this.idBase + r.id);
-    }
-    if (this.jsonl) this.spool!.addPiece(id, Buffer.from(this.jsonl.mergedLines(r.view, r.certs ?? [], text, piece(0).toString('utf8'))));
+    if (this.jsonReport) for (const sha of r.certs ?? []) this.jsonReport.certificates.addText(sha, () => text(sha), this.idBase + r.id);
+    if (this.jsonl) this.spool!.addPiece(id, Buffer.from(this.jsonl.mergedLines(r.certs ?? [], text, piece(0).toString('utf8'))));
     else if (this.spool) this.spool.addPiece(id, piece(0));
     else {
       this.rows!.addPiece(id, piece(0));

@@ -20,7 +20,7 @@ import { noteNothingReported } from './file-command.js';
 import { ConnectionFilter } from './filter.js';
 import { FileSink, finishSummary, runShards, WorkerPool } from './jobs.js';
 import { Output, reportModel, safeJson, TOOL, type Format, type JsonLayout, type TextLayout } from './output.js';
-import { CatalogueCollector } from '../report/catalogue.js';
+import { catalogueFor } from '../analysis/diagnosis-catalogue.js';
 
 const MANY_FORMATS = ['text', 'json', 'jsonl'];
 
@@ -50,7 +50,7 @@ export async function runManyFiles(a: FileArgs, paths: string[], jobs: number, l
   if (paths.includes('-')) throw new UsageError('- (stdin) cannot be read with other captures: give it alone');
   const pool = jobs > 1 ? new WorkerPool(Math.min(jobs, paths.length)) : null;
   const done: Done[] = paths.map((path) => ({ path }));
-  // json: one certificate table and catalogue for every capture (ordered by capture, then id)
+  // json: one certificate table for every capture (ordered by capture, then id)
   const shared = format === 'json' ? new JsonReport(look.json) : undefined;
   try {
     const one = async (d: Done, index: number): Promise<void> => {
@@ -107,13 +107,12 @@ function sourceOf(d: Done): SourceModel & { summary?: SummaryModel; error?: stri
 function* manyPieces(format: Format, done: Done[], overall: SummaryModel, look: { color: boolean; layout: TextLayout }, shared?: JsonReport): Generator<string | Uint8Array> {
   if (format === 'json') {
     const base = reportModel(undefined as unknown as SourceModel, [], overall);
-    const r = { schemaVersion: base.schemaVersion, tool: base.tool, sources: done.map(sourceOf), connections: [] as ConnectionModel[], summary: overall };
+    const r = { schemaVersion: base.schemaVersion, tool: base.tool, sources: done.map(sourceOf), catalogue: base.catalogue, connections: [] as ConnectionModel[], summary: overall };
     yield* shared!.pieces(r as unknown as ReportModel, chain(done.map((d) => (d.sink ? d.sink.spool!.pieces() : []))));
     return;
   }
   if (format === 'jsonl') {
     // per capture: its source line, its certificate and connection lines, its summary line; then the overall summary
-    const codes = new CatalogueCollector();
     for (const d of done) {
       if (!d.sink) {
         yield `${safeJson({ record: 'source', schemaVersion: 2, tool: TOOL, path: d.path, error: d.error })}\n`;
@@ -124,9 +123,8 @@ function* manyPieces(format: Format, done: Done[], overall: SummaryModel, look: 
       yield jl.sourceLine({ kind: src.kind, path: d.path });
       yield* d.sink.spool!.pieces();
       yield jl.summaryLine(src, d.sink.summary(), d.path);
-      codes.noteCodes(Object.keys(jl.catalogue.catalogue()));
     }
-    yield `${safeJson({ record: 'summary', ...overall, catalogue: codes.catalogue() })}\n`;
+    yield `${safeJson({ record: 'summary', ...overall, catalogue: catalogueFor(Object.keys(overall.diagnoses)) })}\n`;
     return;
   }
   const opt = { ...look.layout, color: look.color };

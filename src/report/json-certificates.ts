@@ -58,14 +58,7 @@ export class CertificateTable {
 
   /** Records that connection `id` refers to `m` (a CertificateSink). */
   readonly add = (m: CertificateModel, id: number): void => {
-    const known = this.index.get(m.sha256);
-    if (known !== undefined) {
-      if (id < known[1]) known[1] = id;
-      return;
-    }
-    const n = this.index.size;
-    this.index.set(m.sha256, [n, id]);
-    this.spool.addText(n, this.pretty ? certificatePrettyJson(m) : certificateJson(m));
+    this.addText(m.sha256, () => (this.pretty ? certificatePrettyJson(m) : certificateJson(m)), id);
   };
 
   /** As add(), for a certificate whose JSON text (compact or pretty, as this table) was made

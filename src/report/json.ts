@@ -22,7 +22,6 @@
  * their depth directly.
  */
 import type { ConnectionModel, ReportModel } from '../analysis/model.js';
-import { CatalogueCollector } from './catalogue.js';
 import { CertificateTable } from './json-certificates.js';
 import { connectionJsonObject, type CertificateSink, type ConnectionJsonOptions } from './json-connection.js';
 import { escapeJsonText, safeJson } from './json-escape.js';
@@ -53,10 +52,10 @@ export function connectionPieceText(c: ConnectionModel, opt: JsonReportOptions, 
   return nested.slice(NEST_OPEN, nested.length - NEST_CLOSE);
 }
 
-/** One JSON report being written: its certificate table and catalogue fill as connections are serialised. */
+/** One JSON report being written: its certificate table fills as connections are serialised; the
+ * catalogue is the report model's (the entries of the summary's diagnosis codes). */
 export class JsonReport {
   readonly certificates: CertificateTable;
-  readonly catalogue = new CatalogueCollector();
   private readonly opt: JsonReportOptions;
 
   constructor(opt: JsonReportOptions) {
@@ -66,7 +65,6 @@ export class JsonReport {
 
   /** `c` as an element of the `connections` array (no separator; pretty: indented to depth 2). */
   connectionPiece(c: ConnectionModel): string {
-    this.catalogue.note(c);
     return connectionPieceText(c, this.opt, this.certificates.add);
   }
 
@@ -91,13 +89,13 @@ export class JsonReport {
     };
     const value = (v: unknown): string => (pretty ? shift(safeJson(v, 2), GAP) : safeJson(v));
     for (const [key, v] of Object.entries({ ...r, schemaVersion: 2 })) {
-      // certificates and catalogue are this writer's own (the model's catalogue is the same codes' entries)
+      // certificates (this writer's table) and the catalogue come after the other members
       if (key === 'connections' || key === 'summary' || key === 'certificates' || key === 'catalogue' || !jsonVisible(v)) continue;
       head += member(key) + value(v);
     }
     yield head + member('certificates');
     yield* this.certificates.objectPieces();
-    let mid = member('catalogue') + value(this.catalogue.catalogue()) + member('connections');
+    let mid = member('catalogue') + value(r.catalogue) + member('connections');
     let n = 0;
     for (const piece of list) {
       yield n === 0 ? `${mid}[${pretty ? '\n' : ''}` : pretty ? ',\n' : ',';

@@ -13,14 +13,13 @@
  * connections finish, so memory does not grow with the capture.
  */
 import type { CertificateModel, ConnectionModel, SourceModel, SummaryModel } from '../analysis/model.js';
-import { CatalogueCollector } from './catalogue.js';
+import { catalogueFor } from '../analysis/diagnosis-catalogue.js';
 import { JsonlCertificates } from './json-certificates.js';
 import { connectionJsonObject, type CertificateSink, type ConnectionJsonOptions } from './json-connection.js';
 import { escapeJsonText, safeJson } from './json-escape.js';
 
 export class JsonlReport {
   private readonly certs = new JsonlCertificates();
-  readonly catalogue = new CatalogueCollector();
   private readonly pending: CertificateModel[] = [];
   private readonly sink = (m: CertificateModel): void => {
     this.pending.push(m);
@@ -38,11 +37,9 @@ export class JsonlReport {
 
   /** The lines of a finished connection: its new certificates, then the connection. */
   connectionLines(c: ConnectionModel): string {
-    this.catalogue.note(c);
     this.pending.length = 0;
-    const o = connectionJsonObject(c, this.opt, this.sink);
-    const certs = this.pending.length > 0 ? this.certs.linesFor(this.pending) : '';
-    return `${certs}{"record":"connection",${escapeJsonText(JSON.stringify(o)).slice(1)}\n`;
+    const line = JsonlReport.connectionLine(c, this.opt, this.sink);
+    return this.pending.length > 0 ? this.certs.linesFor(this.pending) + line : line;
   }
 
   /** A connection's line alone (a --jobs worker's: the main thread adds the certificate lines with
@@ -52,9 +49,8 @@ export class JsonlReport {
   }
 
   /** The lines of a connection rendered by a worker: the certificate lines its references need (in
-   * reference order, compact text from `text`), then `line`; `codes`: its diagnoses, for the catalogue. */
-  mergedLines(codes: Pick<ConnectionModel, 'diagnoses'>, refs: readonly string[], text: (sha256: string) => string, line: string): string {
-    this.catalogue.note(codes);
+   * reference order, compact text from `text`), then `line`. */
+  mergedLines(refs: readonly string[], text: (sha256: string) => string, line: string): string {
     let out = '';
     for (const sha of refs) out += this.certs.lineOf(sha, () => text(sha));
     return out + line;
@@ -63,6 +59,6 @@ export class JsonlReport {
   /** The last line (several captures: each capture's summary line names it as `source`). */
   summaryLine(source: SourceModel, summary: SummaryModel, of?: string): string {
     const { kind: _kind, path: _path, warnings, ...facts } = source;
-    return `${safeJson({ record: 'summary', source: of, ...summary, catalogue: this.catalogue.catalogue(), ...facts, sourceWarnings: warnings })}\n`;
+    return `${safeJson({ record: 'summary', source: of, ...summary, catalogue: catalogueFor(Object.keys(summary.diagnoses)), ...facts, sourceWarnings: warnings })}\n`;
   }
 }

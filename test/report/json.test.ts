@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { JsonReport, renderJsonReport, utf8Batches } from '../../src/report/json.js';
 import { escapeJsonText, safeJson } from '../../src/report/json-escape.js';
-import { CatalogueCollector } from '../../src/report/catalogue.js';
+import { JsonlReport } from '../../src/report/jsonl.js';
 import { DIAGNOSIS_CATALOGUE } from '../../src/analysis/diagnosis-catalogue.js';
 import { JsonlCertificates } from '../../src/report/json-certificates.js';
 import { reportModel } from '../../src/cli/output.js';
 import { sourceModel } from '../../src/cli/file-command.js';
-import type { CertificateModel, ConnectionModel, ReportModel } from '../../src/analysis/model.js';
+import type { CertificateModel, ConnectionModel, ReportModel, SummaryModel } from '../../src/analysis/model.js';
 import { analyse } from '../helpers/analyse.js';
 
 // The expected text always comes from JSON.stringify of the parsed report itself: the pieces must
@@ -65,6 +65,7 @@ describe('JsonReport.pieces: the report in pieces, byte for byte JSON.stringify 
       schemaVersion: 2,
       tool: { name: 'tls-inspect', version: '0.0.0' },
       source: { kind: 'pcap', packets: 0, bytes: 24, linkTypes: [], warnings: [], skipped: {} },
+      catalogue: {},
       connections,
       summary: { connections: 0, failingPairs: [], alerts: {} },
     }) as unknown as ReportModel;
@@ -123,18 +124,13 @@ describe('utf8Batches: pieces joined into large UTF-8 buffers', () => {
 });
 
 describe('catalogue: the generic text of each code once', () => {
-  it('the collector keeps the codes of every connection, with the catalogue text of each code, in catalogue order', () => {
-    const conn = (id: number, codes: string[]) =>
-      ({ id, diagnoses: codes.map((code) => ({ code, severity: 'error', summary: '', evidenceFrames: [] })) }) as unknown as ConnectionModel;
-    const k = new CatalogueCollector();
-    k.note(conn(7, ['client-cert-unknown-ca']));
-    k.note(conn(3, ['client-cert-unknown-ca', 'client-cert-empty']));
-    k.note(conn(5, []));
-    const cat = k.catalogue();
-    expect(Object.keys(cat)).toEqual(['client-cert-empty', 'client-cert-unknown-ca']);
-    expect(cat['client-cert-unknown-ca']).toEqual(DIAGNOSIS_CATALOGUE['client-cert-unknown-ca']);
-    expect(cat['client-cert-empty']!.fix.length).toBeGreaterThan(20);
-    expect(cat['client-cert-empty']!.rfc).toMatch(/RFC \d+/);
+  it('the JSONL summary line holds the catalogue entries of the summary\'s diagnosis codes, in catalogue order', () => {
+    const j = new JsonlReport({ details: false }, { name: 'tls-inspect', version: 'x' });
+    const summary = { connections: 3, diagnoses: { 'client-cert-unknown-ca': 2, 'client-cert-empty': 1 } } as unknown as SummaryModel;
+    const line = JSON.parse(j.summaryLine({ kind: 'pcap', packets: 1, linkTypes: [1], warnings: [] }, summary));
+    expect(Object.keys(line.catalogue)).toEqual(['client-cert-empty', 'client-cert-unknown-ca']);
+    expect(line.catalogue['client-cert-unknown-ca']).toEqual(DIAGNOSIS_CATALOGUE['client-cert-unknown-ca']);
+    expect(line.catalogue['client-cert-empty'].rfc).toMatch(/RFC \d+/);
   });
 });
 
