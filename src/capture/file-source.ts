@@ -4,9 +4,9 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { ByteInput } from './input.js';
-import type { CaptureKind, CaptureSummary, Packet, PacketSink, PacketSource } from './types.js';
+import type { CaptureFileSource, CaptureKind, CaptureSummary, Packet, PacketSink } from './types.js';
 
-export abstract class ChunkedFileSource implements PacketSource {
+export abstract class ChunkedFileSource implements CaptureFileSource {
   abstract readonly kind: CaptureKind;
   /** The sink of the current run (set by run before any chunk is fed). */
   protected sink: PacketSink = NULL_SINK;
@@ -65,6 +65,10 @@ export abstract class ChunkedFileSource implements PacketSource {
       gzip: this.input.gzip,
       truncatedPackets: this.truncatedPackets,
     };
+  }
+
+  close(): void {
+    this.input.close();
   }
 
   stop(): void {

@@ -1,12 +1,12 @@
 /**
  * Opening capture files: `openCaptureFile(path | '-')` detects pcap / pcapng / gzip by magic number
- * (never by name) and returns the matching PacketSource.
+ * (never by name) and returns the matching CaptureFileSource.
  */
 import type { Readable } from 'node:stream';
 import { DEFAULT_CHUNK_SIZE, detectInput, openFileStream } from './input.js';
 import { PcapSource } from './pcap.js';
 import { PcapngSource } from './pcapng.js';
-import { CaptureError, type PacketSource } from './types.js';
+import { CaptureError, type CaptureFileSource } from './types.js';
 
 export interface OpenCaptureOptions {
   /** Read size in bytes (default 1 MiB). */
@@ -19,7 +19,7 @@ export interface OpenCaptureOptions {
  * Opens a capture file, or stdin for '-'. Rejects with a CaptureError (one line) when the input
  * cannot be opened, is empty, or is not a pcap/pcapng file (gzip-compressed or not).
  */
-export async function openCaptureFile(path: string, opts: OpenCaptureOptions = {}): Promise<PacketSource> {
+export async function openCaptureFile(path: string, opts: OpenCaptureOptions = {}): Promise<CaptureFileSource> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (path === '-') {
     if (opts.stdin === undefined && process.stdin.isTTY === true) {
@@ -44,7 +44,7 @@ export async function openCaptureStream(
   stream: Readable,
   name: string,
   opts: OpenStreamOptions = {},
-): Promise<PacketSource> {
+): Promise<CaptureFileSource> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const { input, format } = await detectInput(stream, name, opts.ownsStream ?? true, chunkSize);
   if (format.format === 'pcapng') return new PcapngSource(input, opts.path);

@@ -111,6 +111,12 @@ export interface PacketSource {
   stop(): void;
 }
 
+/** A capture file (or stdin) opened for reading. */
+export interface CaptureFileSource extends PacketSource {
+  /** Releases the input without reading it (after an error before run(); run() closes it itself). */
+  close(): void;
+}
+
 /** A failure to start reading, with a one-line message meant for people (exit code 2). */
 export class CaptureError extends Error {
   constructor(message: string) {

@@ -109,79 +109,85 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   const wantTui = a.tui && a.format === undefined && !a.output && out.isTty && process.stdin.isTTY === true;
   // the TUI handles keys between read chunks: smaller chunks keep it responsive while loading
   const source = await openCaptureFile(a.capture, wantTui ? { chunkSize: 64 * 1024 } : undefined);
-  const pipelineBase = {
-    limits: { maxBufferedTotal: a.maxBufferMb * 1024 * 1024, maxConnections: a.maxConnections },
-    keys,
-  };
-  if (wantTui) {
-    // loaded only for the TUI: blessed costs ~0.5 s of start-up that reports do not need
-    const { runTuiForFile } = await import('./tui-launch.js');
-    return runTuiForFile(source, a.capture, { ...pipelineBase, all: a.all, trusted, maxMessage: a.maxMessageKb * 1024 }, (c) => filter.matches(c));
-  }
-  if (logFormat) return runLogFormat(a, logFormat, source, pipelineBase, trusted);
-  const format: Format = (a.format as Format | undefined) ?? 'text';
-  const color = useColor(a.color, out);
-  const reported = new ReportedSummary(filter);
-  const kept: ConnectionModel[] = [];
-  // json and text: each connection is serialised when it ends and kept as text (spilled to a
-  // temporary file beyond 16 MiB), so memory follows neither packets nor connections
-  const layout: TextLayout = { brief: a.brief, time: a.timeFormat, width: textWidth(out), details: a.details };
-  // the time column counts from the capture's first packet, which comes before any connection ends
-  const textLayout = (): TextLayout => ({ ...layout, captureStart: pipeline.firstPacket });
-  const json = jsonLayout(a, out);
-  const jsonReport = format === 'json' ? new JsonReport(json) : null;
-  const jsonl = format === 'jsonl' ? new JsonlReport(json, TOOL) : null;
-  const spool =
-    jsonReport !== null
-      ? new ConnectionJsonSpool({ render: (c) => jsonReport.connectionPiece(c) })
-      : format === 'text'
-        ? new ConnectionJsonSpool({ render: (c) => renderStreamed('text', c, color, textLayout()) })
-        : null;
-  // html and markdown open with an overview table: rows and sections in two spools, joined at the end
-  const parts = format === 'html' ? HTML_PARTS : format === 'markdown' ? MARKDOWN_PARTS : null;
-  const rows = parts ? new ConnectionJsonSpool({ render: parts.row }) : null;
-  const sections = parts ? new ConnectionJsonSpool({ render: parts.section }) : null;
-  let failing = 0;
-  const { Pipeline } = await import('./pipeline.js');
-  const pipeline: InstanceType<typeof Pipeline> = new Pipeline({
-    ...pipelineBase,
-    // events' decoded `details` are read by the JSON formats with --details and by display filters only
-    tls: { maxHandshakeMessage: a.maxMessageKb * 1024, eventDetails: ((format === 'json' || format === 'jsonl') && a.details === true) || a.displayFilter !== undefined },
-    analysis: { includeNonTls: a.all, trusted },
-    onConnection: (c) => {
-      if (!reported.keep(c)) return;
-      if (failOnCode([c], a.failOn)) failing = 1;
-      if (jsonl !== null) out.write(jsonl.connectionLines(c));
-      else if (spool !== null) spool.add(c);
-      else if (rows !== null && sections !== null) {
-        rows.add(c);
-        sections.add(c);
-      } else kept.push(c);
-    },
-  });
+  // released on every path: run() closes it, and an error before the run (a zeek -o that is a
+  // file, a TUI that cannot start) must not leave it open
   try {
-    if (jsonl !== null) out.write(jsonl.sourceLine({ kind: source.kind, path: a.capture }));
-    const res = await pipeline.run(source);
-    const src = sourceModel(res, a.capture, keysGiven || keys.secretCount() > 0 ? keys.secretCount() : undefined);
-    src.warnings.unshift(...keyWarnings);
-    if (jsonl !== null) out.write(jsonl.summaryLine(src, reported.summary(res.analyzer.summary())));
-    else {
-      const report = reportModel(src, kept, reported.summary(res.analyzer.summary()));
-      layout.captureStart = pipeline.firstPacket;
-      if (spool !== null && format === 'text') await out.writeAll(utf8Batches(reportTextPieces(spool.pieces(), spool.count, report, { ...layout, color })));
-      else if (spool !== null && jsonReport !== null) await out.writeAll(utf8Batches(jsonReport.pieces(report, spool.pieces())));
-      else if (parts && rows && sections) await out.writeAll(utf8Batches(partPieces(parts, report, rows, sections)));
-      else out.write(renderReport(format, report, color, layout, json));
+    const pipelineBase = {
+      limits: { maxBufferedTotal: a.maxBufferMb * 1024 * 1024, maxConnections: a.maxConnections },
+      keys,
+    };
+    if (wantTui) {
+      // loaded only for the TUI: blessed costs ~0.5 s of start-up that reports do not need
+      const { runTuiForFile } = await import('./tui-launch.js');
+      return runTuiForFile(source, a.capture, { ...pipelineBase, all: a.all, trusted, maxMessage: a.maxMessageKb * 1024 }, (c) => filter.matches(c));
     }
-    noteNothingReported(reported.summary(res.analyzer.summary()), format);
+    if (logFormat) return runLogFormat(a, logFormat, source, pipelineBase, trusted);
+    const format: Format = (a.format as Format | undefined) ?? 'text';
+    const color = useColor(a.color, out);
+    const reported = new ReportedSummary(filter);
+    const kept: ConnectionModel[] = [];
+    // json and text: each connection is serialised when it ends and kept as text (spilled to a
+    // temporary file beyond 16 MiB), so memory follows neither packets nor connections
+    const layout: TextLayout = { brief: a.brief, time: a.timeFormat, width: textWidth(out), details: a.details };
+    // the time column counts from the capture's first packet, which comes before any connection ends
+    const textLayout = (): TextLayout => ({ ...layout, captureStart: pipeline.firstPacket });
+    const json = jsonLayout(a, out);
+    const jsonReport = format === 'json' ? new JsonReport(json) : null;
+    const jsonl = format === 'jsonl' ? new JsonlReport(json, TOOL) : null;
+    const spool =
+      jsonReport !== null
+        ? new ConnectionJsonSpool({ render: (c) => jsonReport.connectionPiece(c) })
+        : format === 'text'
+          ? new ConnectionJsonSpool({ render: (c) => renderStreamed('text', c, color, textLayout()) })
+          : null;
+    // html and markdown open with an overview table: rows and sections in two spools, joined at the end
+    const parts = format === 'html' ? HTML_PARTS : format === 'markdown' ? MARKDOWN_PARTS : null;
+    const rows = parts ? new ConnectionJsonSpool({ render: parts.row }) : null;
+    const sections = parts ? new ConnectionJsonSpool({ render: parts.section }) : null;
+    let failing = 0;
+    const { Pipeline } = await import('./pipeline.js');
+    const pipeline: InstanceType<typeof Pipeline> = new Pipeline({
+      ...pipelineBase,
+      // events' decoded `details` are read by the JSON formats with --details and by display filters only
+      tls: { maxHandshakeMessage: a.maxMessageKb * 1024, eventDetails: ((format === 'json' || format === 'jsonl') && a.details === true) || a.displayFilter !== undefined },
+      analysis: { includeNonTls: a.all, trusted },
+      onConnection: (c) => {
+        if (!reported.keep(c)) return;
+        if (failOnCode([c], a.failOn)) failing = 1;
+        if (jsonl !== null) out.write(jsonl.connectionLines(c));
+        else if (spool !== null) spool.add(c);
+        else if (rows !== null && sections !== null) {
+          rows.add(c);
+          sections.add(c);
+        } else kept.push(c);
+      },
+    });
+    try {
+      if (jsonl !== null) out.write(jsonl.sourceLine({ kind: source.kind, path: a.capture }));
+      const res = await pipeline.run(source);
+      const src = sourceModel(res, a.capture, keysGiven || keys.secretCount() > 0 ? keys.secretCount() : undefined);
+      src.warnings.unshift(...keyWarnings);
+      if (jsonl !== null) out.write(jsonl.summaryLine(src, reported.summary(res.analyzer.summary())));
+      else {
+        const report = reportModel(src, kept, reported.summary(res.analyzer.summary()));
+        layout.captureStart = pipeline.firstPacket;
+        if (spool !== null && format === 'text') await out.writeAll(utf8Batches(reportTextPieces(spool.pieces(), spool.count, report, { ...layout, color })));
+        else if (spool !== null && jsonReport !== null) await out.writeAll(utf8Batches(jsonReport.pieces(report, spool.pieces())));
+        else if (parts && rows && sections) await out.writeAll(utf8Batches(partPieces(parts, report, rows, sections)));
+        else out.write(renderReport(format, report, color, layout, json));
+      }
+      noteNothingReported(reported.summary(res.analyzer.summary()), format);
+    } finally {
+      spool?.close();
+      jsonReport?.close();
+      rows?.close();
+      sections?.close();
+    }
+    await out.close();
+    return failing;
   } finally {
-    spool?.close();
-    jsonReport?.close();
-    rows?.close();
-    sections?.close();
+    source.close();
   }
-  await out.close();
-  return failing;
 }
 
 /** An HTML / Markdown report from its spooled rows and sections (the same bytes as renderReport). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -32,6 +32,18 @@ async function rejection(p: Promise<unknown>): Promise<CaptureError> {
 }
 
 describe('openCaptureFile: format by magic number, never by name', () => {
+  it('close() releases a capture that is never run (an error before the run): its descriptor is closed, a later run reads nothing', async () => {
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const src = await openCaptureFile(file('never-run.pcap', pcapBytes));
+    expect(fds()).toBeGreaterThan(before);
+    src.close();
+    // the stream's destroy closes the descriptor on a later tick
+    for (let i = 0; i < 50 && fds() > before; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(fds()).toBe(before);
+    expect((await record(src)).summary.packets).toBe(0);
+  });
+
   it('a pcapng file named .pcap and a pcap file named .pcapng', async () => {
     const a = await record(await openCaptureFile(file('really-pcapng.pcap', pcapngBytes)));
     const b = await record(await openCaptureFile(file('really-pcap.pcapng', pcapBytes)));
