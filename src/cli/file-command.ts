@@ -109,8 +109,8 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
   const wantTui = a.tui && a.format === undefined && !a.output && out.isTty && process.stdin.isTTY === true;
   // the TUI handles keys between read chunks: smaller chunks keep it responsive while loading
   const source = await openCaptureFile(a.capture, wantTui ? { chunkSize: 64 * 1024 } : undefined);
-  // released on every path: run() closes it, and an error before the run (a zeek -o that is a
-  // file, a TUI that cannot start) must not leave it open
+  // released on every path (hence the awaited returns): run() closes it, and an error before the
+  // run (a zeek -o that is a file, a TUI that cannot start) must not leave it open
   try {
     const pipelineBase = {
       limits: { maxBufferedTotal: a.maxBufferMb * 1024 * 1024, maxConnections: a.maxConnections },
@@ -119,9 +119,9 @@ export async function runFileCommand(a: FileArgs): Promise<number> {
     if (wantTui) {
       // loaded only for the TUI: blessed costs ~0.5 s of start-up that reports do not need
       const { runTuiForFile } = await import('./tui-launch.js');
-      return runTuiForFile(source, a.capture, { ...pipelineBase, all: a.all, trusted, maxMessage: a.maxMessageKb * 1024 }, (c) => filter.matches(c));
+      return await runTuiForFile(source, a.capture, { ...pipelineBase, all: a.all, trusted, maxMessage: a.maxMessageKb * 1024 }, (c) => filter.matches(c));
     }
-    if (logFormat) return runLogFormat(a, logFormat, source, pipelineBase, trusted);
+    if (logFormat) return await runLogFormat(a, logFormat, source, pipelineBase, trusted);
     const format: Format = (a.format as Format | undefined) ?? 'text';
     const color = useColor(a.color, out);
     const reported = new ReportedSummary(filter);
